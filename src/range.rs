@@ -1,0 +1,286 @@
+//! Monitoring Plugins threshold ranges (`10`, `10:`, `~:10`, `10:20`, `@10:20`).
+//!
+//! A range describes the values that are fine; a value outside it alerts
+//! (or, with a leading `@`, a value inside it alerts). Endpoints are
+//! inclusive. Numbers are plain decimals: exponents, `inf` and `NaN` are
+//! rejected because `strtod`-style parsers accept them and users never mean
+//! them.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Lower bound; `f64::NEG_INFINITY` for `~`.
+    pub start: f64,
+    /// Upper bound; `f64::INFINITY` when omitted (`10:`).
+    pub end: f64,
+    /// `@`: alert when the value lies inside the range instead of outside.
+    pub inside: bool,
+}
+
+impl Range {
+    /// Whether `value` should raise this range's state. NaN always alerts:
+    /// a number we cannot compare is never silently fine.
+    pub fn alerts(&self, value: f64) -> bool {
+        if value.is_nan() {
+            return true;
+        }
+        let within = self.start <= value && value <= self.end;
+        within == self.inside
+    }
+
+    /// The same range with both endpoints multiplied by `factor`, e.g. a
+    /// percentage threshold turned into bytes for perfdata.
+    pub fn scaled(self, factor: f64) -> Range {
+        Range {
+            start: self.start * factor,
+            end: self.end * factor,
+            inside: self.inside,
+        }
+    }
+
+    /// Renders the range with endpoints rounded to integers (for byte counts).
+    pub fn to_integer_string(self) -> String {
+        self.render(|x| format!("{}", x.round() as i128))
+    }
+
+    fn render(&self, number: impl Fn(f64) -> String) -> String {
+        let mut out = String::new();
+        if self.inside {
+            out.push('@');
+        }
+        let start = if self.start == f64::NEG_INFINITY {
+            Some("~".to_string())
+        } else if self.start == 0.0 && !self.inside {
+            None
+        } else {
+            Some(number(self.start))
+        };
+        match (start, self.end == f64::INFINITY) {
+            (None, false) => out.push_str(&number(self.end)),
+            (None, true) => out.push_str("0:"),
+            (Some(start), true) => {
+                out.push_str(&start);
+                out.push(':');
+            }
+            (Some(start), false) => {
+                out.push_str(&start);
+                out.push(':');
+                out.push_str(&number(self.end));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(format_number))
+    }
+}
+
+/// Formats a finite number as a plain decimal: no exponent, at most
+/// three decimals, no trailing zeros (`80`, `0.5`, `12.125`).
+pub fn format_number(x: f64) -> String {
+    let text = format!("{:.3}", x);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeError(String);
+
+impl fmt::Display for RangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for Range {
+    type Err = RangeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = |why: &str| {
+            RangeError(format!(
+                "invalid range '{text}': {why} (expected N, N:, ~:N, N:M or @N:M)"
+            ))
+        };
+        let (inside, body) = match text.strip_prefix('@') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        if body.is_empty() {
+            return Err(invalid("empty"));
+        }
+        let (start, end) = match body.split_once(':') {
+            None => (
+                0.0,
+                parse_number(body).ok_or_else(|| invalid("not a number"))?,
+            ),
+            Some((start, end)) => {
+                let start = match start {
+                    "~" => f64::NEG_INFINITY,
+                    // `:10` means `0:10`, as in the C Monitoring Plugins.
+                    "" => 0.0,
+                    s => parse_number(s).ok_or_else(|| invalid("start is not a number"))?,
+                };
+                let end = if end.is_empty() {
+                    f64::INFINITY
+                } else {
+                    parse_number(end).ok_or_else(|| invalid("end is not a number"))?
+                };
+                (start, end)
+            }
+        };
+        if start > end {
+            return Err(invalid("start is greater than end"));
+        }
+        Ok(Range { start, end, inside })
+    }
+}
+
+/// A plain decimal: optional `-`, digits, optional fraction. No `+`,
+/// exponent, `inf` or `nan`.
+fn parse_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let valid = all_digits(int)
+        && frac.is_none_or(|f| all_digits(f) && !f.is_empty())
+        && !(int.is_empty() && frac.is_none());
+    if !valid {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn r(text: &str) -> Range {
+        text.parse().unwrap()
+    }
+
+    #[rstest]
+    #[case("10", 0.0, 10.0, false)]
+    #[case("10:", 10.0, f64::INFINITY, false)]
+    #[case("~:10", f64::NEG_INFINITY, 10.0, false)]
+    #[case("10:20", 10.0, 20.0, false)]
+    #[case("@10:20", 10.0, 20.0, true)]
+    #[case(":10", 0.0, 10.0, false)]
+    #[case("-5:-1", -5.0, -1.0, false)]
+    #[case("0.5", 0.0, 0.5, false)]
+    #[case(".5", 0.0, 0.5, false)]
+    #[case("~:", f64::NEG_INFINITY, f64::INFINITY, false)]
+    #[case("@10", 0.0, 10.0, true)]
+    #[case("5:5", 5.0, 5.0, false)]
+    fn parses(#[case] text: &str, #[case] start: f64, #[case] end: f64, #[case] inside: bool) {
+        assert_eq!(r(text), Range { start, end, inside });
+    }
+
+    #[rstest]
+    #[case("")]
+    #[case("@")]
+    #[case("20:10")]
+    #[case("NaN")]
+    #[case("nan")]
+    #[case("inf")]
+    #[case("-inf")]
+    #[case("1e3")]
+    #[case("1E3")]
+    #[case("+5")]
+    #[case("abc")]
+    #[case("10:abc")]
+    #[case("1,5")]
+    #[case("1.")]
+    #[case(".")]
+    #[case("-")]
+    #[case("10:20:30")]
+    #[case(" 10")]
+    #[case("~")]
+    #[case("-3")]
+    #[case("@@10")]
+    fn rejects(#[case] text: &str) {
+        assert!(
+            text.parse::<Range>().is_err(),
+            "{text:?} should be rejected"
+        );
+    }
+
+    #[rstest]
+    // N: alerts outside 0..N, endpoints inclusive.
+    #[case("10", -0.1, true)]
+    #[case("10", 0.0, false)]
+    #[case("10", 10.0, false)]
+    #[case("10", 10.01, true)]
+    // N: alerts below N.
+    #[case("10:", 9.99, true)]
+    #[case("10:", 10.0, false)]
+    #[case("10:", 1e12, false)]
+    // ~:N alerts above N.
+    #[case("~:10", -1e12, false)]
+    #[case("~:10", 10.0, false)]
+    #[case("~:10", 10.5, true)]
+    // N:M alerts outside N..M.
+    #[case("10:20", 9.0, true)]
+    #[case("10:20", 10.0, false)]
+    #[case("10:20", 20.0, false)]
+    #[case("10:20", 21.0, true)]
+    // @N:M alerts inside N..M, endpoints included.
+    #[case("@10:20", 9.0, false)]
+    #[case("@10:20", 10.0, true)]
+    #[case("@10:20", 20.0, true)]
+    #[case("@10:20", 21.0, false)]
+    // NaN always alerts.
+    #[case("10", f64::NAN, true)]
+    #[case("@10:20", f64::NAN, true)]
+    fn alerts(#[case] text: &str, #[case] value: f64, #[case] expected: bool) {
+        assert_eq!(r(text).alerts(value), expected);
+    }
+
+    #[rstest]
+    #[case("10", "10")]
+    #[case("10:", "10:")]
+    #[case("~:10", "~:10")]
+    #[case("10:20", "10:20")]
+    #[case("@10:20", "@10:20")]
+    #[case(":10", "10")]
+    #[case("0:", "0:")]
+    #[case("@0:10", "@0:10")]
+    #[case("0.50", "0.5")]
+    #[case("-5:-3", "-5:-3")]
+    fn prints_back(#[case] text: &str, #[case] printed: &str) {
+        assert_eq!(r(text).to_string(), printed);
+        assert_eq!(
+            r(printed),
+            r(text),
+            "printed form must parse to the same range"
+        );
+    }
+
+    #[test]
+    fn scales_to_integer_bytes() {
+        assert_eq!(r("80").scaled(1000.0).to_integer_string(), "80000");
+        assert_eq!(r("10:").scaled(2.5).to_integer_string(), "25:");
+        assert_eq!(r("@10:20").scaled(0.5).to_integer_string(), "@5:10");
+    }
+
+    #[rstest]
+    #[case(80.0, "80")]
+    #[case(0.5, "0.5")]
+    #[case(9.2600001, "9.26")]
+    #[case(-0.0001, "0")]
+    #[case(1e21, "1000000000000000000000")]
+    fn formats_numbers(#[case] x: f64, #[case] text: &str) {
+        assert_eq!(format_number(x), text);
+    }
+}
