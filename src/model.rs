@@ -1,0 +1,108 @@
+//! The server snapshot every check mode works on.
+//!
+//! API adapters fill it; modes read it. Nothing here knows an API's field
+//! names. A value the agent did not send (missing, null, or of the wrong
+//! type) is `None`, and a section it did not send is an empty list: modes
+//! decide whether that matters, so a field a mode does not use never fails
+//! a check.
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// Unix seconds of the agent's latest post to HetrixTools.
+    pub last_data: Option<i64>,
+    pub disks: Vec<Disk>,
+    pub drives: Vec<Drive>,
+    pub services: Vec<Service>,
+    /// Per-minute samples, in whatever order the API sent them.
+    pub stats: Vec<Sample>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Disk {
+    pub mount: String,
+    /// Bytes.
+    pub size: Option<u64>,
+    /// Bytes.
+    pub used: Option<u64>,
+    pub raid: Option<Raid>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Raid {
+    pub kind: Option<String>,
+    pub health: Option<String>,
+    pub state: Option<String>,
+    pub total_drives: Option<u64>,
+    pub active_drives: Option<u64>,
+    pub failed_drives: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Drive {
+    pub name: String,
+    /// Result of the drive's SMART self-assessment, e.g. `PASSED`.
+    pub smart_test: Option<String>,
+    pub error_count: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub status: Option<String>,
+}
+
+/// One minute of usage percentages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sample {
+    /// Unix seconds of the minute the sample describes.
+    pub minute: i64,
+    pub cpu: Option<f64>,
+    pub iowait: Option<f64>,
+    pub ram: Option<f64>,
+    pub swap: Option<f64>,
+}
+
+impl Snapshot {
+    /// The newest `count` samples, newest first. "Newest" is the largest
+    /// minute: the API promises an order, but we do not rely on it.
+    pub fn newest_samples(&self, count: usize) -> Vec<&Sample> {
+        let mut samples: Vec<&Sample> = self.stats.iter().collect();
+        samples.sort_by_key(|s| std::cmp::Reverse(s.minute));
+        samples.truncate(count);
+        samples
+    }
+
+    /// Moves every timestamp by `seconds` (the demo shifts its old example
+    /// payload so that it looks current).
+    pub fn shift_time(&mut self, seconds: i64) {
+        if let Some(last) = self.last_data.as_mut() {
+            *last += seconds;
+        }
+        for sample in &mut self.stats {
+            sample.minute += seconds;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newest_samples_sorts_by_minute_not_position() {
+        let sample = |minute| Sample {
+            minute,
+            ..Sample::default()
+        };
+        let snapshot = Snapshot {
+            stats: vec![sample(60), sample(180), sample(120)],
+            ..Snapshot::default()
+        };
+        let minutes: Vec<i64> = snapshot
+            .newest_samples(2)
+            .iter()
+            .map(|s| s.minute)
+            .collect();
+        assert_eq!(minutes, vec![180, 120]);
+    }
+}

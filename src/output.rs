@@ -1,0 +1,342 @@
+//! Plugin output: states, perfdata and the rendered text, plus the one
+//! place where text leaves the process.
+//!
+//! Everything the plugin prints goes through [`emit`], which removes the
+//! API token, so no code path (HTTP client errors, verbose logs, panics)
+//! can leak it.
+
+use std::fmt;
+use std::io::Write;
+use std::sync::OnceLock;
+
+use crate::range::{Range, format_number};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Ok,
+    Warning,
+    Critical,
+    Unknown,
+}
+
+impl State {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            State::Ok => 0,
+            State::Warning => 1,
+            State::Critical => 2,
+            State::Unknown => 3,
+        }
+    }
+
+    /// Severity order OK < WARNING < UNKNOWN < CRITICAL, as the Monitoring
+    /// Plugins output library ranks them: a known failure beats not knowing.
+    fn severity(self) -> u8 {
+        match self {
+            State::Ok => 0,
+            State::Warning => 1,
+            State::Unknown => 2,
+            State::Critical => 3,
+        }
+    }
+
+    pub fn worst(self, other: State) -> State {
+        if other.severity() > self.severity() {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Sort key that puts the most severe first.
+    pub fn most_severe_first(self) -> std::cmp::Reverse<u8> {
+        std::cmp::Reverse(self.severity())
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            State::Ok => "OK",
+            State::Warning => "WARNING",
+            State::Critical => "CRITICAL",
+            State::Unknown => "UNKNOWN",
+        })
+    }
+}
+
+/// Units of measurement that Icinga 2 and the graphers understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    None,
+    Percent,
+    Seconds,
+    /// Printed as an integer with `B`.
+    Bytes,
+}
+
+impl Unit {
+    fn suffix(self) -> &'static str {
+        match self {
+            Unit::None => "",
+            Unit::Percent => "%",
+            Unit::Seconds => "s",
+            Unit::Bytes => "B",
+        }
+    }
+
+    fn number(self, x: f64) -> String {
+        match self {
+            Unit::Bytes => format!("{}", x.round() as i128),
+            _ => format_number(x),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Perfdata {
+    pub label: String,
+    pub value: f64,
+    pub unit: Unit,
+    pub warning: Option<Range>,
+    pub critical: Option<Range>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Perfdata {
+    pub fn new(label: impl Into<String>, value: f64, unit: Unit) -> Self {
+        Perfdata {
+            label: label.into(),
+            value,
+            unit,
+            warning: None,
+            critical: None,
+            min: None,
+            max: None,
+        }
+    }
+
+    pub fn thresholds(mut self, warning: Option<Range>, critical: Option<Range>) -> Self {
+        self.warning = warning;
+        self.critical = critical;
+        self
+    }
+
+    pub fn bounds(mut self, min: Option<f64>, max: Option<f64>) -> Self {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    /// `'label'=value[UOM];warn;crit;min;max` without trailing semicolons;
+    /// `None` when the value is not a finite number (perfdata never says NaN).
+    fn render(&self) -> Option<String> {
+        if !self.value.is_finite() {
+            return None;
+        }
+        let range = |r: &Option<Range>| match (r, self.unit) {
+            (Some(r), Unit::Bytes) => r.to_integer_string(),
+            (Some(r), _) => r.to_string(),
+            (None, _) => String::new(),
+        };
+        let bound = |b: Option<f64>| {
+            b.filter(|b| b.is_finite())
+                .map(|b| self.unit.number(b))
+                .unwrap_or_default()
+        };
+        let label: String = self
+            .label
+            .chars()
+            .map(|c| match c {
+                '=' | '\'' | '|' => '_',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect();
+        let text = format!(
+            "'{label}'={}{};{};{};{};{}",
+            self.unit.number(self.value),
+            self.unit.suffix(),
+            range(&self.warning),
+            range(&self.critical),
+            bound(self.min),
+            bound(self.max),
+        );
+        Some(text.trim_end_matches(';').to_string())
+    }
+}
+
+/// Everything one check run prints: `LABEL STATE - summary | perfdata`,
+/// then one long-output line per detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub label: String,
+    pub state: State,
+    pub summary: String,
+    pub details: Vec<String>,
+    pub perfdata: Vec<Perfdata>,
+}
+
+impl Report {
+    /// A run that could not produce a result.
+    pub fn unknown(label: &str, message: impl Into<String>) -> Self {
+        Report {
+            label: label.to_string(),
+            state: State::Unknown,
+            summary: message.into(),
+            details: Vec::new(),
+            perfdata: Vec::new(),
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{} {} - {}",
+            self.label,
+            self.state,
+            plain_text(&self.summary)
+        );
+        let perfdata: Vec<String> = self.perfdata.iter().filter_map(Perfdata::render).collect();
+        if !perfdata.is_empty() {
+            out.push_str(" | ");
+            out.push_str(&perfdata.join(" "));
+        }
+        for line in &self.details {
+            out.push('\n');
+            out.push_str(&plain_text(line));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// Human text may quote names from the agent (mounts, services). A `|`
+/// would start perfdata early and a newline would end the first line, so
+/// both are replaced.
+fn plain_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '|' => '¦',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Byte counts for people: both numbers in the unit of the larger one,
+/// e.g. `710.9 of 936.8 GiB`.
+pub fn bytes_of(part: u64, whole: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut exponent = 0;
+    while exponent + 1 < UNITS.len() && whole as f64 >= 1024f64.powi(exponent as i32 + 1) {
+        exponent += 1;
+    }
+    let scale = 1024f64.powi(exponent as i32);
+    if exponent == 0 {
+        format!("{part} of {whole} B")
+    } else {
+        format!(
+            "{:.1} of {:.1} {}",
+            part as f64 / scale,
+            whole as f64 / scale,
+            UNITS[exponent]
+        )
+    }
+}
+
+/// A duration for people: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..86400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {} h", s / 86400, s % 86400 / 3600),
+    }
+}
+
+static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Registers the strings that must never be printed (the API token).
+/// Called once, before anything could print them.
+pub fn set_secrets(secrets: Vec<String>) {
+    let _ = SECRETS.set(secrets.into_iter().filter(|s| !s.is_empty()).collect());
+}
+
+/// Replaces every registered secret with `***`.
+pub fn redact(text: &str) -> String {
+    let mut text = text.to_string();
+    for secret in SECRETS.get().into_iter().flatten() {
+        text = text.replace(secret.as_str(), "***");
+    }
+    text
+}
+
+/// Writes to stdout, redacted. Plugins report on stdout only: Nagios shows
+/// stderr only when stdout is empty, and Icinga mixes the two.
+pub fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(redact(text).as_bytes());
+    let _ = stdout.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[test]
+    fn worst_ranks_unknown_between_warning_and_critical() {
+        assert_eq!(State::Ok.worst(State::Warning), State::Warning);
+        assert_eq!(State::Warning.worst(State::Unknown), State::Unknown);
+        assert_eq!(State::Unknown.worst(State::Critical), State::Critical);
+        assert_eq!(State::Critical.worst(State::Unknown), State::Critical);
+    }
+
+    #[rstest]
+    #[case(Perfdata::new("cpu", 9.26, Unit::Percent).thresholds(Some("80".parse().unwrap()), Some("90".parse().unwrap())).bounds(Some(0.0), Some(100.0)),
+           Some("'cpu'=9.26%;80;90;0;100"))]
+    #[case(Perfdata::new("/", 763354265949.0, Unit::Bytes).thresholds(Some("80".parse::<Range>().unwrap().scaled(10.0)), None).bounds(Some(0.0), Some(1e12)),
+           Some("'/'=763354265949B;800;;0;1000000000000"))]
+    #[case(Perfdata::new("age", 42.0, Unit::Seconds), Some("'age'=42s"))]
+    #[case(Perfdata::new("a'b=c|d", 1.0, Unit::None), Some("'a_b_c_d'=1"))]
+    #[case(Perfdata::new("x", f64::NAN, Unit::None), None)]
+    #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0"))]
+    fn renders_perfdata(#[case] perf: Perfdata, #[case] expected: Option<&str>) {
+        assert_eq!(perf.render().as_deref(), expected);
+    }
+
+    #[test]
+    fn report_keeps_pipes_and_newlines_out_of_the_first_line() {
+        let report = Report {
+            label: "SERVICE".into(),
+            state: State::Critical,
+            summary: "a|b\nc offline".into(),
+            details: vec!["x|y".into()],
+            perfdata: vec![Perfdata::new("offline", 1.0, Unit::None)],
+        };
+        assert_eq!(
+            report.render(),
+            "SERVICE CRITICAL - a¦b c offline | 'offline'=1\nx¦y\n"
+        );
+    }
+
+    #[rstest]
+    #[case(763354265949, 1005869371392, "710.9 of 936.8 GiB")]
+    #[case(500, 1000, "500 of 1000 B")]
+    #[case(0, 2048, "0.0 of 2.0 KiB")]
+    fn formats_byte_pairs(#[case] part: u64, #[case] whole: u64, #[case] text: &str) {
+        assert_eq!(bytes_of(part, whole), text);
+    }
+
+    #[rstest]
+    #[case(5, "5 s")]
+    #[case(125, "2 min")]
+    #[case(3700, "1 h 1 min")]
+    #[case(90000, "1 d 1 h")]
+    #[case(-4, "0 s")]
+    fn formats_durations(#[case] seconds: i64, #[case] text: &str) {
+        assert_eq!(duration(seconds), text);
+    }
+}
