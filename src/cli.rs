@@ -1,0 +1,462 @@
+//! The command line: getopt habits normalised for argh, environment
+//! fallbacks, and validation into a [`Config`]. Every problem here is a
+//! [`Failure`], so bad arguments end UNKNOWN like any other failure.
+
+use std::time::Duration;
+
+use argh::FromArgs;
+
+use crate::failure::Failure;
+use crate::modes::{self, Mode, Thresholds};
+use crate::range::Range;
+
+pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
+
+#[derive(FromArgs)]
+#[argh(help_triggers("-h", "--help"))]
+/// Check a server monitored by HetrixTools: fetch its agent data from the
+/// HetrixTools API and compare it with warning and critical thresholds.
+/// Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+struct Args {
+    /// uptime monitor ID of the server (or env HETRIX_MONITOR_ID)
+    #[argh(option, short = 'i', long = "monitor")]
+    monitor: Option<String>,
+
+    /// API token; visible to every local user in `ps`: prefer env
+    /// HETRIX_API_TOKEN or --token-file
+    #[argh(option, short = 'T')]
+    token: Option<String>,
+
+    /// read the API token from the first line of this file
+    #[argh(option)]
+    token_file: Option<String>,
+
+    /// check mode (see Modes below)
+    #[argh(option, short = 'm')]
+    mode: Option<String>,
+
+    /// warning range, e.g. 80, 10:, ~:10, 10:20, @10:20 (default: the
+    /// mode's)
+    #[argh(option, short = 'w')]
+    warning: Option<String>,
+
+    /// critical range (default: the mode's)
+    #[argh(option, short = 'c')]
+    critical: Option<String>,
+
+    /// seconds the whole run may take, connection to last byte (default 10)
+    #[argh(option, short = 't', default = "10")]
+    timeout: u64,
+
+    /// API base URL (default https://api.hetrixtools.com, or env
+    /// HETRIX_API_URL)
+    #[argh(option)]
+    api_url: Option<String>,
+
+    /// agent data older than this many seconds ends UNKNOWN, except in mode
+    /// freshness; 0 disables (default 900)
+    #[argh(option, default = "900")]
+    max_age: u64,
+
+    /// cpu and ram: average the newest N Stats minutes, 1 to 60 (default 1)
+    #[argh(option, default = "1")]
+    window: usize,
+
+    /// check the bundled example server instead of the API (no token needed)
+    #[argh(switch)]
+    demo: bool,
+
+    /// show more detail; repeat for more (-vvv shows the request URL with
+    /// the token masked)
+    #[argh(switch, short = 'v')]
+    verbose: u8,
+
+    /// print the version and exit
+    #[argh(switch, short = 'V')]
+    version: bool,
+}
+
+/// Options that take a value, so the word after them is left alone when
+/// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
+const VALUE_OPTIONS: [&str; 16] = [
+    "-i",
+    "--monitor",
+    "-T",
+    "--token",
+    "--token-file",
+    "-m",
+    "--mode",
+    "-w",
+    "--warning",
+    "-c",
+    "--critical",
+    "-t",
+    "--timeout",
+    "--api-url",
+    "--max-age",
+    "--window",
+];
+
+/// Where the server data comes from.
+pub enum Source {
+    Demo,
+    Api {
+        base_url: String,
+        token: String,
+        monitor: String,
+    },
+}
+
+pub struct Config {
+    pub mode: &'static Mode,
+    pub mode_argument: Option<String>,
+    pub thresholds: Thresholds,
+    pub source: Source,
+    pub timeout: Duration,
+    /// Seconds; 0 disables the check.
+    pub max_age: u64,
+    pub window: usize,
+    pub verbose: u8,
+}
+
+pub enum Command {
+    Check(Box<Config>),
+    /// `--help` or `--version`: print this and exit 0.
+    Print(String),
+}
+
+/// Parses the arguments after the program name; `env` looks up environment
+/// variables (a parameter so tests need not touch the real environment).
+pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
+    let normalised = normalise(args);
+    let words: Vec<&str> = normalised.iter().map(String::as_str).collect();
+    let parsed = match Args::from_args(&["check_hetrix"], &words) {
+        Ok(parsed) => parsed,
+        Err(exit) if exit.status.is_ok() => return Ok(Command::Print(help(&exit.output))),
+        Err(exit) => {
+            let reason = exit
+                .output
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim();
+            return Err(Failure::new(format!("{reason} (see check_hetrix --help)")));
+        }
+    };
+    if parsed.version {
+        return Ok(Command::Print(format!(
+            "check_hetrix {}\n",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    configure(parsed, env).map(|config| Command::Check(Box::new(config)))
+}
+
+fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config, Failure> {
+    let mode_text = args.mode.ok_or_else(|| {
+        Failure::new(format!(
+            "no mode given: use -m with one of {} (see --help)",
+            mode_list()
+        ))
+    })?;
+    let (mode, mode_argument) = modes::find(&mode_text)?;
+    let threshold = |given: Option<String>, default: Option<&str>, flag: &str| {
+        given
+            .as_deref()
+            .or(default)
+            .map(|text| {
+                text.parse::<Range>()
+                    .map_err(|e| Failure::new(format!("{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let thresholds = Thresholds {
+        warning: threshold(args.warning, mode.default_warning, "-w")?,
+        critical: threshold(args.critical, mode.default_critical, "-c")?,
+    };
+    if args.timeout == 0 {
+        return Err(Failure::new("-t must be at least 1 second"));
+    }
+    if !(1..=60).contains(&args.window) {
+        return Err(Failure::new(
+            "--window must be 1 to 60 minutes (the API keeps the last 60)",
+        ));
+    }
+    let source = if args.demo {
+        Source::Demo
+    } else {
+        let monitor = args
+            .monitor
+            .or_else(|| env("HETRIX_MONITOR_ID"))
+            .filter(|m| !m.is_empty())
+            .ok_or_else(|| {
+                Failure::new("no monitor given: use -i <uptime monitor ID> or env HETRIX_MONITOR_ID (or --demo to try the plugin)")
+            })?;
+        if !is_url_safe(&monitor) {
+            return Err(Failure::new(
+                "the monitor ID may only hold letters, digits, '-', '_' and '.' (check -i)",
+            ));
+        }
+        let base_url = args
+            .api_url
+            .or_else(|| env("HETRIX_API_URL"))
+            .unwrap_or_else(|| DEFAULT_API_URL.to_string())
+            .trim_end_matches('/')
+            .to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(Failure::new(
+                "--api-url must start with https:// or http://",
+            ));
+        }
+        Source::Api {
+            base_url,
+            token: token(args.token, args.token_file, &env)?,
+            monitor,
+        }
+    };
+    Ok(Config {
+        mode,
+        mode_argument,
+        thresholds,
+        source,
+        timeout: Duration::from_secs(args.timeout),
+        max_age: args.max_age,
+        window: args.window,
+        verbose: args.verbose,
+    })
+}
+
+/// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
+/// Messages never include it.
+fn token(
+    given: Option<String>,
+    file: Option<String>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<String, Failure> {
+    let token = match (given, file) {
+        (Some(token), _) => token,
+        (None, Some(path)) => {
+            let content = std::fs::read_to_string(&path).map_err(|e| {
+                Failure::new(format!("cannot read the token file {path}: {e}"))
+            })?;
+            content.lines().next().unwrap_or_default().to_string()
+        }
+        (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
+            Failure::new(
+                "no API token: set env HETRIX_API_TOKEN, or use --token-file (or --demo to try the plugin)",
+            )
+        })?,
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return Err(Failure::new(
+            "the API token is empty (check HETRIX_API_TOKEN, --token-file or -T)",
+        ));
+    }
+    if !is_url_safe(&token) {
+        return Err(Failure::new(
+            "the API token holds characters no HetrixTools token has (check HETRIX_API_TOKEN, --token-file or -T)",
+        ));
+    }
+    Ok(token)
+}
+
+/// v1 puts both the token and the monitor ID into the URL path.
+fn is_url_safe(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,
+/// `--warning=80` → `--warning 80`, `-w80` → `-w 80`.
+fn normalise(args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut takes_value = false;
+    let mut rest_verbatim = false;
+    for arg in args {
+        if takes_value || rest_verbatim {
+            out.push(arg.clone());
+            takes_value = false;
+            continue;
+        }
+        if arg == "--" {
+            rest_verbatim = true;
+            out.push(arg.clone());
+        } else if let Some((name, value)) = arg.split_once('=').filter(|_| arg.starts_with("--")) {
+            out.push(name.to_string());
+            out.push(value.to_string());
+        } else if arg.len() > 2 && arg.starts_with('-') && !arg.starts_with("--") {
+            let flag = &arg[..2];
+            if arg[1..].bytes().all(|b| b == b'v') {
+                out.extend(std::iter::repeat_n("-v".to_string(), arg.len() - 1));
+            } else if is_value_option(flag) && arg.is_char_boundary(2) {
+                out.push(flag.to_string());
+                out.push(arg[2..].to_string());
+            } else {
+                out.push(arg.clone());
+            }
+        } else {
+            takes_value = is_value_option(arg);
+            out.push(arg.clone());
+        }
+    }
+    out
+}
+
+fn is_value_option(arg: &str) -> bool {
+    VALUE_OPTIONS.contains(&arg)
+}
+
+fn mode_list() -> String {
+    modes::MODES
+        .iter()
+        .map(|m| m.usage())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// argh's help plus what it cannot generate: the modes with their default
+/// thresholds, read from the mode registry so it never goes stale.
+fn help(argh_help: &str) -> String {
+    let mut text = argh_help.trim_end().to_string();
+    text.push_str("\n\nModes (default thresholds):\n");
+    for mode in modes::MODES {
+        let defaults = match (mode.default_warning, mode.default_critical) {
+            (None, None) => "no thresholds".to_string(),
+            (w, c) => format!("-w {} -c {}", w.unwrap_or("none"), c.unwrap_or("none")),
+        };
+        text.push_str(&format!("  {:<22}{defaults}\n", mode.usage()));
+    }
+    text.push_str(
+        "\nRanges follow the Monitoring Plugins guidelines: N alerts outside 0..N, N: below N,\n\
+         ~:N above N, N:M outside N..M, @N:M inside N..M; endpoints are OK.\n\
+         Example: check_hetrix -i <monitor ID> -m disk -w 80 -c 90\n",
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn config(args: &[&str]) -> Result<Config, Failure> {
+        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "tok".to_string());
+        match parse(&strings(args), env)? {
+            Command::Check(config) => Ok(*config),
+            Command::Print(_) => panic!("expected a check"),
+        }
+    }
+
+    #[rstest]
+    #[case(&["-vvv"], &["-v", "-v", "-v"])]
+    #[case(&["--warning=80"], &["--warning", "80"])]
+    #[case(&["-w80"], &["-w", "80"])]
+    #[case(&["-w", "-5:"], &["-w", "-5:"])]
+    #[case(&["-c-5:-1"], &["-c", "-5:-1"])]
+    #[case(&["-mdisk:/a=b"], &["-m", "disk:/a=b"])]
+    #[case(&["-m", "-vv"], &["-m", "-vv"])]
+    #[case(&["--", "-vv"], &["--", "-vv"])]
+    #[case(&["--window=5"], &["--window", "5"])]
+    fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
+        assert_eq!(normalise(&strings(args)), strings(expected));
+    }
+
+    #[test]
+    fn accepts_all_three_getopt_forms() {
+        let config = config(&["-i", "abc", "-mdisk", "--warning=70", "-c95", "-vvv"]).unwrap();
+        assert_eq!(config.mode.name, "disk");
+        assert_eq!(config.thresholds.warning, Some("70".parse().unwrap()));
+        assert_eq!(config.thresholds.critical, Some("95".parse().unwrap()));
+        assert_eq!(config.verbose, 3);
+    }
+
+    #[test]
+    fn negative_ranges_are_values_not_flags() {
+        let config = config(&["-i", "abc", "-m", "cpu", "-w", "-5:-1", "-c", "~:-1"]).unwrap();
+        assert_eq!(config.thresholds.warning, Some("-5:-1".parse().unwrap()));
+    }
+
+    #[test]
+    fn mode_defaults_apply_when_no_thresholds_are_given() {
+        let config = config(&["-i", "abc", "-m", "smart"]).unwrap();
+        assert_eq!(config.thresholds.warning, Some("0".parse().unwrap()));
+        assert_eq!(config.thresholds.critical, None);
+    }
+
+    #[rstest]
+    #[case(&["-m", "cpu"], "no monitor")]
+    #[case(&["-i", "x"], "no mode")]
+    #[case(&["-i", "x", "-m", "cpu", "-w", "1e3"], "-w: invalid range")]
+    #[case(&["-i", "x", "-m", "cpu", "-c", ""], "-c: invalid range")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "0"], "-t must be")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "abc"], "'-t' with value 'abc'")]
+    #[case(&["-i", "x", "-m", "cpu", "--window", "61"], "--window")]
+    #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]
+    #[case(&["-i", "x", "-m", "cpu", "--api-url", "ftp://x"], "--api-url")]
+    #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
+    fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
+        let error = config(args).err().expect("should fail").to_string();
+        assert!(
+            error.contains(message),
+            "{error:?} should mention {message:?}"
+        );
+    }
+
+    #[test]
+    fn missing_token_is_explained() {
+        let error = parse(&strings(&["-i", "x", "-m", "cpu"]), no_env)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("HETRIX_API_TOKEN"), "{error}");
+    }
+
+    #[test]
+    fn token_precedence_is_flag_then_file_then_env() {
+        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "from-env".to_string());
+        let dir = std::env::temp_dir().join(format!("check_hetrix_cli_{}", std::process::id()));
+        std::fs::write(&dir, "from-file\nsecond line\n").unwrap();
+        let file = dir.to_string_lossy().to_string();
+        let token_of = |args: &[&str]| match parse(&strings(args), env) {
+            Ok(Command::Check(config)) => match config.source {
+                Source::Api { token, .. } => token,
+                Source::Demo => unreachable!(),
+            },
+            _ => panic!("expected a check"),
+        };
+        assert_eq!(
+            token_of(&["-m", "cpu", "-i", "x", "-T", "flag", "--token-file", &file]),
+            "flag"
+        );
+        assert_eq!(
+            token_of(&["-m", "cpu", "-i", "x", "--token-file", &file]),
+            "from-file"
+        );
+        assert_eq!(token_of(&["-m", "cpu", "-i", "x"]), "from-env");
+        std::fs::remove_file(dir).unwrap();
+    }
+
+    #[test]
+    fn help_lists_every_mode_with_defaults() {
+        let Ok(Command::Print(help)) = parse(&strings(&["--help"]), no_env) else {
+            panic!("--help should print");
+        };
+        for mode in modes::MODES {
+            assert!(help.contains(&mode.usage()), "help lacks {}", mode.name);
+        }
+        assert!(help.contains("-w 80 -c 90"));
+        assert!(
+            help.contains("ps"),
+            "help must warn that -T is visible in ps"
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! `freshness`: how long ago the agent last posted data. The only mode that
+//! looks at stale data, since staleness is what it measures.
+
+use super::{Argument, Context, Mode, Outcome};
+use crate::failure::Failure;
+use crate::output::{Perfdata, Unit, duration};
+
+pub const MODE: Mode = Mode {
+    name: "freshness",
+    argument: Argument::None,
+    label: "FRESHNESS",
+    default_warning: Some("300"),
+    default_critical: Some("600"),
+    needs_fresh_data: false,
+    check,
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let last = ctx
+        .snapshot
+        .last_data
+        .ok_or_else(|| Failure::new("the API did not say when the agent last sent data"))?;
+    // A clock a little ahead of ours is not "negative age".
+    let age = (ctx.now - last).max(0);
+    Ok(Outcome {
+        state: ctx.thresholds.state_of(age as f64),
+        summary: format!("last agent data {} ago", duration(age)),
+        details: Vec::new(),
+        perfdata: vec![
+            Perfdata::new("age", age as f64, Unit::Seconds)
+                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
+                .bounds(Some(0.0), None),
+        ],
+    })
+}

@@ -1,0 +1,245 @@
+//! Check modes. Each mode is one file exporting a [`Mode`]; registering it
+//! is one line in [`MODES`].
+
+use crate::failure::Failure;
+use crate::model::Snapshot;
+use crate::output::{Perfdata, State};
+use crate::range::Range;
+
+mod cpu;
+mod disk;
+mod freshness;
+mod raid;
+mod ram;
+mod services;
+mod smart;
+mod usage;
+
+/// Every mode, in the order `--help` lists them.
+pub const MODES: &[&Mode] = &[
+    &cpu::MODE,
+    &ram::MODE,
+    &disk::MODE,
+    &raid::MODE,
+    &smart::MODE,
+    &services::ALL,
+    &services::ONE,
+    &freshness::MODE,
+];
+
+pub struct Mode {
+    /// What users type after `-m`, before any `:<argument>`.
+    pub name: &'static str,
+    /// How the mode's argument (`disk:<mount>`) is named in help and
+    /// errors; `None` when the mode takes none.
+    pub argument: Argument,
+    /// First word of the output line.
+    pub label: &'static str,
+    pub default_warning: Option<&'static str>,
+    pub default_critical: Option<&'static str>,
+    /// Whether old data must end UNKNOWN (see `--max-age`). Only the mode
+    /// that measures the age itself looks at stale data.
+    pub needs_fresh_data: bool,
+    pub check: fn(&Context) -> Result<Outcome, Failure>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Argument {
+    None,
+    Optional(&'static str),
+    Required(&'static str),
+}
+
+impl Mode {
+    /// How `--help` shows the mode, e.g. `disk[:<mount>]`.
+    pub fn usage(&self) -> String {
+        match self.argument {
+            Argument::None => self.name.to_string(),
+            Argument::Optional(arg) => format!("{}[:<{arg}>]", self.name),
+            Argument::Required(arg) => format!("{}:<{arg}>", self.name),
+        }
+    }
+}
+
+/// Finds the mode for `-m` text like `disk:/var lib`, returning it with its
+/// argument.
+pub fn find(text: &str) -> Result<(&'static Mode, Option<String>), Failure> {
+    let (name, argument) = match text.split_once(':') {
+        Some((name, argument)) => (name, Some(argument.to_string())),
+        None => (text, None),
+    };
+    let known = || {
+        MODES
+            .iter()
+            .map(|m| m.usage())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mode = MODES
+        .iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| Failure::new(format!("unknown mode '{text}'; modes are: {}", known())))?;
+    match (mode.argument, &argument) {
+        (Argument::None, Some(_)) => Err(Failure::new(format!(
+            "mode '{name}' takes no ':<argument>' (use -m {name})"
+        ))),
+        (Argument::Required(arg), None) => Err(Failure::new(format!(
+            "mode '{name}' needs a {arg}: -m {name}:<{arg}>"
+        ))),
+        (_, Some(a)) if a.is_empty() => Err(Failure::new(format!(
+            "mode '{text}' has an empty argument after ':'"
+        ))),
+        _ => Ok((mode, argument)),
+    }
+}
+
+/// What a mode gets to work with.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    /// The text after `mode:`, if any.
+    pub argument: Option<&'a str>,
+    pub thresholds: Thresholds,
+    /// Number of newest Stats minutes to average (`--window`).
+    pub window: usize,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// Warning and critical ranges after defaults were applied.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Thresholds {
+    pub warning: Option<Range>,
+    pub critical: Option<Range>,
+}
+
+impl Thresholds {
+    /// Critical is checked first, so a value past both is CRITICAL.
+    pub fn state_of(&self, value: f64) -> State {
+        if self.critical.is_some_and(|r| r.alerts(value)) {
+            State::Critical
+        } else if self.warning.is_some_and(|r| r.alerts(value)) {
+            State::Warning
+        } else {
+            State::Ok
+        }
+    }
+}
+
+/// A mode's verdict, before the label is added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub state: State,
+    pub summary: String,
+    pub details: Vec<String>,
+    pub perfdata: Vec<Perfdata>,
+}
+
+/// One checked item (a mount, a drive, a service) of a mode that checks
+/// many.
+pub struct Item {
+    pub state: State,
+    pub text: String,
+}
+
+/// How many problem items the first line names before "… and N more", so
+/// it stays readable on a phone.
+const SUMMARY_ITEMS: usize = 3;
+
+/// The usual verdict for a mode over many items: the worst state wins, the
+/// first line names the items in trouble (most severe first) or says all is
+/// well, and every item gets a long-output line.
+pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Outcome {
+    let state = items.iter().fold(State::Ok, |s, i| s.worst(i.state));
+    let mut problems: Vec<&Item> = items.iter().filter(|i| i.state != State::Ok).collect();
+    problems.sort_by_key(|i| i.state.most_severe_first());
+    let summary = if problems.is_empty() {
+        all_ok
+    } else {
+        let mut named: Vec<String> = problems
+            .iter()
+            .take(SUMMARY_ITEMS)
+            .map(|i| i.text.clone())
+            .collect();
+        if problems.len() > SUMMARY_ITEMS {
+            named.push(format!("… and {} more", problems.len() - SUMMARY_ITEMS));
+        }
+        named.join(", ")
+    };
+    Outcome {
+        state,
+        summary,
+        details: items
+            .iter()
+            .map(|i| format!("[{}] {}", i.state, i.text))
+            .collect(),
+        perfdata,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("disk", "disk", None)]
+    #[case("disk:/var lib", "disk", Some("/var lib"))]
+    #[case("disk:/a:b", "disk", Some("/a:b"))]
+    #[case("service:nginx", "service", Some("nginx"))]
+    fn finds_modes(#[case] text: &str, #[case] name: &str, #[case] argument: Option<&str>) {
+        let (mode, arg) = find(text).unwrap();
+        assert_eq!(mode.name, name);
+        assert_eq!(arg.as_deref(), argument);
+    }
+
+    #[rstest]
+    #[case("nope", "unknown mode")]
+    #[case("cpu:1", "takes no")]
+    #[case("service", "needs a")]
+    #[case("disk:", "empty argument")]
+    fn rejects_bad_modes(#[case] text: &str, #[case] message: &str) {
+        let error = find(text).err().unwrap().to_string();
+        assert!(error.contains(message), "{error}");
+    }
+
+    #[rstest]
+    #[case(Some("80"), Some("90"), 79.0, State::Ok)]
+    #[case(Some("80"), Some("90"), 80.0, State::Ok)]
+    #[case(Some("80"), Some("90"), 80.5, State::Warning)]
+    #[case(Some("80"), Some("90"), 90.0, State::Warning)]
+    #[case(Some("80"), Some("90"), 95.0, State::Critical)]
+    #[case(Some("95"), Some("90"), 92.0, State::Critical)]
+    #[case(None, None, 1e9, State::Ok)]
+    fn thresholds_check_critical_first(
+        #[case] warning: Option<&str>,
+        #[case] critical: Option<&str>,
+        #[case] value: f64,
+        #[case] expected: State,
+    ) {
+        let thresholds = Thresholds {
+            warning: warning.map(|w| w.parse().unwrap()),
+            critical: critical.map(|c| c.parse().unwrap()),
+        };
+        assert_eq!(thresholds.state_of(value), expected);
+    }
+
+    #[test]
+    fn summary_names_the_worst_items_first_and_counts_the_rest() {
+        let item = |state, text: &str| Item {
+            state,
+            text: text.to_string(),
+        };
+        let items = vec![
+            item(State::Warning, "w1"),
+            item(State::Ok, "fine"),
+            item(State::Critical, "c1"),
+            item(State::Warning, "w2"),
+            item(State::Unknown, "u1"),
+        ];
+        let outcome = summarize(&items, "all fine".into(), Vec::new());
+        assert_eq!(outcome.state, State::Critical);
+        assert_eq!(outcome.summary, "c1, u1, w1, … and 1 more");
+        assert_eq!(outcome.details.len(), 5);
+        assert_eq!(outcome.details[1], "[OK] fine");
+    }
+}

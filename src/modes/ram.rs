@@ -1,0 +1,26 @@
+//! `ram`: RAM usage % from the newest Stats minute(s); swap alongside.
+
+use super::usage::{Column, check};
+use super::{Argument, Mode};
+
+pub const MODE: Mode = Mode {
+    name: "ram",
+    argument: Argument::None,
+    label: "RAM",
+    default_warning: Some("80"),
+    default_critical: Some("90"),
+    needs_fresh_data: true,
+    check: |ctx| {
+        check(
+            ctx,
+            Column {
+                name: "ram",
+                read: |s| s.ram,
+            },
+            Column {
+                name: "swap",
+                read: |s| s.swap,
+            },
+        )
+    },
+};

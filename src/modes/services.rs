@@ -1,0 +1,68 @@
+//! `services`: every service the agent watches must be online.
+//! `service:<name>`: one of them.
+
+use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use crate::failure::Failure;
+use crate::model::Service;
+use crate::output::{Perfdata, State, Unit};
+
+pub const ALL: Mode = Mode {
+    name: "services",
+    argument: Argument::None,
+    label: "SERVICES",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+pub const ONE: Mode = Mode {
+    name: "service",
+    argument: Argument::Required("name"),
+    label: "SERVICE",
+    ..ALL
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let services = &ctx.snapshot.services;
+    if services.is_empty() {
+        return Err(Failure::new(
+            "no service data reported by the agent: add the services to watch to the agent's configuration \
+             (https://docs.hetrixtools.com/service-monitoring/)",
+        ));
+    }
+    let selected: Vec<&Service> = match ctx.argument {
+        None => services.iter().collect(),
+        Some(name) => vec![services.iter().find(|s| s.name == name).ok_or_else(|| {
+            let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            Failure::new(format!(
+                "service '{name}' is not monitored by the agent; it monitors: {}",
+                names.join(", ")
+            ))
+        })?],
+    };
+    let items: Vec<Item> = selected
+        .iter()
+        .map(|service| {
+            let (state, status) = match service.status.as_deref() {
+                Some(s) if s.eq_ignore_ascii_case("online") => (State::Ok, s),
+                Some(s) => (State::Critical, s),
+                None => (State::Unknown, "status not reported"),
+            };
+            Item {
+                state,
+                text: format!("{} {status}", service.name),
+            }
+        })
+        .collect();
+    let online = items.iter().filter(|i| i.state == State::Ok).count();
+    let all_ok = match items.len() {
+        1 => items[0].text.clone(),
+        n => format!("all {n} services online"),
+    };
+    let perfdata = vec![
+        Perfdata::new("online", online as f64, Unit::None)
+            .bounds(Some(0.0), Some(items.len() as f64)),
+    ];
+    Ok(summarize(&items, all_ok, perfdata))
+}

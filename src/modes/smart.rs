@@ -1,0 +1,69 @@
+//! `smart`: each drive's SMART self-assessment, and its error count
+//! against `-w/-c` (default `-w 0`: any error warns, as check_smart does).
+
+use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use crate::failure::Failure;
+use crate::output::{Perfdata, State, Unit};
+
+pub const MODE: Mode = Mode {
+    name: "smart",
+    argument: Argument::None,
+    label: "SMART",
+    default_warning: Some("0"),
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let drives = &ctx.snapshot.drives;
+    if drives.is_empty() {
+        return Err(Failure::new(
+            "no drive health data reported by the agent: enable drive health monitoring on the agent \
+             (https://docs.hetrixtools.com/hdd-ssd-nvme-drive-health-monitor/)",
+        ));
+    }
+    let mut items = Vec::new();
+    let mut perfdata = Vec::new();
+    for drive in drives {
+        let test = drive.smart_test.as_deref();
+        let test_state = match test {
+            None => State::Unknown,
+            Some(t)
+                if t.eq_ignore_ascii_case("passed") || t.eq_ignore_ascii_case("unsupported") =>
+            {
+                State::Ok
+            }
+            Some(_) => State::Critical,
+        };
+        let errors_state = match drive.error_count {
+            Some(errors) => {
+                perfdata.push(
+                    Perfdata::new(format!("{}_errors", drive.name), errors as f64, Unit::None)
+                        .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
+                        .bounds(Some(0.0), None),
+                );
+                ctx.thresholds.state_of(errors as f64)
+            }
+            None => State::Unknown,
+        };
+        let test_text = match test {
+            Some(t) if t.eq_ignore_ascii_case("unsupported") => {
+                "SMART unsupported (no self-assessment)".to_string()
+            }
+            Some(t) => format!("SMART {t}"),
+            None => "SMART result not reported".to_string(),
+        };
+        let errors_text = drive
+            .error_count
+            .map_or("error count not reported".to_string(), |e| {
+                format!("{e} errors")
+            });
+        items.push(Item {
+            state: test_state.worst(errors_state),
+            text: format!("{} {test_text}, {errors_text}", drive.name),
+        });
+    }
+    let all_ok = format!("{} drives healthy", items.len());
+    Ok(summarize(&items, all_ok, perfdata))
+}

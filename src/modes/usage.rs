@@ -1,0 +1,59 @@
+//! Shared by the modes that check a usage percentage from the per-minute
+//! Stats (cpu, ram): the mean over `--window` minutes, thresholded, with a
+//! companion percentage reported alongside.
+
+use super::{Context, Outcome};
+use crate::failure::Failure;
+use crate::model::Sample;
+use crate::output::{Perfdata, Unit};
+use crate::range::format_number;
+
+/// One percentage column of the Stats samples.
+pub struct Column {
+    pub name: &'static str,
+    pub read: fn(&Sample) -> Option<f64>,
+}
+
+impl Column {
+    /// Mean over the samples that report this column.
+    fn mean(&self, samples: &[&Sample]) -> Option<f64> {
+        let values: Vec<f64> = samples.iter().filter_map(|s| (self.read)(s)).collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    }
+}
+
+/// Thresholds apply to `checked`; `companion` is shown and graphed only.
+pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcome, Failure> {
+    let samples = ctx.snapshot.newest_samples(ctx.window);
+    let value = checked.mean(&samples).ok_or_else(|| {
+        Failure::new(format!(
+            "{} usage not reported by the agent in the newest Stats minutes",
+            checked.name
+        ))
+    })?;
+    let state = ctx.thresholds.state_of(value);
+    let percent = |name: &str, value: f64| {
+        Perfdata::new(name, value, Unit::Percent).bounds(Some(0.0), Some(100.0))
+    };
+    let mut summary = format!("{} {}%", checked.name, format_number(value));
+    let mut perfdata = vec![
+        percent(checked.name, value).thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
+    ];
+    if let Some(other) = companion.mean(&samples) {
+        summary.push_str(&format!(", {} {}%", companion.name, format_number(other)));
+        perfdata.push(percent(companion.name, other));
+    }
+    if ctx.window > 1 {
+        summary.push_str(&format!(
+            " (mean of {} of the last {} min)",
+            samples.len(),
+            ctx.window
+        ));
+    }
+    Ok(Outcome {
+        state,
+        summary,
+        details: Vec::new(),
+        perfdata,
+    })
+}
