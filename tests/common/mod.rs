@@ -1,0 +1,274 @@
+//! Test support: a mock HetrixTools API on 127.0.0.1 and a runner for the
+//! real binary.
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+/// A token distinctive enough that finding it in output is a real leak.
+pub const TOKEN: &str = "tok3nSECRETabc123";
+pub const MONITOR: &str = "0123456789abcdef0123456789abcdef";
+
+/// What the mock answers to one request.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Pause between body bytes, for servers that trickle.
+    pub byte_delay: Option<Duration>,
+    /// Close the connection without answering.
+    pub hang_up: bool,
+}
+
+impl Reply {
+    pub fn json(value: &Value) -> Reply {
+        Reply::raw(200, "application/json", value.to_string().into_bytes())
+    }
+
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+            byte_delay: None,
+            hang_up: false,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// One request the mock received.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+
+pub struct MockApi {
+    pub url: String,
+    requests: Arc<Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+    port: u16,
+}
+
+impl MockApi {
+    /// Serves `handler`'s reply to every request until dropped.
+    pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> MockApi {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock API");
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Handler> = Arc::new(handler);
+        {
+            let requests = requests.clone();
+            let stop = stop.clone();
+            thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let handler = handler.clone();
+                    let requests = requests.clone();
+                    thread::spawn(move || serve(stream, &*handler, &requests));
+                }
+            });
+        }
+        MockApi {
+            url: format!("http://127.0.0.1:{port}"),
+            requests,
+            stop,
+            port,
+        }
+    }
+
+    /// Always the same reply.
+    pub fn replying(reply: Reply) -> MockApi {
+        MockApi::start(move |_| reply.clone())
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for MockApi {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so the thread ends.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if line.trim().is_empty() => break,
+            Ok(_) => {
+                if let Some((name, value)) = line.split_once(':') {
+                    headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+                }
+            }
+        }
+    }
+    let request = Request { path, headers };
+    requests.lock().unwrap().push(request.clone());
+    let reply = handler(&request);
+    if reply.hang_up {
+        return;
+    }
+    let mut stream = stream;
+    let mut head = format!("HTTP/1.1 {} Mock\r\n", reply.status);
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.body.len()
+    ));
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    match reply.byte_delay {
+        None => {
+            let _ = stream.write_all(&reply.body);
+        }
+        Some(delay) => {
+            for byte in &reply.body {
+                if stream.write_all(&[*byte]).is_err() {
+                    return;
+                }
+                thread::sleep(delay);
+            }
+        }
+    }
+}
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// The documented example payload with its clock moved to now, as a live
+/// agent would report it.
+pub fn example() -> Value {
+    let mut payload: Value =
+        serde_json::from_str(include_str!("../../src/demo.json")).expect("example payload");
+    let shift = now() - payload["AgentLastData"].as_i64().unwrap();
+    payload["AgentLastData"] = (payload["AgentLastData"].as_i64().unwrap() + shift).into();
+    for sample in payload["Stats"].as_array_mut().unwrap() {
+        sample["Minute"] = (sample["Minute"].as_i64().unwrap() + shift).into();
+    }
+    payload
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn first_line(&self) -> &str {
+        self.stdout.lines().next().unwrap_or_default()
+    }
+
+    /// The word after the label: `DISK WARNING - ...` → `WARNING`.
+    pub fn state(&self) -> &str {
+        self.first_line()
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+    }
+
+    /// The perfdata of the first line.
+    pub fn perfdata(&self) -> &str {
+        self.first_line()
+            .split_once(" | ")
+            .map(|(_, p)| p)
+            .unwrap_or_default()
+    }
+
+    /// Asserts the plugin contract that holds for every run: exit code and
+    /// state word agree, nothing on stderr, no token anywhere.
+    pub fn assert_contract(&self) {
+        let expected = match self.code {
+            0 => "OK",
+            1 => "WARNING",
+            2 => "CRITICAL",
+            3 => "UNKNOWN",
+            other => panic!("exit code {other} outside 0-3: {self:?}"),
+        };
+        assert_eq!(self.state(), expected, "state word vs exit code: {self:?}");
+        assert!(self.stderr.is_empty(), "stderr must stay empty: {self:?}");
+        assert!(
+            !self.stdout.contains(TOKEN) && !self.stderr.contains(TOKEN),
+            "token leaked: {self:?}"
+        );
+    }
+}
+
+/// Runs one check with `args` and `env` and asserts the plugin contract.
+pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let run = execute(args, env);
+    run.assert_contract();
+    run
+}
+
+/// Runs the binary with `args` and `env`; HETRIX_* variables of the calling
+/// environment are removed so the developer's own token never leaks in.
+pub fn execute(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
+    command.args(args);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("HETRIX_") || name.starts_with("CHECK_HETRIX_") {
+            command.env_remove(name);
+        }
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().expect("run check_hetrix");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs one check against `api` with the test token and monitor.
+pub fn check(api: &MockApi, args: &[&str]) -> Run {
+    let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR];
+    all.extend_from_slice(args);
+    run(&all, &[("HETRIX_API_TOKEN", TOKEN)])
+}

@@ -1,0 +1,220 @@
+//! Every way a run can fail ends UNKNOWN (exit 3) with one line saying what
+//! went wrong, and never shows the token. `common::run` asserts the exit
+//! code/state agreement, empty stderr and token absence on every run.
+
+mod common;
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use common::{MockApi, Reply, TOKEN, check, example, run};
+use rstest::rstest;
+use serde_json::json;
+
+fn assert_unknown(run: &common::Run, message: &str) {
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line().contains(message),
+        "{:?} should contain {message:?}",
+        run.first_line()
+    );
+}
+
+#[rstest]
+#[case(&[], "no mode given")]
+#[case(&["-m", "cpu"], "no monitor given")]
+#[case(&["-m", "cpu", "-i", "abc"], "no API token")]
+#[case(&["-m", "nope", "--demo"], "unknown mode 'nope'")]
+#[case(&["-m", "cpu", "--demo", "-w", "NaN"], "-w: invalid range 'NaN'")]
+#[case(&["-m", "cpu", "--demo", "-c", "20:10"], "start is greater than end")]
+#[case(&["-m", "cpu", "--demo", "--frobnicate"], "--frobnicate")]
+#[case(&["-m", "cpu", "--demo", "-t"], "-t")]
+#[case(&["-m", "cpu", "-i", "abc", "--token-file", "/nonexistent/token"], "cannot read the token file /nonexistent/token")]
+fn argument_errors_are_unknown(#[case] args: &[&str], #[case] message: &str) {
+    assert_unknown(&run(args, &[]), message);
+}
+
+#[test]
+fn help_and_version_exit_zero_on_stdout() {
+    // Help is not a check result, so it has no state word to check.
+    for flag in ["-h", "--help"] {
+        let help = common::execute(&[flag], &[]);
+        assert_eq!(help.code, 0);
+        assert!(help.stdout.contains("Modes (default thresholds):"));
+        assert!(help.stderr.is_empty());
+    }
+    let version = common::execute(&["-V"], &[]);
+    assert_eq!(version.code, 0);
+    assert_eq!(
+        version.stdout,
+        format!("check_hetrix {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[rstest]
+#[case(
+    Reply::raw(500, "text/html", "<html><body>Internal error TRACE-XYZ</body></html>"),
+    "HTTP 500: HetrixTools or a proxy in between has a problem; try again later"
+)]
+#[case(Reply::raw(502, "text/html", "<html>Bad gateway</html>"), "HTTP 502")]
+#[case(
+    Reply::raw(403, "text/html", "<html>denied</html>"),
+    "HTTP 403: check the API token"
+)]
+#[case(Reply::raw(429, "application/json", "{}").header("Retry-After", "30"), "HTTP 429: rate limited")]
+#[case(
+    Reply::raw(200, "text/html", "<!DOCTYPE html><html>Cloudflare</html>"),
+    "returned an HTML page instead of JSON"
+)]
+#[case(
+    Reply::raw(
+        200,
+        "application/json",
+        r#"{"status":"ERROR","error_message":"monitor id does not exist"}"#
+    ),
+    "HetrixTools API error: monitor id does not exist"
+)]
+#[case(
+    Reply::raw(200, "application/json", r#"{"status":"ERROR"}"#),
+    "HetrixTools API error: no error message given"
+)]
+#[case(
+    Reply::raw(200, "application/json", r#"{"Disks": [{"Mount": "/", "Si"#),
+    "not valid JSON (truncated?)"
+)]
+#[case(Reply::raw(200, "application/json", ""), "empty response")]
+#[case(
+    Reply::raw(200, "application/json", "[1, 2, 3]"),
+    "JSON an array instead of an object"
+)]
+#[case(
+    Reply::raw(200, "application/json", "\"just a string\""),
+    "JSON a string instead of an object"
+)]
+fn bad_responses_are_unknown(#[case] reply: Reply, #[case] message: &str) {
+    let api = MockApi::replying(reply);
+    let run = check(&api, &["-m", "disk"]);
+    assert_unknown(&run, message);
+    assert!(
+        !run.stdout.contains("<html"),
+        "never dump an HTML body: {run:?}"
+    );
+    assert!(!run.stdout.contains("TRACE-XYZ"));
+}
+
+#[test]
+fn a_closed_port_is_unknown() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let run = run(
+        &["--api-url", &url, "-i", "abc", "-m", "cpu"],
+        &[("HETRIX_API_TOKEN", TOKEN)],
+    );
+    assert_unknown(&run, &format!("127.0.0.1:{port}"));
+}
+
+#[test]
+fn a_trickling_server_hits_the_deadline() {
+    let mut reply = Reply::json(&example());
+    reply.byte_delay = Some(Duration::from_millis(100));
+    let api = MockApi::replying(reply);
+    let run = check(&api, &["-m", "cpu", "-t", "1"]);
+    assert_unknown(&run, "timeout after 1 s while reading the response from");
+}
+
+#[test]
+fn a_silent_server_hits_the_deadline() {
+    let mut reply = Reply::json(&example());
+    reply.byte_delay = Some(Duration::from_secs(5));
+    reply.body.clear();
+    let api = MockApi::start(move |_| {
+        std::thread::sleep(Duration::from_secs(3));
+        reply.clone()
+    });
+    let run = check(&api, &["-m", "cpu", "-t", "1"]);
+    assert_unknown(&run, "timeout after 1 s waiting for");
+}
+
+#[test]
+fn a_huge_body_is_refused() {
+    let body = vec![b' '; 9 * 1024 * 1024];
+    let api = MockApi::replying(Reply::raw(200, "application/json", body));
+    assert_unknown(&check(&api, &["-m", "cpu"]), "response larger than 8 MiB");
+}
+
+#[test]
+fn a_redirect_loop_is_unknown() {
+    let api = MockApi::start(|request| {
+        Reply::raw(302, "text/plain", "").header("Location", &request.path)
+    });
+    assert_unknown(&check(&api, &["-m", "cpu"]), "redirected too often");
+}
+
+#[rstest]
+#[case("cpu", "cpu usage not reported by the agent")]
+#[case("ram", "ram usage not reported by the agent")]
+#[case("disk", "no mount points reported by the agent")]
+#[case("raid", "no RAID data reported by the agent")]
+#[case("smart", "no drive health data reported by the agent")]
+#[case("services", "no service data reported by the agent")]
+#[case("freshness", "the API did not say when the agent last sent data")]
+fn null_sections_are_unknown_not_ok(#[case] mode: &str, #[case] message: &str) {
+    let mut payload = example();
+    for section in ["Disks", "Drives", "Services", "Stats"] {
+        payload[section] = serde_json::Value::Null;
+    }
+    if mode == "freshness" {
+        payload["AgentLastData"] = serde_json::Value::Null;
+    }
+    let api = MockApi::replying(Reply::json(&payload));
+    assert_unknown(&check(&api, &["-m", mode]), message);
+}
+
+#[rstest]
+#[case(json!({"Mount": "/", "Size": null, "Used": 5}), "DISK UNKNOWN - / size or used space not reported")]
+#[case(json!({"Mount": "/", "Size": "big", "Used": 5}), "DISK UNKNOWN - / size or used space not reported")]
+fn a_missing_field_the_mode_uses_is_never_ok(#[case] disk: serde_json::Value, #[case] line: &str) {
+    let mut payload = example();
+    payload["Disks"] = json!([disk]);
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "disk"]);
+    assert_eq!(run.code, 3);
+    assert!(run.first_line().starts_with(line), "{run:?}");
+}
+
+#[test]
+fn missing_agent_time_is_unknown_unless_max_age_is_off() {
+    let mut payload = example();
+    payload.as_object_mut().unwrap().remove("AgentLastData");
+    let api = MockApi::replying(Reply::json(&payload));
+    assert_unknown(&check(&api, &["-m", "cpu"]), "its age is unknown");
+    assert_eq!(check(&api, &["-m", "cpu", "--max-age", "0"]).code, 0);
+}
+
+#[test]
+fn verbose_shows_the_url_with_the_token_masked() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let run = check(&api, &["-m", "cpu", "-vvv"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("/v1/***/server/stats/"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn errors_that_echo_the_url_are_redacted() {
+    // A token that is not URL-safe is refused before any request is made,
+    // and the refusal does not quote it.
+    let run = run(
+        &["-m", "cpu", "-i", "abc", "--api-url", "http://127.0.0.1:9"],
+        &[("HETRIX_API_TOKEN", "tok3nSECRETabc123/../x")],
+    );
+    assert_unknown(&run, "the API token holds characters");
+    assert!(!run.stdout.contains("tok3nSECRET"));
+}

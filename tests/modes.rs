@@ -1,0 +1,200 @@
+//! Every mode against the mock API: mode × thresholds × payload → exit
+//! code, state word, summary and perfdata.
+
+mod common;
+
+use common::{MockApi, Reply, check, example, now};
+use rstest::rstest;
+use serde_json::{Value, json};
+
+fn healthy(_: &mut Value) {}
+
+fn degraded_raid(p: &mut Value) {
+    let raid = &mut p["Disks"][0]["RAID"];
+    raid["Health"] = json!("Degraded");
+    raid["ActiveDrives"] = json!(1);
+    raid["FailedDrives"] = json!(1);
+}
+
+fn resyncing_raid(p: &mut Value) {
+    p["Disks"][2]["RAID"]["State"] = json!("Active, resyncing (42%)");
+}
+
+fn no_raid(p: &mut Value) {
+    for disk in p["Disks"].as_array_mut().unwrap() {
+        disk["RAID"] = Value::Null;
+    }
+}
+
+fn failed_drive(p: &mut Value) {
+    p["Drives"][1]["SMARTTest"] = json!("FAILED");
+}
+
+fn unsupported_drive(p: &mut Value) {
+    p["Drives"][2]["SMARTTest"] = json!("UNSUPPORTED");
+    p["Drives"][2]["ErrorCount"] = json!(0);
+}
+
+fn no_drives(p: &mut Value) {
+    p["Drives"] = json!([]);
+}
+
+fn offline_service(p: &mut Value) {
+    p["Services"][1]["Status"] = json!("offline");
+}
+
+fn no_services(p: &mut Value) {
+    p["Services"] = Value::Null;
+}
+
+fn old_data(p: &mut Value) {
+    p["AgentLastData"] = json!(now() - 3600);
+}
+
+fn full_bak(p: &mut Value) {
+    p["Disks"][1]["Used"] = json!(5_799_038_128_128u64); // 96.7 %
+}
+
+fn spaced_mount(p: &mut Value) {
+    p["Disks"][3]["Mount"] = json!("/mnt/my disk");
+}
+
+/// The busiest minute is the newest by `Minute` but sits last in the
+/// array: "newest" must mean the timestamp, not the position.
+fn busy_cpu_out_of_order(p: &mut Value) {
+    let newest = p["Stats"][0]["Minute"].as_i64().unwrap() + 60;
+    let stats = p["Stats"].as_array_mut().unwrap();
+    stats.push(json!({"Minute": newest, "CPU": 95.5, "IOWait": 3, "RAM": 85, "Swap": 1.5}));
+}
+
+fn numbers_as_strings(p: &mut Value) {
+    p["Disks"][0]["Used"] = json!("763354265949");
+    p["Disks"][0]["Size"] = json!("1005869371392");
+    p["Stats"][0]["CPU"] = json!("9.26");
+}
+
+#[rstest]
+// cpu
+#[case("cpu", &[], healthy, 0, "CPU OK - cpu 9.26%", "'cpu'=9.26%;80;90;0;100 'iowait'=0.05%;;;0;100")]
+#[case("cpu", &["-w", "9", "-c", "20"], healthy, 1, "CPU WARNING", "'cpu'=9.26%;9;20;0;100")]
+#[case("cpu", &["-w", "5", "-c", "9"], healthy, 2, "CPU CRITICAL", "'cpu'=9.26%;5;9;0;100")]
+#[case("cpu", &["-w", "9.26"], healthy, 0, "CPU OK", "'cpu'=9.26%;9.26;90")]
+#[case("cpu", &[], busy_cpu_out_of_order, 2, "CPU CRITICAL - cpu 95.5%", "'cpu'=95.5%")]
+#[case("cpu", &["--window", "2"], busy_cpu_out_of_order, 0, "CPU OK - cpu 52.38%, iowait 1.525% (mean of 2 of the last 2 min)", "'cpu'=52.38%")]
+#[case("cpu", &[], numbers_as_strings, 0, "CPU OK - cpu 9.26%", "'cpu'=9.26%")]
+#[case("cpu", &[], old_data, 3, "CPU UNKNOWN - data is stale: last agent data 1 h 0 min ago", "")]
+#[case("cpu", &["--max-age", "0"], old_data, 0, "CPU OK", "'cpu'=9.26%")]
+// ram
+#[case("ram", &[], healthy, 0, "RAM OK - ram 53.51%, swap 0%", "'ram'=53.51%;80;90;0;100 'swap'=0%;;;0;100")]
+#[case("ram", &["-w", "50"], healthy, 1, "RAM WARNING", "'ram'=53.51%;50;90")]
+#[case("ram", &[], busy_cpu_out_of_order, 1, "RAM WARNING - ram 85%", "'swap'=1.5%")]
+// disk
+#[case("disk", &[], healthy, 0, "DISK OK - 4 mounts OK, fullest / 75.9% used (710.9 of 936.8 GiB)",
+       "'/'=763354265949B;804695497114;905282434253;0;1005869371392")]
+#[case("disk", &["-w", "70", "-c", "90"], healthy, 1, "DISK WARNING - / 75.9% used (710.9 of 936.8 GiB)", "'/boot'=216118723B;727322624;935129088;0;1039032320")]
+#[case("disk", &[], full_bak, 2, "DISK CRITICAL - /bak 96.7% used", "'/bak'=5799038128128B")]
+#[case("disk", &["-w", "70"], full_bak, 2, "DISK CRITICAL - /bak 96.7% used (5.3 of 5.5 TiB), / 75.9% used", "")]
+#[case("disk:/boot", &[], healthy, 0, "DISK OK - /boot 20.8% used (206.1 of 990.9 MiB)", "'/boot'=216118723B;831225856;935129088;0;1039032320")]
+#[case("disk:/boot", &["-w", "10:"], healthy, 0, "DISK OK", "'/boot'=216118723B;103903232:;")]
+#[case("disk:/mnt/my disk", &[], spaced_mount, 0, "DISK OK - /mnt/my disk 0.1% used", "'/mnt/my disk'=15729B")]
+#[case("disk:/nope", &[], healthy, 3, "DISK UNKNOWN - mount '/nope' not reported by the agent; it reports: /, /bak, /boot, /etc/pve", "")]
+#[case("disk", &[], numbers_as_strings, 0, "DISK OK", "'/'=763354265949B")]
+// raid
+#[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
+#[case("raid", &[], degraded_raid, 2, "RAID CRITICAL - / RAID1 Degraded, 1/2 drives active (health Degraded)", "")]
+#[case("raid", &[], resyncing_raid, 1, "RAID WARNING - /boot RAID1 Healthy, 2/2 drives active (state Active, resyncing (42%))", "")]
+#[case("raid", &[], no_raid, 3, "RAID UNKNOWN - no RAID data reported by the agent: enable software RAID monitoring", "")]
+// smart
+#[case("smart", &[], healthy, 1, "SMART WARNING - sda SMART PASSED, 56 errors", "'sda_errors'=56;0;;0")]
+#[case("smart", &["-w", "100"], healthy, 0, "SMART OK - 3 drives healthy", "'nvme0n1_errors'=0;100;;0")]
+#[case("smart", &["-w", "10", "-c", "50"], healthy, 2, "SMART CRITICAL - sda", "'sda_errors'=56;10;50;0")]
+#[case("smart", &["-w", "100"], failed_drive, 2, "SMART CRITICAL - nvme1n1 SMART FAILED, 0 errors", "")]
+#[case("smart", &[], unsupported_drive, 0, "SMART OK - 3 drives healthy", "'sda_errors'=0;0;;0")]
+#[case("smart", &[], no_drives, 3, "SMART UNKNOWN - no drive health data reported by the agent", "")]
+// services
+#[case("services", &[], healthy, 0, "SERVICES OK - all 2 services online", "'online'=2;;;0;2")]
+#[case("services", &[], offline_service, 2, "SERVICES CRITICAL - mysql offline", "'online'=1;;;0;2")]
+#[case("services", &[], no_services, 3, "SERVICES UNKNOWN - no service data reported by the agent", "")]
+#[case("service:nginx", &[], offline_service, 0, "SERVICE OK - nginx online", "'online'=1;;;0;1")]
+#[case("service:mysql", &[], offline_service, 2, "SERVICE CRITICAL - mysql offline", "'online'=0;;;0;1")]
+#[case("service:redis", &[], healthy, 3, "SERVICE UNKNOWN - service 'redis' is not monitored by the agent; it monitors: nginx, mysql", "")]
+// freshness
+#[case("freshness", &[], healthy, 0, "FRESHNESS OK - last agent data", "'age'=")]
+#[case("freshness", &[], old_data, 2, "FRESHNESS CRITICAL - last agent data 1 h 0 min ago", "'age'=3600s;300;600;0")]
+#[case("freshness", &["-w", "1800", "-c", "7200"], old_data, 1, "FRESHNESS WARNING", "'age'=3600s;1800;7200;0")]
+fn mode_on_payload(
+    #[case] mode: &str,
+    #[case] thresholds: &[&str],
+    #[case] variant: fn(&mut Value),
+    #[case] code: i32,
+    #[case] first_line: &str,
+    #[case] perfdata: &str,
+) {
+    let mut payload = example();
+    variant(&mut payload);
+    let api = MockApi::replying(Reply::json(&payload));
+    let mut args = vec!["-m", mode];
+    args.extend_from_slice(thresholds);
+    let run = check(&api, &args);
+    assert_eq!(run.code, code, "{run:?}");
+    assert!(
+        run.first_line().starts_with(first_line),
+        "{:?} should start with {first_line:?}",
+        run.first_line()
+    );
+    assert!(
+        run.perfdata().contains(perfdata),
+        "{:?} should contain {perfdata:?}",
+        run.perfdata()
+    );
+    assert_eq!(api.requests().len(), 1, "one check, one API call");
+}
+
+#[test]
+fn requests_the_v1_server_stats_path() {
+    let api = MockApi::replying(Reply::json(&example()));
+    check(&api, &["-m", "cpu"]);
+    let requests = api.requests();
+    assert_eq!(
+        requests[0].path,
+        format!("/v1/{}/server/stats/{}/", common::TOKEN, common::MONITOR)
+    );
+}
+
+#[test]
+fn disk_lists_every_mount_in_long_output() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let run = check(&api, &["-m", "disk"]);
+    let lines: Vec<&str> = run.stdout.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "[OK] / 75.9% used (710.9 of 936.8 GiB)",
+            "[OK] /bak 56.9% used (3.1 of 5.5 TiB)",
+            "[OK] /boot 20.8% used (206.1 of 990.9 MiB)",
+            "[OK] /etc/pve 0.1% used (0.0 of 30.0 MiB)",
+        ]
+    );
+}
+
+#[test]
+fn a_pipe_in_a_service_name_does_not_break_perfdata() {
+    let mut payload = example();
+    payload["Services"][0]["Name"] = json!("web|api");
+    payload["Services"][0]["Status"] = json!("offline");
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "services"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.first_line().matches('|').count(), 1, "{run:?}");
+    assert!(run.first_line().contains("web¦api offline"));
+}
+
+#[rstest]
+#[case("cpu", 0)]
+#[case("disk", 0)]
+#[case("smart", 1)]
+#[case("freshness", 0)]
+fn demo_runs_without_token_or_network(#[case] mode: &str, #[case] code: i32) {
+    let run = common::run(&["--demo", "-m", mode], &[]);
+    assert_eq!(run.code, code, "{run:?}");
+}
