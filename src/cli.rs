@@ -57,7 +57,8 @@ struct Args {
     #[argh(option, default = "900")]
     max_age: u64,
 
-    /// cpu and ram: average the newest N Stats minutes, 1 to 60 (default 1)
+    /// cpu, ram, swap, iowait: average the newest N Stats minutes, 1 to 60
+    /// (default 1)
     #[argh(option, default = "1")]
     window: usize,
 

@@ -24,6 +24,9 @@ pub const MODE: Mode = Mode {
 /// Longest text of one sub-check (in characters), so that the human text
 /// stays under 4 KiB however many mounts, drives or ports a server has.
 const TEXT_LIMIT: usize = 160;
+/// How much of a shortened text's end is kept: numbers and "… and N more"
+/// sit at the end.
+const KEPT_END: usize = 60;
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let mut items = Vec::new();
@@ -97,11 +100,15 @@ fn merge(perfdata: &mut Vec<Perfdata>, perf: Perfdata) {
     }
 }
 
+/// Cuts the middle out of texts longer than `TEXT_LIMIT`.
 fn shorten(text: &str) -> String {
-    match text.char_indices().nth(TEXT_LIMIT) {
-        None => text.to_string(),
-        Some((end, _)) => format!("{}…", &text[..end]),
+    let length = text.chars().count();
+    if length <= TEXT_LIMIT {
+        return text.to_string();
     }
+    let head: String = text.chars().take(TEXT_LIMIT - KEPT_END - 1).collect();
+    let tail: String = text.chars().skip(length - KEPT_END).collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -122,11 +129,12 @@ mod tests {
     }
 
     #[test]
-    fn shorten_cuts_on_character_boundaries() {
-        let long = "é".repeat(TEXT_LIMIT + 5);
+    fn shorten_keeps_both_ends_of_long_texts() {
+        let long = format!("{}, … and 997 more", "é".repeat(TEXT_LIMIT));
         let short = shorten(&long);
-        assert_eq!(short.chars().count(), TEXT_LIMIT + 1);
-        assert!(short.ends_with('…'));
+        assert_eq!(short.chars().count(), TEXT_LIMIT);
+        assert!(short.starts_with("éé") && short.ends_with("é, … and 997 more"));
+        assert_eq!(short.matches('…').count(), 2);
         assert_eq!(shorten("short"), "short");
     }
 }

@@ -1,7 +1,7 @@
 //! `ports`: open connections per port the agent watches, against `-w/-c`.
 //! `port:<n>`: one of them.
 
-use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, summarize};
 use crate::failure::Failure;
 use crate::model::Port;
 use crate::output::{Perfdata, State, Unit};
@@ -26,10 +26,9 @@ pub const ONE: Mode = Mode {
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let ports = &ctx.snapshot.ports;
     if ports.is_empty() {
-        return Err(not_reported(
-            ctx.snapshot,
-            "port connection data",
-            "enable port connection monitoring when installing the agent",
+        return Err(Failure::missing(
+            "no port connection data reported by the agent: enable port connection monitoring \
+             when installing the agent",
         ));
     }
     let selected: Vec<&Port> = match ctx.argument {
