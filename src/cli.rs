@@ -410,6 +410,8 @@ mod tests {
     #[case(&["-m", "-vv"], &["-m", "-vv"])]
     #[case(&["--", "-vv"], &["--", "-vv"])]
     #[case(&["--window=5"], &["--window", "5"])]
+    #[case(&["--exclude", "-vv"], &["--exclude", "-vv"])]
+    #[case(&["--mount-critical=/a=-5:"], &["--mount-critical", "/a=-5:"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }

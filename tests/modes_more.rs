@@ -55,6 +55,26 @@ fn no_interfaces(p: &mut Value) {
     p["NetworkInterfaces"] = json!([]);
 }
 
+/// The agent sometimes sends numbers and flags as strings.
+fn strings_everywhere(p: &mut Value) {
+    p["RebootRequired"] = json!("true");
+    p["SystemUptime"] = json!("600");
+    p["NetworkInterfaces"][0]["NetIn"] = json!("2097152");
+    p["PortConnections"][0]["Port"] = json!("80");
+    p["PortConnections"][0]["Connections"] = json!("44");
+    p["Disks"][2]["Inodes"] = json!("65536");
+    p["Disks"][2]["InodesUsed"] = json!("60000");
+}
+
+/// Fields of the wrong type are "not reported", never OK.
+fn garbage(p: &mut Value) {
+    p["RebootRequired"] = json!("perhaps");
+    p["SystemUptime"] = json!({"days": 3});
+    p["NetworkInterfaces"][0]["NetOut"] = json!(null);
+    p["PortConnections"][1]["Connections"] = json!("many");
+    p["Disks"][2]["InodesUsed"] = json!([]);
+}
+
 /// What a Windows agent sends: no services, RAID, drives or reboot flag,
 /// and no inode counts.
 fn windows(p: &mut Value) {
@@ -126,6 +146,17 @@ fn windows(p: &mut Value) {
 #[case("uptime", &[], healthy, 0, "UPTIME OK - up 166 d 21 h", "'uptime'=14420141s;;;0")]
 #[case("uptime", &["-w", "3600:"], just_booted, 1, "UPTIME WARNING - up 10 min", "'uptime'=600s;3600:;;0")]
 #[case("uptime", &["-w", "3600:", "-c", "300:"], healthy, 0, "UPTIME OK", "'uptime'=14420141s;3600:;300:;0")]
+// numbers as strings are read; garbage is UNKNOWN
+#[case("reboot", &[], strings_everywhere, 1, "REBOOT WARNING", "'reboot_required'=1")]
+#[case("uptime", &["-w", "3600:"], strings_everywhere, 1, "UPTIME WARNING - up 10 min", "")]
+#[case("net:eno1", &["-w", "1M"], strings_everywhere, 1, "NET WARNING - eno1 in 2.0 MiB/s", "'eno1_in'=2097152B;1048576;;0")]
+#[case("port:80", &[], strings_everywhere, 0, "PORT OK - port 80: 44 connections", "'port_80'=44")]
+#[case("inodes:/boot", &[], strings_everywhere, 2, "INODES CRITICAL - /boot 91.6%", "")]
+#[case("reboot", &[], garbage, 3, "REBOOT UNKNOWN - no reboot-required flag reported by the agent", "")]
+#[case("uptime", &[], garbage, 3, "UPTIME UNKNOWN - the agent did not report the system uptime", "")]
+#[case("net", &[], garbage, 3, "NET UNKNOWN - eno1 in 521.8 KiB/s, out not reported", "'eno1_in'=534350B")]
+#[case("ports", &[], garbage, 3, "PORTS UNKNOWN - port 443: connection count not reported", "'port_80'=44")]
+#[case("inodes", &[], garbage, 3, "INODES UNKNOWN - /boot inode counts not reported", "")]
 // Windows agents: what they never send is UNKNOWN with the reason
 #[case("services", &[], windows, 3, "SERVICES UNKNOWN - Windows agents do not report service data; this mode needs a Linux agent", "")]
 #[case("raid", &[], windows, 3, "RAID UNKNOWN - Windows agents do not report RAID data", "")]
