@@ -8,7 +8,6 @@ use argh::FromArgs;
 
 use crate::failure::Failure;
 use crate::modes::{self, Mode, Thresholds};
-use crate::range::Range;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
 
@@ -58,9 +57,40 @@ struct Args {
     #[argh(option, default = "900")]
     max_age: u64,
 
-    /// cpu and ram: average the newest N Stats minutes, 1 to 60 (default 1)
+    /// cpu, ram, swap, iowait: average the newest N Stats minutes, 1 to 60
+    /// (default 1)
     #[argh(option, default = "1")]
     window: usize,
+
+    /// disk, inodes, all: check only mounts matching this regular
+    /// expression (repeatable: any may match)
+    #[argh(option)]
+    include: Vec<String>,
+
+    /// disk, inodes, all: skip mounts matching this regular expression
+    /// (repeatable)
+    #[argh(option)]
+    exclude: Vec<String>,
+
+    /// disk, inodes, all: warning range for one mount, MOUNT=RANGE, e.g.
+    /// /bak=95 (repeatable)
+    #[argh(option)]
+    mount_warning: Vec<String>,
+
+    /// disk, inodes, all: critical range for one mount, MOUNT=RANGE
+    /// (repeatable)
+    #[argh(option)]
+    mount_critical: Vec<String>,
+
+    /// disk, inodes: measure free instead of used, in % or, with a size
+    /// suffix, absolute (default -w 20: -c 10:)
+    #[argh(switch)]
+    free: bool,
+
+    /// reboot, all: state when a reboot is required, warning (default) or
+    /// critical
+    #[argh(option)]
+    reboot_state: Option<String>,
 
     /// check the bundled example server instead of the API (no token needed)
     #[argh(switch)]
@@ -97,6 +127,16 @@ const VALUE_OPTIONS: [&str; 16] = [
     "--window",
 ];
 
+/// Value-taking options of the mode-specific settings (kept apart from
+/// `VALUE_OPTIONS` so that each list grows on its own).
+const MODE_VALUE_OPTIONS: [&str; 5] = [
+    "--include",
+    "--exclude",
+    "--mount-warning",
+    "--mount-critical",
+    "--reboot-state",
+];
+
 /// Where the server data comes from.
 pub enum Source {
     Demo,
@@ -117,6 +157,7 @@ pub struct Config {
     pub max_age: u64,
     pub window: usize,
     pub verbose: u8,
+    pub options: modes::Options,
 }
 
 pub enum Command {
@@ -160,20 +201,19 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         ))
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
-    let threshold = |given: Option<String>, default: Option<&str>, flag: &str| {
-        given
-            .as_deref()
-            .or(default)
-            .map(|text| {
-                text.parse::<Range>()
-                    .map_err(|e| Failure::new(format!("{flag}: {e}")))
-            })
-            .transpose()
-    };
-    let thresholds = Thresholds {
-        warning: threshold(args.warning, mode.default_warning, "-w")?,
-        critical: threshold(args.critical, mode.default_critical, "-c")?,
-    };
+    let (thresholds, options) = modes::options::configure(
+        mode,
+        modes::options::Given {
+            warning: args.warning,
+            critical: args.critical,
+            include: args.include,
+            exclude: args.exclude,
+            mount_warning: args.mount_warning,
+            mount_critical: args.mount_critical,
+            free: args.free,
+            reboot_state: args.reboot_state,
+        },
+    )?;
     if args.timeout == 0 {
         return Err(Failure::new("-t must be at least 1 second"));
     }
@@ -223,6 +263,7 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         max_age: args.max_age,
         window: args.window,
         verbose: args.verbose,
+        options,
     })
 }
 
@@ -304,7 +345,7 @@ fn normalise(args: &[String]) -> Vec<String> {
 }
 
 fn is_value_option(arg: &str) -> bool {
-    VALUE_OPTIONS.contains(&arg)
+    VALUE_OPTIONS.contains(&arg) || MODE_VALUE_OPTIONS.contains(&arg)
 }
 
 fn mode_list() -> String {
@@ -330,6 +371,9 @@ fn help(argh_help: &str) -> String {
     text.push_str(
         "\nRanges follow the Monitoring Plugins guidelines: N alerts outside 0..N, N: below N,\n\
          ~:N above N, N:M outside N..M, @N:M inside N..M; endpoints are OK.\n\
+         Sizes (net; disk and inodes, where a suffix makes thresholds absolute): K, M, G, T\n\
+         are powers of 1024 (KiB, MiB, GiB, TiB) and count bytes, not bits; net rates are\n\
+         bytes per second, so -w 50M alerts above 50 MiB/s (419.4 Mbit/s).\n\
          Example: check_hetrix -i <monitor ID> -m disk -w 80 -c 90\n",
     );
     text
@@ -366,6 +410,8 @@ mod tests {
     #[case(&["-m", "-vv"], &["-m", "-vv"])]
     #[case(&["--", "-vv"], &["--", "-vv"])]
     #[case(&["--window=5"], &["--window", "5"])]
+    #[case(&["--exclude", "-vv"], &["--exclude", "-vv"])]
+    #[case(&["--mount-critical=/a=-5:"], &["--mount-critical", "/a=-5:"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }

@@ -4,16 +4,36 @@
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure(String);
+pub struct Failure {
+    message: String,
+    missing_data: bool,
+}
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
-        Failure(message.into())
+        Failure {
+            message: message.into(),
+            missing_data: false,
+        }
+    }
+
+    /// The agent did not send what the check needs (a feature it lacks or
+    /// that is not enabled). Still UNKNOWN on its own, but mode `all` skips
+    /// such checks instead of failing them.
+    pub fn missing(message: impl Into<String>) -> Self {
+        Failure {
+            missing_data: true,
+            ..Failure::new(message)
+        }
+    }
+
+    pub fn is_missing_data(&self) -> bool {
+        self.missing_data
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }

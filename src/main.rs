@@ -89,6 +89,8 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         thresholds: config.thresholds,
         window: config.window,
         now,
+        options: &config.options,
+        verbose: config.verbose,
     };
     if config.verbose >= 1 {
         log.push(format!(

@@ -15,6 +15,14 @@ pub struct Snapshot {
     pub services: Vec<Service>,
     /// Per-minute samples, in whatever order the API sent them.
     pub stats: Vec<Sample>,
+    /// The agent's platform, lowercase (`linux`, `windows`, ...).
+    pub agent_type: Option<String>,
+    /// Seconds since the server booted, as of `last_data`.
+    pub uptime: Option<u64>,
+    /// Whether installed updates wait for a reboot.
+    pub reboot_required: Option<bool>,
+    pub interfaces: Vec<Interface>,
+    pub ports: Vec<Port>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,6 +32,8 @@ pub struct Disk {
     pub size: Option<u64>,
     /// Bytes.
     pub used: Option<u64>,
+    pub inodes: Option<u64>,
+    pub inodes_used: Option<u64>,
     pub raid: Option<Raid>,
 }
 
@@ -51,6 +61,23 @@ pub struct Service {
     pub status: Option<String>,
 }
 
+/// A network interface's latest traffic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Interface {
+    pub name: String,
+    /// Bytes per second received.
+    pub net_in: Option<f64>,
+    /// Bytes per second sent.
+    pub net_out: Option<f64>,
+}
+
+/// Open connections to one listening port.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Port {
+    pub port: Option<u64>,
+    pub connections: Option<u64>,
+}
+
 /// One minute of usage percentages.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sample {
@@ -63,6 +90,12 @@ pub struct Sample {
 }
 
 impl Snapshot {
+    /// Windows agents send no services, RAID, drives or reboot flag, so
+    /// those modes explain that instead of asking to enable a feature.
+    pub fn windows_agent(&self) -> bool {
+        self.agent_type.as_deref() == Some("windows")
+    }
+
     /// The newest `count` samples, newest first. "Newest" is the largest
     /// minute: the API promises an order, but we do not rely on it.
     pub fn newest_samples(&self, count: usize) -> Vec<&Sample> {

@@ -73,12 +73,14 @@ pub enum Unit {
     Seconds,
     /// Printed as an integer with `B`.
     Bytes,
+    /// A number of things (inodes), printed as an integer without unit.
+    Count,
 }
 
 impl Unit {
     fn suffix(self) -> &'static str {
         match self {
-            Unit::None => "",
+            Unit::None | Unit::Count => "",
             Unit::Percent => "%",
             Unit::Seconds => "s",
             Unit::Bytes => "B",
@@ -87,7 +89,7 @@ impl Unit {
 
     fn number(self, x: f64) -> String {
         match self {
-            Unit::Bytes => format!("{}", x.round() as i128),
+            Unit::Bytes | Unit::Count => format!("{}", x.round() as i128),
             _ => format_number(x),
         }
     }
@@ -136,7 +138,7 @@ impl Perfdata {
             return None;
         }
         let range = |r: &Option<Range>| match (r, self.unit) {
-            (Some(r), Unit::Bytes) => r.to_integer_string(),
+            (Some(r), Unit::Bytes | Unit::Count) => r.to_integer_string(),
             (Some(r), _) => r.to_string(),
             (None, _) => String::new(),
         };
@@ -227,22 +229,32 @@ fn plain_text(text: &str) -> String {
 /// Byte counts for people: both numbers in the unit of the larger one,
 /// e.g. `710.9 of 936.8 GiB`.
 pub fn bytes_of(part: u64, whole: u64) -> String {
+    match binary_unit(whole as f64) {
+        (_, "B") => format!("{part} of {whole} B"),
+        (scale, unit) => format!(
+            "{:.1} of {:.1} {unit}",
+            part as f64 / scale,
+            whole as f64 / scale
+        ),
+    }
+}
+
+/// One byte count for people, e.g. `521.8 KiB`.
+pub fn bytes(amount: f64) -> String {
+    match binary_unit(amount) {
+        (_, "B") => format!("{} B", amount.round()),
+        (scale, unit) => format!("{:.1} {unit}", amount / scale),
+    }
+}
+
+/// The largest binary unit not above `amount`, with its size in bytes.
+fn binary_unit(amount: f64) -> (f64, &'static str) {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut exponent = 0;
-    while exponent + 1 < UNITS.len() && whole as f64 >= 1024f64.powi(exponent as i32 + 1) {
+    while exponent + 1 < UNITS.len() && amount >= 1024f64.powi(exponent as i32 + 1) {
         exponent += 1;
     }
-    let scale = 1024f64.powi(exponent as i32);
-    if exponent == 0 {
-        format!("{part} of {whole} B")
-    } else {
-        format!(
-            "{:.1} of {:.1} {}",
-            part as f64 / scale,
-            whole as f64 / scale,
-            UNITS[exponent]
-        )
-    }
+    (1024f64.powi(exponent as i32), UNITS[exponent])
 }
 
 /// A duration for people: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
@@ -300,6 +312,8 @@ mod tests {
     #[case(Perfdata::new("/", 763354265949.0, Unit::Bytes).thresholds(Some("80".parse::<Range>().unwrap().scaled(10.0)), None).bounds(Some(0.0), Some(1e12)),
            Some("'/'=763354265949B;800;;0;1000000000000"))]
     #[case(Perfdata::new("age", 42.0, Unit::Seconds), Some("'age'=42s"))]
+    #[case(Perfdata::new("/_inodes", 350.0, Unit::Count).thresholds(Some("80".parse::<Range>().unwrap().scaled(655.36)), None).bounds(Some(0.0), Some(65536.0)),
+           Some("'/_inodes'=350;52429;;0;65536"))]
     #[case(Perfdata::new("a'b=c|d", 1.0, Unit::None), Some("'a_b_c_d'=1"))]
     #[case(Perfdata::new("x", f64::NAN, Unit::None), None)]
     #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0"))]
@@ -328,6 +342,15 @@ mod tests {
     #[case(0, 2048, "0.0 of 2.0 KiB")]
     fn formats_byte_pairs(#[case] part: u64, #[case] whole: u64, #[case] text: &str) {
         assert_eq!(bytes_of(part, whole), text);
+    }
+
+    #[rstest]
+    #[case(534350.0, "521.8 KiB")]
+    #[case(145.0, "145 B")]
+    #[case(0.0, "0 B")]
+    #[case(52428800.0, "50.0 MiB")]
+    fn formats_single_byte_counts(#[case] amount: f64, #[case] text: &str) {
+        assert_eq!(bytes(amount), text);
     }
 
     #[rstest]

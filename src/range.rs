@@ -104,43 +104,82 @@ impl std::str::FromStr for Range {
     type Err = RangeError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let invalid = |why: &str| {
-            RangeError(format!(
-                "invalid range '{text}': {why} (expected N, N:, ~:N, N:M or @N:M)"
-            ))
-        };
-        let (inside, body) = match text.strip_prefix('@') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        if body.is_empty() {
-            return Err(invalid("empty"));
-        }
-        let (start, end) = match body.split_once(':') {
-            None => (
-                0.0,
-                parse_number(body).ok_or_else(|| invalid("not a number"))?,
-            ),
-            Some((start, end)) => {
-                let start = match start {
-                    "~" => f64::NEG_INFINITY,
-                    // `:10` means `0:10`, as in the C Monitoring Plugins.
-                    "" => 0.0,
-                    s => parse_number(s).ok_or_else(|| invalid("start is not a number"))?,
-                };
-                let end = if end.is_empty() {
-                    f64::INFINITY
-                } else {
-                    parse_number(end).ok_or_else(|| invalid("end is not a number"))?
-                };
-                (start, end)
-            }
-        };
-        if start > end {
-            return Err(invalid("start is greater than end"));
-        }
-        Ok(Range { start, end, inside })
+        parse_range(text, parse_number, "")
     }
+}
+
+/// Size suffixes, powers of 1024 (bytes, as `df -h` and the GiB in the
+/// plugin's own output): `K` KiB, `M` MiB, `G` GiB, `T` TiB.
+const SIZE_SUFFIXES: [(char, f64); 4] = [
+    ('K', 1024.0),
+    ('M', 1048576.0),
+    ('G', 1073741824.0),
+    ('T', 1099511627776.0),
+];
+
+impl Range {
+    /// Like `parse`, but numbers may end in a size suffix (`50M`, `20G:`).
+    pub fn parse_sized(text: &str) -> Result<Range, RangeError> {
+        parse_range(text, parse_size, "; N may end in K, M, G or T")
+    }
+}
+
+/// Whether a range's text uses a size suffix (its numbers are then sizes,
+/// not percentages).
+pub fn has_size_suffix(text: &str) -> bool {
+    text.contains(|c| SIZE_SUFFIXES.iter().any(|(suffix, _)| *suffix == c))
+}
+
+fn parse_size(text: &str) -> Option<f64> {
+    let Some((suffix, factor)) = SIZE_SUFFIXES.iter().find(|(s, _)| text.ends_with(*s)) else {
+        return parse_number(text);
+    };
+    parse_number(text.strip_suffix(*suffix)?)
+        .map(|x| x * factor)
+        .filter(|x| x.is_finite())
+}
+
+fn parse_range(
+    text: &str,
+    parse_number: fn(&str) -> Option<f64>,
+    hint: &str,
+) -> Result<Range, RangeError> {
+    let invalid = |why: &str| {
+        RangeError(format!(
+            "invalid range '{text}': {why} (expected N, N:, ~:N, N:M or @N:M{hint})"
+        ))
+    };
+    let (inside, body) = match text.strip_prefix('@') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if body.is_empty() {
+        return Err(invalid("empty"));
+    }
+    let (start, end) = match body.split_once(':') {
+        None => (
+            0.0,
+            parse_number(body).ok_or_else(|| invalid("not a number"))?,
+        ),
+        Some((start, end)) => {
+            let start = match start {
+                "~" => f64::NEG_INFINITY,
+                // `:10` means `0:10`, as in the C Monitoring Plugins.
+                "" => 0.0,
+                s => parse_number(s).ok_or_else(|| invalid("start is not a number"))?,
+            };
+            let end = if end.is_empty() {
+                f64::INFINITY
+            } else {
+                parse_number(end).ok_or_else(|| invalid("end is not a number"))?
+            };
+            (start, end)
+        }
+    };
+    if start > end {
+        return Err(invalid("start is greater than end"));
+    }
+    Ok(Range { start, end, inside })
 }
 
 /// A plain decimal: optional `-`, digits, optional fraction. No `+`,
@@ -265,6 +304,36 @@ mod tests {
             r(text),
             "printed form must parse to the same range"
         );
+    }
+
+    #[rstest]
+    #[case("50M", 0.0, 52428800.0)]
+    #[case("20G:", 21474836480.0, f64::INFINITY)]
+    #[case("1.5K:2T", 1536.0, 2199023255552.0)]
+    #[case("~:10", f64::NEG_INFINITY, 10.0)]
+    fn parses_size_suffixes_as_powers_of_1024(
+        #[case] text: &str,
+        #[case] start: f64,
+        #[case] end: f64,
+    ) {
+        let range = Range::parse_sized(text).unwrap();
+        assert_eq!((range.start, range.end), (start, end));
+    }
+
+    #[rstest]
+    #[case("50MB")]
+    #[case("50m")]
+    #[case("M")]
+    #[case("5KK")]
+    #[case("2G:1G")]
+    fn rejects_bad_sizes(#[case] text: &str) {
+        assert!(Range::parse_sized(text).is_err(), "{text:?}");
+    }
+
+    #[test]
+    fn plain_ranges_reject_size_suffixes() {
+        assert!("50M".parse::<Range>().is_err());
+        assert!(has_size_suffix("20G:") && !has_size_suffix("~:20"));
     }
 
     #[test]

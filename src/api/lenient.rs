@@ -46,6 +46,24 @@ pub fn text(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// A boolean, or `0`/`1`, or a string holding one of those.
+pub fn flag(value: Option<&Value>) -> Option<bool> {
+    match value? {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_u64()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Some(true),
+            "false" | "0" | "no" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The objects of an array; anything else (null, missing, wrong type) is
 /// an empty section.
 pub fn objects(value: Option<&Value>) -> impl Iterator<Item = &Value> {
@@ -83,6 +101,19 @@ mod tests {
     #[case(json!(null), None)]
     fn reads_counts(#[case] value: Value, #[case] expected: Option<u64>) {
         assert_eq!(count(Some(&value)), expected);
+    }
+
+    #[rstest]
+    #[case(json!(true), Some(true))]
+    #[case(json!(false), Some(false))]
+    #[case(json!(1), Some(true))]
+    #[case(json!("false"), Some(false))]
+    #[case(json!(" True "), Some(true))]
+    #[case(json!(2), None)]
+    #[case(json!("maybe"), None)]
+    #[case(json!(null), None)]
+    fn reads_flags(#[case] value: Value, #[case] expected: Option<bool>) {
+        assert_eq!(flag(Some(&value)), expected);
     }
 
     #[test]

@@ -6,9 +6,9 @@
 
 use serde_json::{Map, Value};
 
-use super::lenient::{count, number, objects, text, timestamp};
+use super::lenient::{count, flag, number, objects, text, timestamp};
 use crate::failure::Failure;
-use crate::model::{Disk, Drive, Raid, Sample, Service, Snapshot};
+use crate::model::{Disk, Drive, Interface, Port, Raid, Sample, Service, Snapshot};
 
 pub fn url(base: &str, token: &str, monitor: &str) -> String {
     format!(
@@ -97,6 +97,8 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                 mount: text(d.get("Mount")).unwrap_or_default(),
                 size: count(d.get("Size")),
                 used: count(d.get("Used")),
+                inodes: count(d.get("Inodes")),
+                inodes_used: count(d.get("InodesUsed")),
                 raid: d.get("RAID").filter(|r| r.is_object()).map(|r| Raid {
                     kind: text(r.get("Type")),
                     health: text(r.get("Health")),
@@ -131,6 +133,22 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                 })
             })
             .collect(),
+        agent_type: text(json.get("AgentType")).map(|t| t.trim().to_ascii_lowercase()),
+        uptime: count(json.get("SystemUptime")),
+        reboot_required: flag(json.get("RebootRequired")),
+        interfaces: objects(json.get("NetworkInterfaces"))
+            .map(|i| Interface {
+                name: text(i.get("Name")).unwrap_or_default(),
+                net_in: number(i.get("NetIn")),
+                net_out: number(i.get("NetOut")),
+            })
+            .collect(),
+        ports: objects(json.get("PortConnections"))
+            .map(|p| Port {
+                port: count(p.get("Port")),
+                connections: count(p.get("Connections")),
+            })
+            .collect(),
     }
 }
 
@@ -156,6 +174,13 @@ mod tests {
         assert_eq!(snapshot.services.len(), 2);
         assert_eq!(snapshot.stats.len(), 60);
         assert_eq!(snapshot.newest_samples(1)[0].cpu, Some(9.26));
+        assert_eq!(snapshot.disks[1].inodes_used, Some(780));
+        assert_eq!(snapshot.agent_type.as_deref(), Some("linux"));
+        assert_eq!(snapshot.uptime, Some(14420141));
+        assert_eq!(snapshot.reboot_required, Some(false));
+        assert_eq!(snapshot.interfaces[0].net_in, Some(534350.0));
+        assert_eq!(snapshot.ports[1].port, Some(443));
+        assert_eq!(snapshot.ports[1].connections, Some(145));
     }
 
     #[test]

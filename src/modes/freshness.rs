@@ -19,7 +19,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let last = ctx
         .snapshot
         .last_data
-        .ok_or_else(|| Failure::new("the API did not say when the agent last sent data"))?;
+        .ok_or_else(|| Failure::missing("the API did not say when the agent last sent data"))?;
     // A clock a little ahead of ours is not "negative age".
     let age = (ctx.now - last).max(0);
     Ok(Outcome {

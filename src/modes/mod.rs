@@ -6,14 +6,26 @@ use crate::model::Snapshot;
 use crate::output::{Perfdata, State};
 use crate::range::Range;
 
+mod all;
 mod cpu;
 mod disk;
 mod freshness;
+mod inodes;
+mod iowait;
+mod mounts;
+mod net;
+pub mod options;
+mod ports;
 mod raid;
 mod ram;
+mod reboot;
 mod services;
 mod smart;
+mod swap;
+mod uptime;
 mod usage;
+
+pub use options::Options;
 
 /// Every mode, in the order `--help` lists them.
 pub const MODES: &[&Mode] = &[
@@ -25,6 +37,15 @@ pub const MODES: &[&Mode] = &[
     &services::ALL,
     &services::ONE,
     &freshness::MODE,
+    &swap::MODE,
+    &iowait::MODE,
+    &inodes::MODE,
+    &net::MODE,
+    &ports::ALL,
+    &ports::ONE,
+    &reboot::MODE,
+    &uptime::MODE,
+    &all::MODE,
 ];
 
 pub struct Mode {
@@ -51,6 +72,22 @@ pub enum Argument {
 }
 
 impl Mode {
+    /// The mode's own default thresholds, as `all` applies them.
+    pub fn default_thresholds(&self) -> Result<Thresholds, Failure> {
+        let parse = |text: Option<&str>| {
+            text.map(|t| {
+                Range::parse_sized(t).map_err(|e| {
+                    Failure::new(format!("mode {}: bad default threshold: {e}", self.name))
+                })
+            })
+            .transpose()
+        };
+        Ok(Thresholds {
+            warning: parse(self.default_warning)?,
+            critical: parse(self.default_critical)?,
+        })
+    }
+
     /// How `--help` shows the mode, e.g. `disk[:<mount>]`.
     pub fn usage(&self) -> String {
         match self.argument {
@@ -103,6 +140,23 @@ pub struct Context<'a> {
     pub window: usize,
     /// Unix seconds.
     pub now: i64,
+    /// Options only some modes read (mount selection, `--free`, ...).
+    pub options: &'a Options,
+    /// `-v` count, for modes that have more to say.
+    pub verbose: u8,
+}
+
+/// The failure of a mode whose data the agent did not send. Windows agents
+/// never send some sections; Linux agents need the feature enabled, which
+/// `enable` explains.
+pub fn not_reported(snapshot: &Snapshot, what: &str, enable: &str) -> Failure {
+    if snapshot.windows_agent() {
+        Failure::missing(format!(
+            "Windows agents do not report {what}; this mode needs a Linux agent"
+        ))
+    } else {
+        Failure::missing(format!("no {what} reported by the agent: {enable}"))
+    }
 }
 
 /// Warning and critical ranges after defaults were applied.
@@ -149,6 +203,17 @@ const SUMMARY_ITEMS: usize = 3;
 /// first line names the items in trouble (most severe first) or says all is
 /// well, and every item gets a long-output line.
 pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Outcome {
+    summarize_joined(items, all_ok, perfdata, ", ")
+}
+
+/// [`summarize`] with the named problems joined by `separator` (mode `all`
+/// names whole checks, whose texts hold commas themselves).
+pub fn summarize_joined(
+    items: &[Item],
+    all_ok: String,
+    perfdata: Vec<Perfdata>,
+    separator: &str,
+) -> Outcome {
     let state = items.iter().fold(State::Ok, |s, i| s.worst(i.state));
     let mut problems: Vec<&Item> = items.iter().filter(|i| i.state != State::Ok).collect();
     problems.sort_by_key(|i| i.state.most_severe_first());
@@ -163,7 +228,7 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
         if problems.len() > SUMMARY_ITEMS {
             named.push(format!("… and {} more", problems.len() - SUMMARY_ITEMS));
         }
-        named.join(", ")
+        named.join(separator)
     };
     Outcome {
         state,
@@ -221,6 +286,13 @@ mod tests {
             critical: critical.map(|c| c.parse().unwrap()),
         };
         assert_eq!(thresholds.state_of(value), expected);
+    }
+
+    #[test]
+    fn every_default_threshold_parses() {
+        for mode in MODES {
+            assert!(mode.default_thresholds().is_ok(), "{}", mode.name);
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `raid`: software RAID arrays as the agent sees them (mdadm, ZFS).
 
-use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
 use crate::failure::Failure;
 use crate::model::Raid;
 use crate::output::State;
@@ -40,8 +40,10 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         })
         .collect();
     if items.is_empty() {
-        return Err(Failure::new(
-            "no RAID data reported by the agent: enable software RAID monitoring on the agent \
+        return Err(not_reported(
+            ctx.snapshot,
+            "RAID data",
+            "enable software RAID monitoring on the agent \
              (https://docs.hetrixtools.com/software-raid-monitoring/)",
         ));
     }

@@ -1,6 +1,6 @@
 //! `ram`: RAM usage % from the newest Stats minute(s); swap alongside.
 
-use super::usage::{Column, check};
+use super::usage::{RAM, SWAP, check};
 use super::{Argument, Mode};
 
 pub const MODE: Mode = Mode {
@@ -10,17 +10,5 @@ pub const MODE: Mode = Mode {
     default_warning: Some("80"),
     default_critical: Some("90"),
     needs_fresh_data: true,
-    check: |ctx| {
-        check(
-            ctx,
-            Column {
-                name: "ram",
-                read: |s| s.ram,
-            },
-            Column {
-                name: "swap",
-                read: |s| s.swap,
-            },
-        )
-    },
+    check: |ctx| check(ctx, RAM, SWAP),
 };

@@ -1,7 +1,7 @@
 //! `services`: every service the agent watches must be online.
 //! `service:<name>`: one of them.
 
-use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
 use crate::failure::Failure;
 use crate::model::Service;
 use crate::output::{Perfdata, State, Unit};
@@ -26,8 +26,10 @@ pub const ONE: Mode = Mode {
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let services = &ctx.snapshot.services;
     if services.is_empty() {
-        return Err(Failure::new(
-            "no service data reported by the agent: add the services to watch to the agent's configuration \
+        return Err(not_reported(
+            ctx.snapshot,
+            "service data",
+            "add the services to watch to the agent's configuration \
              (https://docs.hetrixtools.com/service-monitoring/)",
         ));
     }

@@ -1,7 +1,7 @@
 //! `smart`: each drive's SMART self-assessment, and its error count
 //! against `-w/-c` (default `-w 0`: any error warns, as check_smart does).
 
-use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
 
@@ -18,8 +18,10 @@ pub const MODE: Mode = Mode {
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let drives = &ctx.snapshot.drives;
     if drives.is_empty() {
-        return Err(Failure::new(
-            "no drive health data reported by the agent: enable drive health monitoring on the agent \
+        return Err(not_reported(
+            ctx.snapshot,
+            "drive health data",
+            "enable drive health monitoring on the agent \
              (https://docs.hetrixtools.com/hdd-ssd-nvme-drive-health-monitor/)",
         ));
     }

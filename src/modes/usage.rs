@@ -1,5 +1,5 @@
 //! Shared by the modes that check a usage percentage from the per-minute
-//! Stats (cpu, ram): the mean over `--window` minutes, thresholded, with a
+//! Stats (cpu, ram, swap, iowait): the mean over `--window` minutes, thresholded, with a
 //! companion percentage reported alongside.
 
 use super::{Context, Outcome};
@@ -14,6 +14,23 @@ pub struct Column {
     pub read: fn(&Sample) -> Option<f64>,
 }
 
+pub const CPU: Column = Column {
+    name: "cpu",
+    read: |s| s.cpu,
+};
+pub const IOWAIT: Column = Column {
+    name: "iowait",
+    read: |s| s.iowait,
+};
+pub const RAM: Column = Column {
+    name: "ram",
+    read: |s| s.ram,
+};
+pub const SWAP: Column = Column {
+    name: "swap",
+    read: |s| s.swap,
+};
+
 impl Column {
     /// Mean over the samples that report this column.
     fn mean(&self, samples: &[&Sample]) -> Option<f64> {
@@ -26,7 +43,7 @@ impl Column {
 pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcome, Failure> {
     let samples = ctx.snapshot.newest_samples(ctx.window);
     let value = checked.mean(&samples).ok_or_else(|| {
-        Failure::new(format!(
+        Failure::missing(format!(
             "{} usage not reported by the agent in the newest Stats minutes",
             checked.name
         ))

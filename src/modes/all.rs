@@ -1,0 +1,140 @@
+//! `all`: every mode the payload has data for, from the one fetch, each
+//! against its own default thresholds. The worst state wins (OK < WARNING
+//! < UNKNOWN < CRITICAL); the first line names the problems, most severe
+//! first; every sub-check gets one long-output line; perfdata of all.
+//!
+//! Modes that need an argument (`service:<name>`, `port:<n>`) are covered
+//! by their plural twins. Modes whose data the agent did not send are
+//! skipped and listed with `-v`.
+
+use super::{Argument, Context, Item, MODES, Mode, Outcome, Thresholds, summarize_joined};
+use crate::failure::Failure;
+use crate::output::{Perfdata, State};
+
+pub const MODE: Mode = Mode {
+    name: "all",
+    argument: Argument::None,
+    label: "HETRIX",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+/// Longest text of one sub-check (in characters), so that the human text
+/// stays under 4 KiB however many mounts, drives or ports a server has.
+const TEXT_LIMIT: usize = 160;
+/// How much of a shortened text's end is kept: numbers and "… and N more"
+/// sit at the end.
+const KEPT_END: usize = 60;
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let mut items = Vec::new();
+    let mut details = Vec::new();
+    let mut perfdata: Vec<Perfdata> = Vec::new();
+    let mut skipped = Vec::new();
+    for mode in MODES.iter().filter(|m| included(m)) {
+        let (state, summary) = match run(mode, ctx, mode.default_thresholds()?) {
+            Ok(outcome) => {
+                for perf in outcome.perfdata {
+                    merge(&mut perfdata, perf);
+                }
+                (outcome.state, outcome.summary)
+            }
+            Err(failure) if failure.is_missing_data() => {
+                skipped.push(shorten(&format!("skipped {}: {failure}", mode.name)));
+                continue;
+            }
+            Err(failure) => (State::Unknown, failure.to_string()),
+        };
+        let summary = shorten(&summary);
+        details.push(format!("[{state}] {}: {summary}", mode.label));
+        items.push(Item {
+            state,
+            text: format!("{} {state}: {summary}", mode.label),
+        });
+    }
+    if items.is_empty() {
+        return Err(Failure::new(
+            "the agent reported no data any mode could check (is it a HetrixTools server agent?)",
+        ));
+    }
+    let all_ok = format!("all {} checks OK", items.len());
+    let mut outcome = summarize_joined(&items, all_ok, perfdata, "; ");
+    outcome.details = details;
+    if ctx.verbose >= 1 {
+        outcome.details.extend(skipped);
+    }
+    Ok(outcome)
+}
+
+/// Every mode but `all` itself and those that need an argument.
+fn included(mode: &Mode) -> bool {
+    mode.name != MODE.name && !matches!(mode.argument, Argument::Required(_))
+}
+
+fn run(mode: &Mode, ctx: &Context, thresholds: Thresholds) -> Result<Outcome, Failure> {
+    (mode.check)(&Context {
+        snapshot: ctx.snapshot,
+        argument: None,
+        thresholds,
+        window: ctx.window,
+        now: ctx.now,
+        options: ctx.options,
+        verbose: ctx.verbose,
+    })
+}
+
+/// Adds `perf` unless a sub-check already reported that label (`cpu`
+/// reports `iowait` alongside, `iowait` reports it again with its
+/// thresholds): the one that carries thresholds is kept.
+fn merge(perfdata: &mut Vec<Perfdata>, perf: Perfdata) {
+    match perfdata.iter_mut().find(|p| p.label == perf.label) {
+        None => perfdata.push(perf),
+        Some(existing) => {
+            let has_thresholds = |p: &Perfdata| p.warning.is_some() || p.critical.is_some();
+            if !has_thresholds(existing) && has_thresholds(&perf) {
+                *existing = perf;
+            }
+        }
+    }
+}
+
+/// Cuts the middle out of texts longer than `TEXT_LIMIT`.
+fn shorten(text: &str) -> String {
+    let length = text.chars().count();
+    if length <= TEXT_LIMIT {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(TEXT_LIMIT - KEPT_END - 1).collect();
+    let tail: String = text.chars().skip(length - KEPT_END).collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Unit;
+
+    #[test]
+    fn merge_keeps_the_duplicate_with_thresholds() {
+        let plain = Perfdata::new("iowait", 0.05, Unit::Percent);
+        let checked = plain
+            .clone()
+            .thresholds(Some("10".parse().unwrap()), Some("20".parse().unwrap()));
+        let mut perfdata = vec![plain.clone()];
+        merge(&mut perfdata, checked.clone());
+        merge(&mut perfdata, plain);
+        assert_eq!(perfdata, vec![checked]);
+    }
+
+    #[test]
+    fn shorten_keeps_both_ends_of_long_texts() {
+        let long = format!("{}, … and 997 more", "é".repeat(TEXT_LIMIT));
+        let short = shorten(&long);
+        assert_eq!(short.chars().count(), TEXT_LIMIT);
+        assert!(short.starts_with("éé") && short.ends_with("é, … and 997 more"));
+        assert_eq!(short.matches('…').count(), 2);
+        assert_eq!(shorten("short"), "short");
+    }
+}

@@ -1,0 +1,27 @@
+//! `inodes`, `inodes:<mount>`: used (or `--free`) inodes per mount from
+//! InodesUsed / Inodes. Mounts reporting 0 inodes are skipped.
+
+use super::mounts::{Capacity, check};
+use super::{Argument, Mode};
+use crate::output::Unit;
+
+pub const MODE: Mode = Mode {
+    name: "inodes",
+    argument: Argument::Optional("mount"),
+    label: "INODES",
+    default_warning: Some("80"),
+    default_critical: Some("90"),
+    needs_fresh_data: true,
+    check: |ctx| check(ctx, &INODES),
+};
+
+const INODES: Capacity = Capacity {
+    noun: "inodes ",
+    label_suffix: "_inodes",
+    unit: Unit::Count,
+    read: |disk| (disk.inodes, disk.inodes_used),
+    show: |amount, total| format!("{amount} of {total}"),
+    zero: "reports 0 inodes (btrfs and Windows do)",
+    unreported: "inode counts not reported",
+    none_measured: "no mount reports inode counts (btrfs and Windows report 0)",
+};

@@ -1,0 +1,77 @@
+//! `net`, `net:<iface>`: each interface's traffic in and out, in bytes per
+//! second as the agent reports it. No alert unless `-w/-c` are given; they
+//! apply to each direction.
+
+use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use crate::failure::Failure;
+use crate::model::Interface;
+use crate::output::{Perfdata, State, Unit, bytes};
+
+pub const MODE: Mode = Mode {
+    name: "net",
+    argument: Argument::Optional("iface"),
+    label: "NET",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let interfaces = &ctx.snapshot.interfaces;
+    if interfaces.is_empty() {
+        return Err(Failure::missing(
+            "no network interfaces reported by the agent",
+        ));
+    }
+    let selected: Vec<&Interface> = match ctx.argument {
+        None => interfaces.iter().collect(),
+        Some(name) => vec![interfaces.iter().find(|i| i.name == name).ok_or_else(|| {
+            let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
+            Failure::new(format!(
+                "interface '{name}' not reported by the agent; it reports: {}",
+                names.join(", ")
+            ))
+        })?],
+    };
+    let thresholds = ctx.thresholds;
+    let mut items = Vec::new();
+    let mut perfdata = Vec::new();
+    let mut busiest: Option<(f64, usize)> = None;
+    for interface in selected {
+        let mut state = State::Ok;
+        let mut texts = Vec::new();
+        for (direction, rate) in [("in", interface.net_in), ("out", interface.net_out)] {
+            match rate {
+                Some(rate) => {
+                    state = state.worst(thresholds.state_of(rate));
+                    texts.push(format!("{direction} {}/s", bytes(rate)));
+                    perfdata.push(
+                        Perfdata::new(format!("{}_{direction}", interface.name), rate, Unit::Bytes)
+                            .thresholds(thresholds.warning, thresholds.critical)
+                            .bounds(Some(0.0), None),
+                    );
+                }
+                None => {
+                    state = state.worst(State::Unknown);
+                    texts.push(format!("{direction} not reported"));
+                }
+            }
+        }
+        let total = interface.net_in.unwrap_or(0.0) + interface.net_out.unwrap_or(0.0);
+        if busiest.is_none_or(|(t, _)| total > t) {
+            busiest = Some((total, items.len()));
+        }
+        items.push(Item {
+            state,
+            text: format!("{} {}", interface.name, texts.join(", ")),
+        });
+    }
+    let all_ok = match (items.len(), busiest) {
+        (n, Some((_, index))) if n > 1 => {
+            format!("{n} interfaces OK, busiest {}", items[index].text)
+        }
+        _ => items[0].text.clone(),
+    };
+    Ok(summarize(&items, all_ok, perfdata))
+}

@@ -1,0 +1,91 @@
+//! `ports`: open connections per port the agent watches, against `-w/-c`.
+//! `port:<n>`: one of them.
+
+use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use crate::failure::Failure;
+use crate::model::Port;
+use crate::output::{Perfdata, State, Unit};
+
+pub const ALL: Mode = Mode {
+    name: "ports",
+    argument: Argument::None,
+    label: "PORTS",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+pub const ONE: Mode = Mode {
+    name: "port",
+    argument: Argument::Required("n"),
+    label: "PORT",
+    ..ALL
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let ports = &ctx.snapshot.ports;
+    if ports.is_empty() {
+        return Err(Failure::missing(
+            "no port connection data reported by the agent: enable port connection monitoring \
+             when installing the agent",
+        ));
+    }
+    let selected: Vec<&Port> = match ctx.argument {
+        None => ports.iter().collect(),
+        Some(text) => {
+            let wanted: u64 = text.parse().map_err(|_| {
+                Failure::new(format!(
+                    "port '{text}' is not a number (use e.g. -m port:443)"
+                ))
+            })?;
+            vec![
+                ports
+                    .iter()
+                    .find(|p| p.port == Some(wanted))
+                    .ok_or_else(|| {
+                        let numbers: Vec<String> = ports.iter().map(|p| show(p.port)).collect();
+                        Failure::new(format!(
+                            "port {wanted} not reported by the agent; it reports: {}",
+                            numbers.join(", ")
+                        ))
+                    })?,
+            ]
+        }
+    };
+    let mut items = Vec::new();
+    let mut perfdata = Vec::new();
+    for port in selected {
+        let name = show(port.port);
+        let item = match (port.port, port.connections) {
+            (Some(_), Some(connections)) => {
+                perfdata.push(
+                    Perfdata::new(format!("port_{name}"), connections as f64, Unit::None)
+                        .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
+                        .bounds(Some(0.0), None),
+                );
+                Item {
+                    state: ctx.thresholds.state_of(connections as f64),
+                    text: format!("port {name}: {connections} connections"),
+                }
+            }
+            _ => Item {
+                state: State::Unknown,
+                text: format!("port {name}: connection count not reported"),
+            },
+        };
+        items.push(item);
+    }
+    let all_ok = match items.len() {
+        1 => items[0].text.clone(),
+        n => {
+            let total: u64 = ports.iter().filter_map(|p| p.connections).sum();
+            format!("{n} ports, {total} connections")
+        }
+    };
+    Ok(summarize(&items, all_ok, perfdata))
+}
+
+fn show(port: Option<u64>) -> String {
+    port.map_or("?".to_string(), |p| p.to_string())
+}

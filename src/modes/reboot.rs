@@ -1,0 +1,43 @@
+//! `reboot`: whether installed updates wait for a reboot; WARNING by
+//! default, `--reboot-state critical` to page.
+
+use super::{Argument, Context, Mode, Outcome, not_reported};
+use crate::failure::Failure;
+use crate::output::{Perfdata, State, Unit};
+
+pub const MODE: Mode = Mode {
+    name: "reboot",
+    argument: Argument::None,
+    label: "REBOOT",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let required = ctx.snapshot.reboot_required.ok_or_else(|| {
+        not_reported(
+            ctx.snapshot,
+            "reboot-required flag",
+            "update the agent (https://docs.hetrixtools.com/reboot-required-warning/)",
+        )
+    })?;
+    let (state, summary) = if required {
+        (
+            ctx.options.reboot_state,
+            "reboot required to finish installing updates",
+        )
+    } else {
+        (State::Ok, "no reboot required")
+    };
+    Ok(Outcome {
+        state,
+        summary: summary.to_string(),
+        details: Vec::new(),
+        perfdata: vec![
+            Perfdata::new("reboot_required", f64::from(u8::from(required)), Unit::None)
+                .bounds(Some(0.0), Some(1.0)),
+        ],
+    })
+}
