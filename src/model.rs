@@ -15,6 +15,8 @@ pub struct Snapshot {
     pub services: Vec<Service>,
     /// Per-minute samples, in whatever order the API sent them.
     pub stats: Vec<Sample>,
+    /// The account's API call budget, when the call made reports it.
+    pub quota: Option<Quota>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -60,6 +62,13 @@ pub struct Sample {
     pub iowait: Option<f64>,
     pub ram: Option<f64>,
     pub swap: Option<f64>,
+}
+
+/// API calls the token may still make: v1 reports its monthly quota.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Quota {
+    pub remaining: u64,
+    pub max: Option<u64>,
 }
 
 impl Snapshot {

@@ -9,6 +9,7 @@ use crate::range::Range;
 mod cpu;
 mod disk;
 mod freshness;
+pub mod quota;
 mod raid;
 mod ram;
 mod services;
@@ -25,6 +26,7 @@ pub const MODES: &[&Mode] = &[
     &services::ALL,
     &services::ONE,
     &freshness::MODE,
+    &quota::MODE,
 ];
 
 pub struct Mode {
