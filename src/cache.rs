@@ -110,6 +110,7 @@ pub fn load<T>(
     };
     let mut notes = Notes { log, verbose };
     if !settings.enabled() {
+        notes.say("off (--cache-ttl 0)".to_string());
         let response = fetch(notes.log)?;
         return parse(response.status, &response.body).map(fresh);
     }
@@ -187,7 +188,8 @@ impl Store {
                 return Ok(value);
             }
             _lock = self.wait_for_lock(deadline, notes)?;
-            if let Some(value) = self.fresh(ttl, parse, notes) {
+            if let Ok((value, age)) = self.read(parse, ttl) {
+                notes.say(format!("{age} s old entry stored by another run"));
                 return Ok(value);
             }
         }
