@@ -64,8 +64,8 @@ struct Args {
     #[argh(option, default = "1")]
     window: usize,
 
-    /// seconds later runs reuse an API response, also across services and
-    /// hosts of one monitor; 0 never reuses one (default 60)
+    /// seconds later runs for the same monitor reuse an API response,
+    /// whatever their mode; 0 never reuses one (default 60)
     #[argh(option, default = "60")]
     cache_ttl: u64,
 

@@ -136,25 +136,29 @@ fn load(
             monitor,
         } => {
             let account = modes::quota::reads_account_status(config.mode);
-            let (url, key, parse): (_, _, fn(u16, &[u8]) -> _) = if account {
+            let (url, key) = if account {
                 (
                     api::v1::status_url(base_url, token),
                     cache::Key::new("v1-status", base_url, "", token),
-                    api::v1::parse_status,
                 )
             } else {
                 (
                     api::v1::url(base_url, token, monitor),
                     cache::Key::new("v1-server-stats", base_url, monitor, token),
-                    api::v1::parse,
                 )
             };
+            let parse = if account {
+                api::v1::parse_status
+            } else {
+                api::v1::parse
+            };
+            let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
                 if config.verbose >= 3 {
                     // Printed through the redaction in `emit`: the token shows as ***.
                     log.push(format!("GET {url}"));
                 }
-                let response = fetch::get(&url, base_url, started + config.timeout)?;
+                let response = fetch::get(&url, base_url, deadline)?;
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",
@@ -163,12 +167,11 @@ fn load(
                         started.elapsed().as_millis()
                     ));
                 }
-                match api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, unix_now()) {
+                match api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now) {
                     Some(failure) => Err(failure),
                     None => Ok(response),
                 }
             };
-            let deadline = started + config.timeout;
             let loaded = cache::load(
                 &config.cache,
                 &key,
