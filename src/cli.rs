@@ -2,10 +2,12 @@
 //! fallbacks, and validation into a [`Config`]. Every problem here is a
 //! [`Failure`], so bad arguments end UNKNOWN like any other failure.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use argh::FromArgs;
 
+use crate::cache;
 use crate::failure::Failure;
 use crate::modes::{self, Mode, Thresholds};
 
@@ -91,6 +93,21 @@ struct Args {
     /// critical
     #[argh(option)]
     reboot_state: Option<String>,
+    /// seconds later runs for the same monitor reuse an API response,
+    /// whatever their mode; 0 never reuses one (default 60)
+    #[argh(option, default = "60")]
+    cache_ttl: u64,
+
+    /// cache directory (default env CHECK_HETRIX_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/check_hetrix, else ~/.cache/check_hetrix, else one
+    /// per user in the temp directory)
+    #[argh(option)]
+    cache_dir: Option<String>,
+
+    /// when the API fails, use a cached response up to this many seconds
+    /// old, marked as such in the output; 0 never does (default 0)
+    #[argh(option, default = "0")]
+    stale_if_error: u64,
 
     /// check the bundled example server instead of the API (no token needed)
     #[argh(switch)]
@@ -108,7 +125,7 @@ struct Args {
 
 /// Options that take a value, so the word after them is left alone when
 /// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
-const VALUE_OPTIONS: [&str; 16] = [
+const VALUE_OPTIONS: [&str; 19] = [
     "-i",
     "--monitor",
     "-T",
@@ -125,6 +142,9 @@ const VALUE_OPTIONS: [&str; 16] = [
     "--api-url",
     "--max-age",
     "--window",
+    "--cache-ttl",
+    "--cache-dir",
+    "--stale-if-error",
 ];
 
 /// Value-taking options of the mode-specific settings (kept apart from
@@ -158,6 +178,7 @@ pub struct Config {
     pub window: usize,
     pub verbose: u8,
     pub options: modes::Options,
+    pub cache: cache::Settings,
 }
 
 pub enum Command {
@@ -229,6 +250,7 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
             .monitor
             .or_else(|| env("HETRIX_MONITOR_ID"))
             .filter(|m| !m.is_empty())
+            .or_else(|| modes::quota::reads_account_status(mode).then(String::new))
             .ok_or_else(|| {
                 Failure::new("no monitor given: use -i <uptime monitor ID> or env HETRIX_MONITOR_ID (or --demo to try the plugin)")
             })?;
@@ -264,6 +286,14 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         window: args.window,
         verbose: args.verbose,
         options,
+        cache: cache::Settings {
+            ttl: args.cache_ttl,
+            stale_if_error: args.stale_if_error,
+            dir: args
+                .cache_dir
+                .map(PathBuf::from)
+                .unwrap_or_else(|| cache::default_dir(&env)),
+        },
     })
 }
 
@@ -412,6 +442,7 @@ mod tests {
     #[case(&["--window=5"], &["--window", "5"])]
     #[case(&["--exclude", "-vv"], &["--exclude", "-vv"])]
     #[case(&["--mount-critical=/a=-5:"], &["--mount-critical", "/a=-5:"])]
+    #[case(&["--cache-dir", "-x", "--cache-ttl=0"], &["--cache-dir", "-x", "--cache-ttl", "0"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }
@@ -455,6 +486,36 @@ mod tests {
             error.contains(message),
             "{error:?} should mention {message:?}"
         );
+    }
+
+    #[test]
+    fn cache_options_reach_the_settings() {
+        let settings = config(&[
+            "-i",
+            "x",
+            "-m",
+            "cpu",
+            "--cache-ttl",
+            "0",
+            "--stale-if-error=300",
+            "--cache-dir",
+            "/c",
+        ])
+        .unwrap();
+        assert_eq!(
+            settings.cache,
+            cache::Settings {
+                ttl: 0,
+                stale_if_error: 300,
+                dir: PathBuf::from("/c"),
+            }
+        );
+        assert_eq!(config(&["-i", "x", "-m", "cpu"]).unwrap().cache.ttl, 60);
+    }
+
+    #[test]
+    fn quota_needs_no_monitor() {
+        assert!(config(&["-m", "quota"]).is_ok());
     }
 
     #[test]

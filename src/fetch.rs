@@ -15,6 +15,8 @@ pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 
 pub struct Response {
     pub status: u16,
+    /// Names in lower case; values that are not text are left out.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -50,6 +52,13 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
         other => describe(other, host),
     })?;
     let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
+        .collect();
     let body = response
         .body_mut()
         .with_config()
@@ -59,7 +68,11 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
             ureq::Error::Timeout(_) => timed_out("while reading the response from"),
             other => describe(other, host),
         })?;
-    Ok(Response { status, body })
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn too_large() -> Failure {

@@ -2,6 +2,7 @@
 //! HetrixTools. See README.md.
 
 mod api;
+mod cache;
 mod cli;
 mod failure;
 mod fetch;
@@ -66,7 +67,7 @@ fn finish(report: &Report, log: &[String]) -> ! {
 
 fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Report, Failure> {
     let now = unix_now();
-    let snapshot = load(config, started, now, log)?;
+    let (snapshot, stale_note) = load(config, started, now, log)?;
     let mode = config.mode;
 
     if mode.needs_fresh_data && config.max_age > 0 {
@@ -103,20 +104,24 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
     Ok(Report {
         label: mode.label.to_string(),
         state: outcome.state,
-        summary: outcome.summary,
+        summary: match stale_note {
+            Some(note) => format!("{} {note}", outcome.summary),
+            None => outcome.summary,
+        },
         details: outcome.details,
         perfdata: outcome.perfdata,
     })
 }
 
-/// The snapshot from the API, or from the bundled example with its clock
-/// moved to now.
+/// The snapshot from the API (through the cache), or from the bundled
+/// example with its clock moved to now; with the note saying so when it is
+/// an old response standing in for a failed call.
 fn load(
     config: &Config,
     started: Instant,
     now: i64,
     log: &mut Vec<String>,
-) -> Result<Snapshot, Failure> {
+) -> Result<(Snapshot, Option<String>), Failure> {
     match &config.source {
         Source::Demo => {
             let mut snapshot = api::v1::parse(200, DEMO_PAYLOAD)?;
@@ -125,29 +130,61 @@ fn load(
             if config.verbose >= 1 {
                 log.push("demo: bundled example payload, timestamps moved to now".to_string());
             }
-            Ok(snapshot)
+            Ok((snapshot, None))
         }
         Source::Api {
             base_url,
             token,
             monitor,
         } => {
-            let url = api::v1::url(base_url, token, monitor);
-            if config.verbose >= 3 {
-                // Printed through the redaction in `emit`: the token shows as ***.
-                log.push(format!("GET {url}"));
-            }
-            let response = fetch::get(&url, base_url, started + config.timeout)?;
-            if config.verbose >= 2 {
-                log.push(format!(
-                    "HTTP {} with {} bytes after {} ms",
-                    response.status,
-                    response.body.len(),
-                    started.elapsed().as_millis()
-                ));
-            }
-            let snapshot = api::v1::parse(response.status, &response.body)?;
-            if config.verbose >= 1 {
+            let account = modes::quota::reads_account_status(config.mode);
+            let (url, key) = if account {
+                (
+                    api::v1::status_url(base_url, token),
+                    cache::Key::new("v1-status", base_url, "", token),
+                )
+            } else {
+                (
+                    api::v1::url(base_url, token, monitor),
+                    cache::Key::new("v1-server-stats", base_url, monitor, token),
+                )
+            };
+            let parse = if account {
+                api::v1::parse_status
+            } else {
+                api::v1::parse
+            };
+            let deadline = started + config.timeout;
+            let fetch = |log: &mut Vec<String>| {
+                if config.verbose >= 3 {
+                    // Printed through the redaction in `emit`: the token shows as ***.
+                    log.push(format!("GET {url}"));
+                }
+                let response = fetch::get(&url, base_url, deadline)?;
+                if config.verbose >= 2 {
+                    log.push(format!(
+                        "HTTP {} with {} bytes after {} ms",
+                        response.status,
+                        response.body.len(),
+                        started.elapsed().as_millis()
+                    ));
+                }
+                match api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now) {
+                    Some(failure) => Err(failure),
+                    None => Ok(response),
+                }
+            };
+            let loaded = cache::load(
+                &config.cache,
+                &key,
+                deadline,
+                config.verbose,
+                log,
+                fetch,
+                parse,
+            )?;
+            let snapshot = loaded.value;
+            if config.verbose >= 1 && !account {
                 log.push(format!(
                     "monitor {monitor}: {} mounts, {} drives, {} services, {} Stats minutes",
                     snapshot.disks.len(),
@@ -156,7 +193,7 @@ fn load(
                     snapshot.stats.len()
                 ));
             }
-            Ok(snapshot)
+            Ok((snapshot, loaded.stale_note))
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Snapshot {
     pub reboot_required: Option<bool>,
     pub interfaces: Vec<Interface>,
     pub ports: Vec<Port>,
+    /// The account's API call budget, when the call made reports it.
+    pub quota: Option<Quota>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -87,6 +89,13 @@ pub struct Sample {
     pub iowait: Option<f64>,
     pub ram: Option<f64>,
     pub swap: Option<f64>,
+}
+
+/// API calls the token may still make: v1 reports its monthly quota.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Quota {
+    pub remaining: u64,
+    pub max: Option<u64>,
 }
 
 impl Snapshot {

@@ -2,6 +2,7 @@
 //! shared [`Snapshot`](crate::model::Snapshot). They are the only code that
 //! knows field names.
 
+pub mod rate_limit;
 pub mod v1;
 
 mod lenient;

@@ -1,4 +1,6 @@
-//! The v1 "Server Stats" call: `GET <base>/v1/<token>/server/stats/<id>/`.
+//! The v1 "Server Stats" call: `GET <base>/v1/<token>/server/stats/<id>/`,
+//! and the account status call `GET <base>/v1/<token>/status/` that
+//! reports the API call quota.
 //!
 //! v1 reports its own errors as HTTP 200 with
 //! `{"status":"ERROR","error_message":"..."}`, so both the status and the
@@ -8,7 +10,14 @@ use serde_json::{Map, Value};
 
 use super::lenient::{count, flag, number, objects, text, timestamp};
 use crate::failure::Failure;
-use crate::model::{Disk, Drive, Interface, Port, Raid, Sample, Service, Snapshot};
+use crate::model::{Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot};
+
+/// v1's documented limits, named when HTTP 429 says one was hit.
+pub const RATE_LIMIT: &str = "v1 allows 120 calls a minute and a monthly quota by plan";
+
+pub fn status_url(base: &str, token: &str) -> String {
+    format!("{}/v1/{token}/status/", base.trim_end_matches('/'))
+}
 
 pub fn url(base: &str, token: &str, monitor: &str) -> String {
     format!(
@@ -19,6 +28,28 @@ pub fn url(base: &str, token: &str, monitor: &str) -> String {
 
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
 pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
+    object(status, body).map(|json| snapshot(&json))
+}
+
+/// Turns a status call response into a snapshot holding only the quota.
+pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
+    let json = object(status, body)?;
+    let remaining = count(json.get("Remaining_API_Calls")).ok_or_else(|| {
+        Failure::new(
+            "the HetrixTools API status reply holds no Remaining_API_Calls (check --api-url)",
+        )
+    })?;
+    Ok(Snapshot {
+        quota: Some(Quota {
+            remaining,
+            max: count(json.get("Max_API_Calls")),
+        }),
+        ..Snapshot::default()
+    })
+}
+
+/// The JSON object of a successful response, or why there is none.
+fn object(status: u16, body: &[u8]) -> Result<Map<String, Value>, Failure> {
     let json: Option<Value> = serde_json::from_slice(body).ok();
     if let Some(message) = json.as_ref().and_then(api_error) {
         return Err(Failure::new(format!(
@@ -29,7 +60,7 @@ pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
         return Err(Failure::new(http_status_advice(status)));
     }
     match json {
-        Some(Value::Object(object)) => Ok(snapshot(&object)),
+        Some(Value::Object(object)) => Ok(object),
         Some(other) => Err(Failure::new(format!(
             "HetrixTools API returned JSON {} instead of an object (check --api-url)",
             kind(&other)
@@ -149,6 +180,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                 connections: count(p.get("Connections")),
             })
             .collect(),
+        quota: None,
     }
 }
 
@@ -181,6 +213,26 @@ mod tests {
         assert_eq!(snapshot.interfaces[0].net_in, Some(534350.0));
         assert_eq!(snapshot.ports[1].port, Some(443));
         assert_eq!(snapshot.ports[1].connections, Some(145));
+    }
+
+    #[test]
+    fn reads_the_quota_leniently() {
+        let quota = |body: &str| parse_status(200, body.as_bytes()).map(|s| s.quota.unwrap());
+        let both = quota(r#"{"Max_API_Calls": 50000, "Remaining_API_Calls": "41234"}"#).unwrap();
+        assert_eq!((both.remaining, both.max), (41234, Some(50000)));
+        let no_max = quota(r#"{"Max_API_Calls": null, "Remaining_API_Calls": 7}"#).unwrap();
+        assert_eq!((no_max.remaining, no_max.max), (7, None));
+        let error = quota(r#"{"Max_API_Calls": 50000}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("no Remaining_API_Calls"),
+            "{error}"
+        );
+        let error = quota(r#"{"status":"ERROR","error_message":"bad key"}"#).unwrap_err();
+        assert!(error.to_string().contains("bad key"), "{error}");
+        assert_eq!(
+            status_url("http://h/", "TOKEN"),
+            "http://h/v1/TOKEN/status/"
+        );
     }
 
     #[test]

@@ -68,9 +68,12 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     Ok(outcome)
 }
 
-/// Every mode but `all` itself and those that need an argument.
+/// Modes that judge the server from the one snapshot: not `all` itself,
+/// not those that need an argument, not `quota` (a different API call).
 fn included(mode: &Mode) -> bool {
-    mode.name != MODE.name && !matches!(mode.argument, Argument::Required(_))
+    mode.name != MODE.name
+        && !matches!(mode.argument, Argument::Required(_))
+        && !super::quota::reads_account_status(mode)
 }
 
 fn run(mode: &Mode, ctx: &Context, thresholds: Thresholds) -> Result<Outcome, Failure> {

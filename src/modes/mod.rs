@@ -16,6 +16,7 @@ mod mounts;
 mod net;
 pub mod options;
 mod ports;
+pub mod quota;
 mod raid;
 mod ram;
 mod reboot;
@@ -46,6 +47,7 @@ pub const MODES: &[&Mode] = &[
     &reboot::MODE,
     &uptime::MODE,
     &all::MODE,
+    &quota::MODE,
 ];
 
 pub struct Mode {

@@ -4,8 +4,9 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -249,6 +250,8 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// Runs the binary with `args` and `env`; HETRIX_* variables of the calling
 /// environment are removed so the developer's own token never leaks in.
+/// Unless `env` names a CHECK_HETRIX_CACHE_DIR, the run gets an empty cache
+/// of its own, so no run sees another's responses or the developer's cache.
 pub fn execute(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
     command.args(args);
@@ -257,12 +260,45 @@ pub fn execute(args: &[&str], env: &[(&str, &str)]) -> Run {
             command.env_remove(name);
         }
     }
+    let own_cache = TempDir::new();
+    command.env("CHECK_HETRIX_CACHE_DIR", own_cache.path());
     command.envs(env.iter().copied());
     let output = command.output().expect("run check_hetrix");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A new empty directory under the system temp directory, removed with
+/// everything in it when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "check_hetrix_test_{}_{}_{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst),
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        ));
+        std::fs::create_dir(&path).expect("create a temp dir");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -1,0 +1,121 @@
+//! HTTP 429 from any HetrixTools API: which limit was hit and, from
+//! `Retry-After` or v3's `ratelimit-reset-*` headers, when it resets.
+
+use crate::failure::Failure;
+use crate::fetch::Response;
+use crate::output::duration;
+
+/// v3's per-user and per-endpoint limits, in the order they are named.
+const SCOPES: [&str; 2] = ["user", "endpoint"];
+
+/// The failure for a rate-limited response, `None` for any other. `limit`
+/// names the API's documented limits; `now` is unix seconds.
+pub fn refusal(response: &Response, limit: &str, now: i64) -> Option<Failure> {
+    if response.status != 429 {
+        return None;
+    }
+    let header = |name: &str| {
+        response
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.trim())
+    };
+    let mut limits = vec![limit.to_string()];
+    for scope in SCOPES {
+        if let Some(Ok(calls)) = header(&format!("ratelimit-limit-{scope}")).map(str::parse::<u64>)
+        {
+            limits.push(format!("{scope} limit {calls}"));
+        }
+    }
+    Some(Failure::new(format!(
+        "HetrixTools API answered HTTP 429: rate limited ({}); {}; check less often, or raise --cache-ttl",
+        limits.join(", "),
+        reset(&header, now)
+    )))
+}
+
+fn reset<'a>(header: &impl Fn(&str) -> Option<&'a str>, now: i64) -> String {
+    if let Some(value) = header("retry-after") {
+        if let Ok(seconds) = value.parse::<i64>() {
+            return format!("it resets in {} (Retry-After)", duration(seconds));
+        }
+        // An HTTP date; shown as sent, if it looks like one.
+        if !value.is_empty()
+            && value.len() <= 40
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" ,:-".contains(&b))
+        {
+            return format!("it resets at {value} (Retry-After)");
+        }
+    }
+    for scope in SCOPES {
+        let name = format!("ratelimit-reset-{scope}");
+        if let Some(Ok(at)) = header(&name).map(str::parse::<i64>) {
+            // HetrixTools documents a unix time; small numbers can only be
+            // seconds to wait, as the IETF RateLimit draft has it.
+            let wait = if at > 1_000_000_000 { at - now } else { at };
+            return format!("it resets in {} ({name})", duration(wait));
+        }
+    }
+    "the API did not say when it resets".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn answer(status: u16, headers: &[(&str, &str)]) -> Option<String> {
+        let response = Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: Vec::new(),
+        };
+        refusal(&response, "120 a minute", NOW).map(|f| f.to_string())
+    }
+
+    #[rstest]
+    #[case(&[("retry-after", "30")], "it resets in 30 s (Retry-After)")]
+    #[case(&[("Retry-After", "120")], "it resets in 2 min (Retry-After)")]
+    #[case(
+        &[("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT")],
+        "it resets at Wed, 21 Oct 2026 07:28:00 GMT (Retry-After)"
+    )]
+    #[case(&[("retry-after", "<script>")], "did not say when it resets")]
+    #[case(
+        &[("ratelimit-reset-user", "1800000090")],
+        "it resets in 1 min (ratelimit-reset-user)"
+    )]
+    #[case(
+        &[("ratelimit-reset-endpoint", "45")],
+        "it resets in 45 s (ratelimit-reset-endpoint)"
+    )]
+    #[case(&[], "the API did not say when it resets")]
+    fn says_when_the_limit_resets(#[case] headers: &[(&str, &str)], #[case] expected: &str) {
+        let message = answer(429, headers).unwrap();
+        assert!(message.contains(expected), "{message}");
+        assert!(message.contains("HTTP 429: rate limited (120 a minute"));
+    }
+
+    #[test]
+    fn names_the_limits_the_api_reports() {
+        let message = answer(429, &[("ratelimit-limit-user", "300")]).unwrap();
+        assert!(
+            message.contains("(120 a minute, user limit 300)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn other_statuses_pass() {
+        assert_eq!(answer(200, &[("retry-after", "30")]), None);
+        assert_eq!(answer(500, &[]), None);
+    }
+}

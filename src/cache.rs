@@ -1,0 +1,584 @@
+//! The response cache shared by all runs of one user: the services of a
+//! host (and hosts sharing a monitor) reuse one API response instead of
+//! each spending a call of the API quota.
+//!
+//! An entry is one file holding a successfully parsed response body behind
+//! a header with its time, HTTP status, length and SHA-256, so a truncated
+//! or corrupt file is noticed and refetched. Entries are written to a temp
+//! file and renamed into place, so readers never see half an entry. Runs
+//! for the same key take an OS lock (`flock`) on a per-key lock file before
+//! fetching, so N runs started together make one call; the kernel drops the
+//! lock when its holder exits or is killed, so a leftover lock file never
+//! blocks anyone.
+
+use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ring::digest::{SHA256, digest};
+
+use crate::failure::Failure;
+use crate::fetch::{MAX_BODY_BYTES, Response};
+
+/// Written first in every entry; a different first word means a different
+/// (older or newer) format, read as corrupt and replaced.
+const MAGIC: &str = "check_hetrix-cache-1";
+
+/// How often a run waiting for another run's fetch looks again.
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// What the cache may do, from the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Seconds an entry serves later runs instead of a call (0: never).
+    pub ttl: u64,
+    /// Seconds an entry may be old to stand in for a failed call (0: never).
+    pub stale_if_error: u64,
+    pub dir: PathBuf,
+}
+
+impl Settings {
+    fn enabled(&self) -> bool {
+        self.ttl > 0 || self.stale_if_error > 0
+    }
+}
+
+/// The cache directory when `--cache-dir` is not given: env
+/// CHECK_HETRIX_CACHE_DIR, else the XDG cache home, else ~/.cache, else a
+/// per-user directory in the system temp directory.
+pub fn default_dir(env: impl Fn(&str) -> Option<String>) -> PathBuf {
+    let set = |name: &str| env(name).filter(|value| !value.is_empty());
+    if let Some(dir) = set("CHECK_HETRIX_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    // The XDG spec says to ignore a relative XDG_CACHE_HOME.
+    if let Some(xdg) = set("XDG_CACHE_HOME").filter(|dir| Path::new(dir).is_absolute()) {
+        return Path::new(&xdg).join("check_hetrix");
+    }
+    if let Some(home) = set("HOME") {
+        return Path::new(&home).join(".cache").join("check_hetrix");
+    }
+    std::env::temp_dir().join(format!("check_hetrix-{}", euid()))
+}
+
+/// Which response an entry holds. The file name is derived from API call,
+/// base URL, subject (monitor ID) and a hash of the token, so two tokens
+/// never share an entry and the token never appears in a name.
+pub struct Key {
+    file_stem: String,
+}
+
+impl Key {
+    /// `call` names the API call, e.g. `v1-server-stats`; it is the
+    /// readable start of the file name.
+    pub fn new(call: &str, base_url: &str, subject: &str, token: &str) -> Key {
+        let token_hash = hex(digest(&SHA256, token.as_bytes()).as_ref());
+        let identity = [call, base_url, subject, &token_hash].join("\0");
+        let hash = hex(digest(&SHA256, identity.as_bytes()).as_ref());
+        Key {
+            file_stem: format!("{call}-{}", &hash[..32]),
+        }
+    }
+}
+
+/// A value with, when it came from an old entry because the API failed,
+/// the note the output must carry.
+pub struct Loaded<T> {
+    pub value: T,
+    /// `(cached N s ago: <error>)`.
+    pub stale_note: Option<String>,
+}
+
+/// The value for `key`: from a fresh entry, else fetched (by this run or by
+/// a concurrent run it waits for, until `deadline`) and stored when `parse`
+/// accepts it, else, when the fetch fails, from an entry up to
+/// `--stale-if-error` old. With `-v`, says what it did in `log`.
+pub fn load<T>(
+    settings: &Settings,
+    key: &Key,
+    deadline: Instant,
+    verbose: u8,
+    log: &mut Vec<String>,
+    fetch: impl FnOnce(&mut Vec<String>) -> Result<Response, Failure>,
+    parse: impl Fn(u16, &[u8]) -> Result<T, Failure>,
+) -> Result<Loaded<T>, Failure> {
+    let fresh = |value| Loaded {
+        value,
+        stale_note: None,
+    };
+    let mut notes = Notes { log, verbose };
+    if !settings.enabled() {
+        notes.say("off (--cache-ttl 0)".to_string());
+        let response = fetch(notes.log)?;
+        return parse(response.status, &response.body).map(fresh);
+    }
+    let dir = match safe_dir(&settings.dir, euid()) {
+        Ok(dir) => dir,
+        Err(reason) => {
+            notes.say(format!("not used, {reason}"));
+            let response = fetch(notes.log)?;
+            return parse(response.status, &response.body).map(fresh);
+        }
+    };
+    let store = Store {
+        entry: dir.join(&key.file_stem),
+        lock: dir.join(format!("{}.lock", key.file_stem)),
+        temp: dir.join(format!("{}.{}.tmp", key.file_stem, std::process::id())),
+    };
+    let failure = match store.fetch_once(settings.ttl, deadline, &mut notes, fetch, &parse) {
+        Ok(value) => return Ok(fresh(value)),
+        Err(failure) if settings.stale_if_error > 0 => failure,
+        Err(failure) => return Err(failure),
+    };
+    match store.read(&parse, settings.stale_if_error.saturating_add(1)) {
+        Ok((value, age)) => {
+            notes.say(format!("the API failed, serving the {age} s old entry"));
+            Ok(Loaded {
+                value,
+                stale_note: Some(format!("(cached {age} s ago: {failure})")),
+            })
+        }
+        Err(reason) => {
+            notes.say(format!("nothing to serve for --stale-if-error: {reason}"));
+            Err(failure)
+        }
+    }
+}
+
+/// The run's `-v` lines, kept only when `-v` was given.
+struct Notes<'a> {
+    log: &'a mut Vec<String>,
+    verbose: u8,
+}
+
+impl Notes<'_> {
+    fn say(&mut self, line: String) {
+        if self.verbose >= 1 {
+            self.log.push(format!("cache: {line}"));
+        }
+    }
+}
+
+/// The files of one key.
+struct Store {
+    entry: PathBuf,
+    lock: PathBuf,
+    temp: PathBuf,
+}
+
+impl Store {
+    /// A fresh entry, else the response of one fetch per key at a time:
+    /// a run that finds the lock taken waits, then finds the entry the
+    /// holder stored. With `ttl` 0 nothing is fresh, so there is nothing
+    /// to wait for.
+    fn fetch_once<T>(
+        &self,
+        ttl: u64,
+        deadline: Instant,
+        notes: &mut Notes,
+        fetch: impl FnOnce(&mut Vec<String>) -> Result<Response, Failure>,
+        parse: &impl Fn(u16, &[u8]) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        // Held until this function returns, i.e. until the entry is stored.
+        let mut _lock = None;
+        if ttl > 0 {
+            if let Some(value) = self.fresh(ttl, parse, notes) {
+                return Ok(value);
+            }
+            _lock = self.wait_for_lock(deadline, notes)?;
+            if let Ok((value, age)) = self.read(parse, ttl) {
+                notes.say(format!("{age} s old entry stored by another run"));
+                return Ok(value);
+            }
+        }
+        let response = fetch(notes.log)?;
+        let value = parse(response.status, &response.body)?;
+        match self.write(response.status, &response.body) {
+            Ok(()) => notes.say(format!("stored {}", self.entry.display())),
+            Err(error) => {
+                let _ = fs::remove_file(&self.temp);
+                notes.say(format!("cannot store {}: {error}", self.entry.display()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn fresh<T>(
+        &self,
+        ttl: u64,
+        parse: &impl Fn(u16, &[u8]) -> Result<T, Failure>,
+        notes: &mut Notes,
+    ) -> Option<T> {
+        match self.read(parse, ttl) {
+            Ok((value, age)) => {
+                notes.say(format!(
+                    "{age} s old entry {} (fresh for --cache-ttl {ttl})",
+                    self.entry.display()
+                ));
+                Some(value)
+            }
+            Err(reason) => {
+                notes.say(reason);
+                None
+            }
+        }
+    }
+
+    /// Holds the key's lock until dropped. `None` when locking is not
+    /// possible here (the run then fetches without it); a failure when
+    /// another run holds it past the deadline.
+    fn wait_for_lock(&self, deadline: Instant, notes: &mut Notes) -> Result<Option<File>, Failure> {
+        let file = match OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&self.lock)
+        {
+            Ok(file) => file,
+            Err(error) => {
+                notes.say(format!("cannot open {}: {error}", self.lock.display()));
+                return Ok(None);
+            }
+        };
+        let mut waited = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    if waited {
+                        notes.say("waited for another run's fetch".to_string());
+                    }
+                    return Ok(Some(file));
+                }
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    waited = true;
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(Failure::new(
+                        "timeout (-t) while waiting for another check_hetrix run fetching the same data; raise -t, or check how fast the API answers",
+                    ));
+                }
+                Err(TryLockError::Error(error)) => {
+                    notes.say(format!("cannot lock {}: {error}", self.lock.display()));
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// The entry's value and age if it is intact, parses, and is younger
+    /// than `max_age` seconds; otherwise why not.
+    fn read<T>(
+        &self,
+        parse: &impl Fn(u16, &[u8]) -> Result<T, Failure>,
+        max_age: u64,
+    ) -> Result<(T, u64), String> {
+        let name = self.entry.display();
+        let mut bytes = Vec::new();
+        match File::open(&self.entry) {
+            Ok(file) => file
+                .take(MAX_BODY_BYTES + 256)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read {name}: {e}"))?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(format!("no entry {name}"));
+            }
+            Err(e) => return Err(format!("cannot read {name}: {e}")),
+        };
+        let (stored, status, body) =
+            decode(&bytes).ok_or_else(|| format!("ignoring corrupt entry {name}"))?;
+        let age = u64::try_from(unix_now() - stored)
+            .map_err(|_| format!("ignoring entry {name} from the future (clock changed?)"))?;
+        if age >= max_age {
+            return Err(format!("entry {name} is {age} s old, too old"));
+        }
+        let value = parse(status, body).map_err(|e| format!("ignoring entry {name}: {e}"))?;
+        Ok((value, age))
+    }
+
+    /// Replaces the entry atomically: readers see the old or the new one.
+    fn write(&self, status: u16, body: &[u8]) -> io::Result<()> {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&self.temp)?;
+        file.write_all(&encode(unix_now(), status, body))?;
+        drop(file);
+        fs::rename(&self.temp, &self.entry)
+    }
+}
+
+fn encode(stored: i64, status: u16, body: &[u8]) -> Vec<u8> {
+    let sum = hex(digest(&SHA256, body).as_ref());
+    let mut bytes = format!("{MAGIC} {stored} {status} {} {sum}\n", body.len()).into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// Time stored, HTTP status and body, if the header is ours and the body
+/// is whole and unchanged.
+fn decode(bytes: &[u8]) -> Option<(i64, u16, &[u8])> {
+    let newline = bytes.iter().position(|&b| b == b'\n')?;
+    let header = std::str::from_utf8(&bytes[..newline]).ok()?;
+    let body = &bytes[newline + 1..];
+    let fields: Vec<&str> = header.split(' ').collect();
+    let [magic, stored, status, length, sum] = fields[..] else {
+        return None;
+    };
+    let intact = magic == MAGIC
+        && length.parse::<usize>().ok()? == body.len()
+        && sum == hex(digest(&SHA256, body).as_ref());
+    intact.then_some((stored.parse().ok()?, status.parse().ok()?, body))
+}
+
+/// `dir`, created 0700 if missing, when only this user can change what is
+/// in it; otherwise why it is not used. Another user who can replace the
+/// directory or files in it could feed this plugin false data, so the
+/// directory must be a real directory (not a symlink) owned by this user
+/// and writable by no one else, and every directory above it (symlinks
+/// resolved) owned by root or this user and, if others can write to it,
+/// sticky like /tmp.
+fn safe_dir(dir: &Path, euid: u32) -> Result<PathBuf, String> {
+    let name = dir.display();
+    if !dir.is_absolute() {
+        return Err(format!(
+            "the cache directory {name} is not an absolute path"
+        ));
+    }
+    let parent = dir
+        .parent()
+        .ok_or_else(|| format!("the cache directory {name} has no parent"))?;
+    if let Err(error) = fs::create_dir_all(parent) {
+        return Err(format!("cannot create {}: {error}", parent.display()));
+    }
+    match DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(format!("cannot create {name}: {error}")),
+    }
+    let meta = fs::symlink_metadata(dir).map_err(|e| format!("cannot inspect {name}: {e}"))?;
+    if meta.file_type().is_symlink() {
+        return Err(format!("{name} is a symlink"));
+    }
+    if !meta.is_dir() {
+        return Err(format!("{name} is not a directory"));
+    }
+    if meta.uid() != euid {
+        return Err(format!(
+            "{name} is owned by uid {}, not by this user (uid {euid})",
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(format!(
+            "{name} is writable by others (mode {:o}; chmod 700 it)",
+            meta.mode() & 0o7777
+        ));
+    }
+    let real_parent = fs::canonicalize(parent)
+        .map_err(|e| format!("cannot resolve {}: {e}", parent.display()))?;
+    for ancestor in real_parent.ancestors() {
+        let meta = fs::metadata(ancestor)
+            .map_err(|e| format!("cannot inspect {}: {e}", ancestor.display()))?;
+        if meta.uid() != 0 && meta.uid() != euid {
+            return Err(format!(
+                "{} above the cache directory is owned by another user (uid {})",
+                ancestor.display(),
+                meta.uid()
+            ));
+        }
+        let sticky = meta.mode() & 0o1000 != 0;
+        if meta.mode() & 0o022 != 0 && !sticky {
+            return Err(format!(
+                "{} above the cache directory is writable by others and not sticky",
+                ancestor.display()
+            ));
+        }
+    }
+    Ok(dir.to_path_buf())
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A fresh directory under the system temp directory, removed on drop.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let path = std::env::temp_dir()
+                .join(format!("check_hetrix_unit_{name}_{}", std::process::id()));
+            let _ = fs::remove_dir_all(&path);
+            DirBuilder::new().mode(0o700).create(&path).unwrap();
+            Scratch(path)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn entries_round_trip() {
+        let bytes = encode(1_700_000_000, 200, b"{\"a\":1}");
+        assert_eq!(
+            decode(&bytes),
+            Some((1_700_000_000, 200, &b"{\"a\":1}"[..]))
+        );
+    }
+
+    #[rstest]
+    #[case::truncated(|b: &mut Vec<u8>| { b.pop(); })]
+    #[case::extended(|b: &mut Vec<u8>| b.push(b' '))]
+    #[case::flipped_byte(|b: &mut Vec<u8>| { let last = b.len() - 1; b[last] ^= 1; })]
+    #[case::no_header(|b: &mut Vec<u8>| b.retain(|&c| c != b'\n'))]
+    #[case::other_format(|b: &mut Vec<u8>| b[MAGIC.len() - 1] = b'9')]
+    #[case::empty(|b: &mut Vec<u8>| b.clear())]
+    fn damaged_entries_are_rejected(#[case] damage: fn(&mut Vec<u8>)) {
+        let mut bytes = encode(1_700_000_000, 200, b"{\"a\":1}");
+        damage(&mut bytes);
+        assert_eq!(decode(&bytes), None);
+    }
+
+    #[test]
+    fn keys_never_hold_the_token_and_separate_what_differs() {
+        let key = |call, url, subject, token| Key::new(call, url, subject, token).file_stem;
+        let base = key("v1-server-stats", "https://a", "m1", "SECRETTOKEN");
+        assert!(!base.contains("SECRETTOKEN"));
+        assert!(base.starts_with("v1-server-stats-"));
+        assert_eq!(
+            base,
+            key("v1-server-stats", "https://a", "m1", "SECRETTOKEN")
+        );
+        for other in [
+            key("v1-status", "https://a", "m1", "SECRETTOKEN"),
+            key("v1-server-stats", "https://b", "m1", "SECRETTOKEN"),
+            key("v1-server-stats", "https://a", "m2", "SECRETTOKEN"),
+            key("v1-server-stats", "https://a", "m1", "OTHERTOKEN"),
+        ] {
+            assert_ne!(base, other);
+        }
+    }
+
+    #[test]
+    fn default_dir_follows_env_then_xdg_then_home_then_temp() {
+        let dir = |vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            default_dir(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        };
+        let all = [
+            ("CHECK_HETRIX_CACHE_DIR", "/c"),
+            ("XDG_CACHE_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(dir(&all), PathBuf::from("/c"));
+        assert_eq!(dir(&all[1..]), PathBuf::from("/x/check_hetrix"));
+        assert_eq!(
+            dir(&[("XDG_CACHE_HOME", "relative"), ("HOME", "/h")]),
+            PathBuf::from("/h/.cache/check_hetrix")
+        );
+        assert_eq!(
+            dir(&[("CHECK_HETRIX_CACHE_DIR", ""), ("HOME", "/h")]),
+            PathBuf::from("/h/.cache/check_hetrix")
+        );
+        assert_eq!(
+            dir(&[]),
+            std::env::temp_dir().join(format!("check_hetrix-{}", euid()))
+        );
+    }
+
+    #[test]
+    fn a_missing_directory_is_created_private() {
+        let scratch = Scratch::new("create");
+        let dir = scratch.0.join("a").join("cache");
+        assert_eq!(safe_dir(&dir, euid()), Ok(dir.clone()));
+        let mode = fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+
+    #[rstest]
+    #[case::world_writable(0o777, "writable by others")]
+    #[case::group_writable(0o770, "writable by others")]
+    fn shared_directories_are_refused(#[case] mode: u32, #[case] reason: &str) {
+        let scratch = Scratch::new(&format!("mode{mode:o}"));
+        let dir = scratch.0.join("cache");
+        DirBuilder::new().mode(0o700).create(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(mode)).unwrap();
+        let error = safe_dir(&dir, euid()).unwrap_err();
+        assert!(error.contains(reason), "{error}");
+    }
+
+    #[test]
+    fn another_users_directory_is_refused() {
+        let scratch = Scratch::new("owner");
+        let error = safe_dir(&scratch.0, euid() + 1).unwrap_err();
+        assert!(error.contains("owned by uid"), "{error}");
+    }
+
+    #[test]
+    fn a_symlinked_directory_is_refused() {
+        let scratch = Scratch::new("symlink");
+        let real = scratch.0.join("real");
+        DirBuilder::new().mode(0o700).create(&real).unwrap();
+        let link = scratch.0.join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let error = safe_dir(&link, euid()).unwrap_err();
+        assert!(error.contains("is a symlink"), "{error}");
+    }
+
+    #[test]
+    fn a_parent_others_can_write_is_refused_unless_sticky() {
+        let scratch = Scratch::new("parent");
+        let parent = scratch.0.join("shared");
+        DirBuilder::new().mode(0o700).create(&parent).unwrap();
+        fs::set_permissions(&parent, fs::Permissions::from_mode(0o777)).unwrap();
+        let error = safe_dir(&parent.join("cache"), euid()).unwrap_err();
+        assert!(error.contains("not sticky"), "{error}");
+        fs::set_permissions(&parent, fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(safe_dir(&parent.join("cache"), euid()).is_ok());
+    }
+
+    #[test]
+    fn entries_expire_and_future_entries_are_ignored() {
+        let scratch = Scratch::new("age");
+        let store = Store {
+            entry: scratch.0.join("e"),
+            lock: scratch.0.join("e.lock"),
+            temp: scratch.0.join("e.tmp"),
+        };
+        let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
+        fs::write(&store.entry, encode(unix_now() - 100, 200, b"x")).unwrap();
+        assert_eq!(store.read(&parse, 101).unwrap().0, b"x");
+        assert!(store.read(&parse, 100).unwrap_err().contains("too old"));
+        fs::write(&store.entry, encode(unix_now() + 100, 200, b"x")).unwrap();
+        assert!(store.read(&parse, 1000).unwrap_err().contains("future"));
+    }
+}

@@ -1,0 +1,51 @@
+//! `quota`: API calls the token has left. Reads the account status call
+//! instead of a server's data (see [`reads_account_status`]); the monitor
+//! ID is not used.
+
+use super::{Argument, Context, Mode, Outcome};
+use crate::failure::Failure;
+use crate::output::{Perfdata, Unit};
+
+pub const MODE: Mode = Mode {
+    name: "quota",
+    argument: Argument::None,
+    label: "QUOTA",
+    default_warning: Some("500:"),
+    default_critical: Some("100:"),
+    needs_fresh_data: false,
+    check,
+};
+
+/// Whether `mode` needs the API account's status rather than a server's
+/// data.
+pub fn reads_account_status(mode: &Mode) -> bool {
+    mode.name == MODE.name
+}
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let quota = ctx.snapshot.quota.as_ref().ok_or_else(|| {
+        Failure::missing(
+            "the API did not report its call quota (mode quota needs the API, not --demo)",
+        )
+    })?;
+    let remaining = quota.remaining as f64;
+    let summary = match quota.max {
+        Some(max) => format!("{} of {max} API calls left", quota.remaining),
+        None => format!("{} API calls left", quota.remaining),
+    };
+    let max = quota.max.map(|max| max as f64);
+    let mut perfdata = vec![
+        Perfdata::new("remaining", remaining, Unit::None)
+            .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
+            .bounds(Some(0.0), max),
+    ];
+    if let Some(max) = max {
+        perfdata.push(Perfdata::new("max", max, Unit::None).bounds(Some(0.0), None));
+    }
+    Ok(Outcome {
+        state: ctx.thresholds.state_of(remaining),
+        summary,
+        details: Vec::new(),
+        perfdata,
+    })
+}

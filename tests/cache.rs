@@ -1,0 +1,366 @@
+//! The shared response cache: runs of one monitor share one API call, also
+//! when started together; entries expire, broken ones are refetched,
+//! failures are never stored, unsafe directories are not used, and an old
+//! entry stands in for a failed call only when asked to and says so.
+//! Every test uses a cache directory of its own.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, run};
+use rstest::rstest;
+
+/// One check against `api` with the test token, caching in `cache`.
+fn cached(api: &MockApi, cache: &Path, args: &[&str]) -> Run {
+    cached_with_token(api, cache, TOKEN, args)
+}
+
+fn cached_with_token(api: &MockApi, cache: &Path, token: &str, args: &[&str]) -> Run {
+    let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR];
+    all.extend_from_slice(args);
+    let dir = cache.to_str().unwrap();
+    run(
+        &all,
+        &[("HETRIX_API_TOKEN", token), ("CHECK_HETRIX_CACHE_DIR", dir)],
+    )
+}
+
+/// The example payload after `delay`, so that runs started together really
+/// overlap the fetch.
+fn slow_example(delay: Duration) -> MockApi {
+    let body = example();
+    MockApi::start(move |_| {
+        thread::sleep(delay);
+        Reply::json(&body)
+    })
+}
+
+/// Answers the first `failures` requests with `failure`, then the example.
+fn failing_first(failures: usize, failure: Reply) -> MockApi {
+    let body = example();
+    let count = AtomicUsize::new(0);
+    MockApi::start(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) < failures {
+            failure.clone()
+        } else {
+            Reply::json(&body)
+        }
+    })
+}
+
+/// Answers the example first, then `failure` forever.
+fn failing_after_one(failure: Reply) -> MockApi {
+    let body = example();
+    let count = AtomicUsize::new(0);
+    MockApi::start(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::json(&body)
+        } else {
+            failure.clone()
+        }
+    })
+}
+
+/// The cache files (entries and temp files), not the lock files.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|list| list.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    entries.retain(|p| p.extension().is_none_or(|e| e != "lock"));
+    entries
+}
+
+fn server_error() -> Reply {
+    Reply::raw(500, "text/html", "<html>oops</html>")
+}
+
+#[test]
+fn ten_checks_started_together_make_one_call() {
+    let api = slow_example(Duration::from_millis(500));
+    let cache = TempDir::new();
+    let modes = [
+        "cpu",
+        "ram",
+        "disk",
+        "raid",
+        "smart",
+        "services",
+        "service:nginx",
+        "freshness",
+        "disk:/boot",
+        "cpu",
+    ];
+    let runs: Vec<Run> = thread::scope(|scope| {
+        let started: Vec<_> = modes
+            .iter()
+            .map(|mode| scope.spawn(|| cached(&api, cache.path(), &["-m", mode])))
+            .collect();
+        started.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert_eq!(api.requests().len(), 1, "{runs:?}");
+    // The same verdicts as uncached runs: the example's sda has SMART
+    // errors, which warns by default; the rest is healthy.
+    for (mode, run) in modes.iter().zip(&runs) {
+        let expected = if *mode == "smart" { "WARNING" } else { "OK" };
+        assert_eq!(run.state(), expected, "{mode}: {run:?}");
+    }
+}
+
+#[test]
+fn a_fresh_entry_serves_later_runs_and_modes() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    assert_eq!(cached(&api, cache.path(), &["-m", "disk"]).state(), "OK");
+    let second = cached(&api, cache.path(), &["-m", "cpu", "-v"]);
+    assert_eq!(second.state(), "OK");
+    assert!(
+        second.stdout.contains("(fresh for --cache-ttl 60)"),
+        "{second:?}"
+    );
+    assert_eq!(api.requests().len(), 1);
+}
+
+#[test]
+fn an_expired_entry_is_refetched() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    cached(&api, cache.path(), &["-m", "cpu", "--cache-ttl", "1"]);
+    // Entry ages count whole seconds; after 1.1 s it is at least 1 s old.
+    thread::sleep(Duration::from_millis(1100));
+    cached(&api, cache.path(), &["-m", "cpu", "--cache-ttl", "1"]);
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
+fn ttl_zero_fetches_every_time_and_stores_nothing() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    for _ in 0..2 {
+        cached(&api, cache.path(), &["-m", "cpu", "--cache-ttl", "0"]);
+    }
+    assert_eq!(api.requests().len(), 2);
+    assert_eq!(entries(cache.path()), Vec::<PathBuf>::new());
+}
+
+#[rstest]
+#[case::truncated(|bytes: &mut Vec<u8>| bytes.truncate(bytes.len() / 2))]
+#[case::garbage(|bytes: &mut Vec<u8>| *bytes = b"\x00\xffnot an entry".to_vec())]
+#[case::empty(|bytes: &mut Vec<u8>| bytes.clear())]
+#[case::body_changed(|bytes: &mut Vec<u8>| { let last = bytes.len() - 2; bytes[last] = b'x'; })]
+fn a_corrupt_entry_is_refetched(#[case] damage: fn(&mut Vec<u8>)) {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    cached(&api, cache.path(), &["-m", "cpu"]);
+    let [entry] = &entries(cache.path())[..] else {
+        panic!("expected one entry in {:?}", cache.path());
+    };
+    let mut bytes = fs::read(entry).unwrap();
+    damage(&mut bytes);
+    fs::write(entry, bytes).unwrap();
+
+    let second = cached(&api, cache.path(), &["-m", "cpu", "-v"]);
+    assert_eq!(second.state(), "OK", "{second:?}");
+    assert!(
+        second.stdout.contains("ignoring corrupt entry"),
+        "{second:?}"
+    );
+    assert_eq!(api.requests().len(), 2);
+    // The refetched response replaced the broken entry.
+    cached(&api, cache.path(), &["-m", "cpu"]);
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[rstest]
+#[case::server_error(server_error())]
+#[case::html_page(Reply::raw(200, "text/html", "<html>Cloudflare</html>"))]
+#[case::api_error(Reply::raw(
+    200,
+    "application/json",
+    r#"{"status":"ERROR","error_message":"x"}"#
+))]
+#[case::truncated_json(Reply::raw(200, "application/json", r#"{"Disks": ["#))]
+#[case::rate_limited(Reply::raw(429, "application/json", "{}").header("Retry-After", "5"))]
+fn failures_are_never_stored(#[case] failure: Reply) {
+    let api = failing_first(1, failure);
+    let cache = TempDir::new();
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).code, 3);
+    assert_eq!(entries(cache.path()), Vec::<PathBuf>::new());
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).state(), "OK");
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[rstest]
+#[case::world_writable(0o777, "is writable by others")]
+#[case::group_writable(0o775, "is writable by others")]
+fn a_shared_directory_is_not_used(#[case] mode: u32, #[case] reason: &str) {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    fs::set_permissions(cache.path(), fs::Permissions::from_mode(mode)).unwrap();
+    for _ in 0..2 {
+        let run = cached(&api, cache.path(), &["-m", "cpu", "-v"]);
+        assert_eq!(run.state(), "OK", "{run:?}");
+        assert!(run.stdout.contains("cache: not used"), "{run:?}");
+        assert!(run.stdout.contains(reason), "{run:?}");
+    }
+    assert_eq!(api.requests().len(), 2);
+    assert_eq!(fs::read_dir(cache.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_symlinked_directory_is_not_used() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let scratch = TempDir::new();
+    let real = scratch.path().join("real");
+    fs::create_dir(&real).unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o700)).unwrap();
+    let link = scratch.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    for _ in 0..2 {
+        let run = cached(&api, &link, &["-m", "cpu", "-v"]);
+        assert_eq!(run.state(), "OK", "{run:?}");
+        assert!(run.stdout.contains("is a symlink"), "{run:?}");
+    }
+    assert_eq!(api.requests().len(), 2);
+    assert_eq!(fs::read_dir(&real).unwrap().count(), 0);
+}
+
+#[test]
+fn the_cache_is_private_and_never_holds_the_token() {
+    let api = MockApi::start(|request| {
+        if request.path.ends_with("/status/") {
+            Reply::raw(
+                200,
+                "application/json",
+                r#"{"Max_API_Calls":1000,"Remaining_API_Calls":900}"#,
+            )
+        } else {
+            Reply::json(&example())
+        }
+    });
+    let scratch = TempDir::new();
+    let cache = scratch.path().join("new").join("check_hetrix");
+    cached(&api, &cache, &["-m", "cpu"]);
+    cached(&api, &cache, &["-m", "quota"]);
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&cache), 0o700);
+    let files: Vec<PathBuf> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 4, "two entries, two lock files: {files:?}");
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.contains(TOKEN), "{name}");
+        let content = String::from_utf8_lossy(&fs::read(&file).unwrap()).into_owned();
+        assert!(!content.contains(TOKEN), "{name} holds the token");
+        assert_eq!(mode(&file), 0o600, "{name}");
+    }
+}
+
+#[test]
+fn two_tokens_never_share_an_entry() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    cached_with_token(&api, cache.path(), TOKEN, &["-m", "cpu"]);
+    cached_with_token(&api, cache.path(), "anotherTOKEN", &["-m", "cpu"]);
+    cached_with_token(&api, cache.path(), TOKEN, &["-m", "cpu"]);
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[rstest]
+#[case::server_error(server_error(), "HetrixTools API answered HTTP 500")]
+#[case::rate_limited(
+    Reply::raw(429, "application/json", "{}").header("Retry-After", "30"),
+    "rate limited (v1 allows 120 calls a minute and a monthly quota by plan); it resets in 30 s"
+)]
+fn an_old_entry_stands_in_for_a_failed_call_and_says_so(
+    #[case] failure: Reply,
+    #[case] error: &str,
+) {
+    let api = failing_after_one(failure);
+    let cache = TempDir::new();
+    // TTL 0: nothing is fresh, but responses are kept for failures.
+    let args = ["-m", "disk", "--cache-ttl", "0", "--stale-if-error", "300"];
+    assert_eq!(cached(&api, cache.path(), &args).state(), "OK");
+    let stale = cached(&api, cache.path(), &args);
+    assert_eq!(stale.state(), "OK", "{stale:?}");
+    let line = stale.first_line();
+    assert!(line.contains(" s ago: "), "{line}");
+    assert!(line.contains("(cached "), "{line}");
+    assert!(line.contains(error), "{line}");
+    assert!(
+        stale.perfdata().contains("'/'="),
+        "perfdata still there: {line}"
+    );
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
+fn without_stale_if_error_a_failed_call_is_unknown() {
+    let api = failing_after_one(server_error());
+    let cache = TempDir::new();
+    let args = ["-m", "disk", "--cache-ttl", "0"];
+    assert_eq!(cached(&api, cache.path(), &args).state(), "OK");
+    let failed = cached(&api, cache.path(), &args);
+    assert_eq!(failed.code, 3, "{failed:?}");
+    assert!(!failed.stdout.contains("cached"), "{failed:?}");
+}
+
+#[test]
+fn a_run_waits_for_another_runs_fetch_only_until_its_timeout() {
+    let api = slow_example(Duration::from_secs(3));
+    let cache = TempDir::new();
+    thread::scope(|scope| {
+        let first = scope.spawn(|| cached(&api, cache.path(), &["-m", "cpu"]));
+        while api.requests().is_empty() {
+            thread::sleep(Duration::from_millis(10));
+        }
+        let waiting = cached(&api, cache.path(), &["-m", "cpu", "-t", "1"]);
+        assert_eq!(waiting.code, 3, "{waiting:?}");
+        assert!(
+            waiting
+                .first_line()
+                .contains("timeout (-t) while waiting for another check_hetrix run"),
+            "{waiting:?}"
+        );
+        assert_eq!(first.join().unwrap().state(), "OK");
+    });
+    assert_eq!(api.requests().len(), 1);
+}
+
+#[test]
+fn a_killed_run_leaves_no_lock_behind() {
+    // The first request hangs; the run making it is killed meanwhile.
+    let body = example();
+    let count = AtomicUsize::new(0);
+    let api = MockApi::start(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            thread::sleep(Duration::from_secs(5));
+        }
+        Reply::json(&body)
+    });
+    let cache = TempDir::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+        .args(["--api-url", &api.url, "-i", MONITOR, "-m", "cpu"])
+        .env("HETRIX_API_TOKEN", TOKEN)
+        .env("CHECK_HETRIX_CACHE_DIR", cache.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    while api.requests().is_empty() {
+        thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let after = cached(&api, cache.path(), &["-m", "cpu", "-t", "2"]);
+    assert_eq!(after.state(), "OK", "{after:?}");
+    assert_eq!(api.requests().len(), 2);
+}

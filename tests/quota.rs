@@ -1,0 +1,135 @@
+//! Mode `quota`: the API calls left, from the v1 account status call,
+//! against `-w/-c`; and HTTP 429 naming the limit and when it resets.
+
+mod common;
+
+use common::{MockApi, Reply, TOKEN, TempDir, check, example, run};
+use rstest::rstest;
+
+fn status(body: &str) -> MockApi {
+    MockApi::replying(Reply::raw(200, "application/json", body.to_string()))
+}
+
+#[rstest]
+#[case(
+    r#"{"Max_API_Calls": 50000, "Remaining_API_Calls": 41234}"#,
+    &[],
+    "QUOTA OK - 41234 of 50000 API calls left",
+    "'remaining'=41234;500:;100:;0;50000 'max'=50000;;;0"
+)]
+#[case(
+    r#"{"Max_API_Calls": "1000", "Remaining_API_Calls": "300"}"#,
+    &[],
+    "QUOTA WARNING - 300 of 1000 API calls left",
+    "'remaining'=300;500:;100:;0;1000 'max'=1000;;;0"
+)]
+#[case(
+    r#"{"Max_API_Calls": 1000, "Remaining_API_Calls": 100}"#,
+    &[],
+    "QUOTA WARNING - 100 of 1000",
+    "'remaining'=100;500:;100:;0;1000 'max'=1000;;;0"
+)]
+#[case(
+    r#"{"Max_API_Calls": 1000, "Remaining_API_Calls": 99}"#,
+    &[],
+    "QUOTA CRITICAL - 99 of 1000",
+    "'remaining'=99;500:;100:;0;1000 'max'=1000;;;0"
+)]
+#[case(
+    r#"{"Remaining_API_Calls": 5000}"#,
+    &["-w", "10000:", "-c", "2000:"],
+    "QUOTA WARNING - 5000 API calls left",
+    "'remaining'=5000;10000:;2000:;0"
+)]
+fn remaining_calls_against_thresholds(
+    #[case] body: &str,
+    #[case] thresholds: &[&str],
+    #[case] first_line: &str,
+    #[case] perfdata: &str,
+) {
+    let api = status(body);
+    let mut args = vec!["--api-url", api.url.as_str(), "-m", "quota"];
+    args.extend_from_slice(thresholds);
+    // No -i: the quota belongs to the token, not to a monitor.
+    let run = run(&args, &[("HETRIX_API_TOKEN", TOKEN)]);
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+    assert_eq!(run.perfdata(), perfdata);
+    let requests = api.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].path, format!("/v1/{TOKEN}/status/"));
+}
+
+#[rstest]
+#[case(r#"{"Max_API_Calls": 1000}"#, "no Remaining_API_Calls")]
+#[case(
+    r#"{"Max_API_Calls": 1000, "Remaining_API_Calls": "n/a"}"#,
+    "no Remaining_API_Calls"
+)]
+#[case(
+    r#"{"status":"ERROR","error_message":"invalid key"}"#,
+    "HetrixTools API error: invalid key"
+)]
+fn unreadable_quotas_are_unknown(#[case] body: &str, #[case] message: &str) {
+    let run = check(&status(body), &["-m", "quota"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains(message), "{run:?}");
+}
+
+#[test]
+fn the_demo_has_no_quota() {
+    let run = run(&["--demo", "-m", "quota"], &[]);
+    assert_eq!(run.code, 3);
+    assert!(run.first_line().contains("did not report its call quota"));
+}
+
+#[test]
+fn quota_and_server_data_are_cached_apart() {
+    let api = MockApi::start(|request| {
+        if request.path.ends_with("/status/") {
+            Reply::raw(200, "application/json", r#"{"Remaining_API_Calls": 900}"#)
+        } else {
+            Reply::json(&example())
+        }
+    });
+    let cache = TempDir::new();
+    let dir = cache.path().to_str().unwrap();
+    let env = [("HETRIX_API_TOKEN", TOKEN), ("CHECK_HETRIX_CACHE_DIR", dir)];
+    let args = |mode| ["--api-url", api.url.as_str(), "-i", "abc", "-m", mode];
+    for _ in 0..2 {
+        assert_eq!(run(&args("quota"), &env).state(), "OK");
+        assert_eq!(run(&args("cpu"), &env).state(), "OK");
+    }
+    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/v1/{TOKEN}/status/"),
+            format!("/v1/{TOKEN}/server/stats/abc/")
+        ]
+    );
+}
+
+#[rstest]
+#[case::seconds(("Retry-After", "30"), "it resets in 30 s (Retry-After)")]
+#[case::date(
+    ("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT"),
+    "it resets at Wed, 21 Oct 2026 07:28:00 GMT (Retry-After)"
+)]
+#[case::none(("X-Other", "1"), "the API did not say when it resets")]
+fn rate_limiting_names_the_limit_and_the_reset(#[case] header: (&str, &str), #[case] reset: &str) {
+    let api = MockApi::replying(
+        Reply::raw(429, "application/json", r#"{"status":"ERROR"}"#).header(header.0, header.1),
+    );
+    for mode in ["cpu", "quota"] {
+        let run = check(&api, &["-m", mode]);
+        assert_eq!(run.code, 3, "{run:?}");
+        let line = run.first_line();
+        assert!(
+            line.contains(
+                "HTTP 429: rate limited (v1 allows 120 calls a minute and a monthly quota by plan)"
+            ),
+            "{line}"
+        );
+        assert!(line.contains(reset), "{line}");
+    }
+}
