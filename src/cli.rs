@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use argh::FromArgs;
 
+use crate::api::Version;
+use crate::discovery::Format;
 use crate::failure::Failure;
-use crate::modes::{self, Mode, Thresholds};
+use crate::modes::{self, Mode, ThresholdLists, Thresholds};
 use crate::range::Range;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
@@ -74,11 +76,38 @@ struct Args {
     /// print the version and exit
     #[argh(switch, short = 'V')]
     version: bool,
+
+    /// which HetrixTools API: v1 (default) or v3 (key sent in a header, more
+    /// metrics; needed by load, temp, steal, ping and var)
+    #[argh(option)]
+    api: Option<String>,
+
+    /// load: divide the load averages by the CPU thread count
+    #[argh(switch)]
+    per_cpu: bool,
+
+    /// smart on --api v3: warning range for each drive's wearout %
+    #[argh(option)]
+    wear_warning: Option<String>,
+
+    /// smart on --api v3: critical range for each drive's wearout %
+    #[argh(option)]
+    wear_critical: Option<String>,
+
+    /// list the account's monitors that have a server agent (API v3) and
+    /// exit
+    #[argh(switch)]
+    list_monitors: bool,
+
+    /// output of --list-monitors: table (default), icinga2 or nagios
+    /// (ready-to-paste host and service definitions)
+    #[argh(option)]
+    format: Option<String>,
 }
 
 /// Options that take a value, so the word after them is left alone when
 /// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
-const VALUE_OPTIONS: [&str; 16] = [
+const VALUE_OPTIONS: [&str; 20] = [
     "-i",
     "--monitor",
     "-T",
@@ -95,6 +124,10 @@ const VALUE_OPTIONS: [&str; 16] = [
     "--api-url",
     "--max-age",
     "--window",
+    "--api",
+    "--wear-warning",
+    "--wear-critical",
+    "--format",
 ];
 
 /// Where the server data comes from.
@@ -117,10 +150,25 @@ pub struct Config {
     pub max_age: u64,
     pub window: usize,
     pub verbose: u8,
+    pub api: Version,
+    /// `-w`/`-c` of the modes that take comma lists (load, ping).
+    pub threshold_lists: ThresholdLists,
+    pub per_cpu: bool,
+    /// `--wear-warning`/`--wear-critical`.
+    pub wear: Thresholds,
+}
+
+/// `--list-monitors`: what the discovery needs.
+pub struct Listing {
+    pub base_url: String,
+    pub token: String,
+    pub format: Format,
+    pub timeout: Duration,
 }
 
 pub enum Command {
     Check(Box<Config>),
+    ListMonitors(Listing),
     /// `--help` or `--version`: print this and exit 0.
     Print(String),
 }
@@ -149,6 +197,12 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
             env!("CARGO_PKG_VERSION")
         )));
     }
+    if parsed.list_monitors {
+        return listing(parsed, &env).map(Command::ListMonitors);
+    }
+    if parsed.format.is_some() {
+        return Err(Failure::new("--format only applies to --list-monitors"));
+    }
     configure(parsed, env).map(|config| Command::Check(Box::new(config)))
 }
 
@@ -160,10 +214,19 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         ))
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
+    let api = api_version(args.api.as_deref())?;
+    if api == Version::V1 && modes::needs_v3(mode) {
+        return Err(Failure::new(format!(
+            "mode {} needs --api v3: API v1 does not report its data",
+            mode.name
+        )));
+    }
+    let lists = ThresholdLists::parse(mode, args.warning.as_deref(), args.critical.as_deref())?;
     let threshold = |given: Option<String>, default: Option<&str>, flag: &str| {
         given
             .as_deref()
             .or(default)
+            .filter(|_| lists.is_none())
             .map(|text| {
                 text.parse::<Range>()
                     .map_err(|e| Failure::new(format!("{flag}: {e}")))
@@ -174,6 +237,15 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         warning: threshold(args.warning, mode.default_warning, "-w")?,
         critical: threshold(args.critical, mode.default_critical, "-c")?,
     };
+    let wear = Thresholds {
+        warning: threshold(args.wear_warning, None, "--wear-warning")?,
+        critical: threshold(args.wear_critical, None, "--wear-critical")?,
+    };
+    if api == Version::V1 && wear != Thresholds::default() {
+        return Err(Failure::new(
+            "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
+        ));
+    }
     if args.timeout == 0 {
         return Err(Failure::new("-t must be at least 1 second"));
     }
@@ -183,6 +255,11 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         ));
     }
     let source = if args.demo {
+        if api == Version::V3 {
+            return Err(Failure::new(
+                "--demo holds API v1 data only; drop --api v3 or use your own monitor",
+            ));
+        }
         Source::Demo
     } else {
         let monitor = args
@@ -197,19 +274,8 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
                 "the monitor ID may only hold letters, digits, '-', '_' and '.' (check -i)",
             ));
         }
-        let base_url = args
-            .api_url
-            .or_else(|| env("HETRIX_API_URL"))
-            .unwrap_or_else(|| DEFAULT_API_URL.to_string())
-            .trim_end_matches('/')
-            .to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(Failure::new(
-                "--api-url must start with https:// or http://",
-            ));
-        }
         Source::Api {
-            base_url,
+            base_url: base_url(args.api_url, &env)?,
             token: token(args.token, args.token_file, &env)?,
             monitor,
         }
@@ -223,7 +289,57 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         max_age: args.max_age,
         window: args.window,
         verbose: args.verbose,
+        api,
+        threshold_lists: lists.unwrap_or_default(),
+        per_cpu: args.per_cpu,
+        wear,
     })
+}
+
+fn api_version(given: Option<&str>) -> Result<Version, Failure> {
+    match given {
+        None | Some("v1") => Ok(Version::V1),
+        Some("v3") => Ok(Version::V3),
+        Some(other) => Err(Failure::new(format!(
+            "--api must be v1 or v3, not '{other}'"
+        ))),
+    }
+}
+
+/// `--list-monitors` always uses API v3: v1 has no monitor list with agents.
+fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing, Failure> {
+    if api_version(args.api.as_deref())? == Version::V1 && args.api.is_some() {
+        return Err(Failure::new(
+            "--list-monitors uses API v3 (v1 cannot list agents); drop --api v1",
+        ));
+    }
+    if args.timeout == 0 {
+        return Err(Failure::new("-t must be at least 1 second"));
+    }
+    Ok(Listing {
+        base_url: base_url(args.api_url, env)?,
+        token: token(args.token, args.token_file, env)?,
+        format: Format::parse(args.format.as_deref())?,
+        timeout: Duration::from_secs(args.timeout),
+    })
+}
+
+/// `--api-url`, else env HETRIX_API_URL, else the HetrixTools API.
+fn base_url(
+    given: Option<String>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<String, Failure> {
+    let base_url = given
+        .or_else(|| env("HETRIX_API_URL"))
+        .unwrap_or_else(|| DEFAULT_API_URL.to_string())
+        .trim_end_matches('/')
+        .to_string();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        return Err(Failure::new(
+            "--api-url must start with https:// or http://",
+        ));
+    }
+    Ok(base_url)
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -352,7 +468,7 @@ mod tests {
         let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "tok".to_string());
         match parse(&strings(args), env)? {
             Command::Check(config) => Ok(*config),
-            Command::Print(_) => panic!("expected a check"),
+            _ => panic!("expected a check"),
         }
     }
 

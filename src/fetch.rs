@@ -15,13 +15,30 @@ pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 
 pub struct Response {
     pub status: u16,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The value of header `name` (lower case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Fetches `url`, giving up at `deadline` whatever stage the request is
 /// in. `host` names the server in messages (never the URL: v1 URLs hold the
-/// token).
-pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure> {
+/// token). `headers` are sent with the request (v3 authenticates with one).
+pub fn get(
+    url: &str,
+    host: &str,
+    deadline: Instant,
+    headers: &[(&str, &str)],
+) -> Result<Response, Failure> {
     let budget = deadline.saturating_duration_since(Instant::now());
     let seconds = budget.as_secs_f64().ceil();
     let timed_out = |stage: &str| {
@@ -45,11 +62,22 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
     }
     let agent: Agent = config.build().into();
 
-    let mut response = agent.get(url).call().map_err(|error| match error {
+    let mut request = agent.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request.call().map_err(|error| match error {
         ureq::Error::Timeout(_) => timed_out("waiting for"),
         other => describe(other, host),
     })?;
     let status = response.status().as_u16();
+    let response_headers = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
+        .collect();
     let body = response
         .body_mut()
         .with_config()
@@ -59,7 +87,11 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
             ureq::Error::Timeout(_) => timed_out("while reading the response from"),
             other => describe(other, host),
         })?;
-    Ok(Response { status, body })
+    Ok(Response {
+        status,
+        headers: response_headers,
+        body,
+    })
 }
 
 fn too_large() -> Failure {

@@ -3,6 +3,7 @@
 
 mod api;
 mod cli;
+mod discovery;
 mod failure;
 mod fetch;
 mod model;
@@ -12,6 +13,7 @@ mod range;
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use api::Version;
 use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
@@ -41,6 +43,16 @@ fn main() {
         Ok(Command::Print(text)) => {
             emit(&text);
             std::process::exit(0);
+        }
+        Ok(Command::ListMonitors(listing)) => {
+            output::set_secrets(vec![listing.token.clone()]);
+            match discovery::list(&listing, started, unix_now()) {
+                Ok(text) => {
+                    emit(&text);
+                    std::process::exit(0);
+                }
+                Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
+            }
         }
         Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
     };
@@ -89,6 +101,9 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         thresholds: config.thresholds,
         window: config.window,
         now,
+        lists: &config.threshold_lists,
+        per_cpu: config.per_cpu,
+        wear: config.wear,
     };
     if config.verbose >= 1 {
         log.push(format!(
@@ -130,12 +145,19 @@ fn load(
             token,
             monitor,
         } => {
-            let url = api::v1::url(base_url, token, monitor);
+            let auth = api::v3::authorization(token);
+            let (url, headers) = match config.api {
+                Version::V1 => (api::v1::url(base_url, token, monitor), Vec::new()),
+                Version::V3 => (
+                    api::v3::metrics_url(base_url, monitor),
+                    vec![(auth.0, auth.1.as_str())],
+                ),
+            };
             if config.verbose >= 3 {
                 // Printed through the redaction in `emit`: the token shows as ***.
                 log.push(format!("GET {url}"));
             }
-            let response = fetch::get(&url, base_url, started + config.timeout)?;
+            let response = fetch::get(&url, base_url, started + config.timeout, &headers)?;
             if config.verbose >= 2 {
                 log.push(format!(
                     "HTTP {} with {} bytes after {} ms",
@@ -144,7 +166,13 @@ fn load(
                     started.elapsed().as_millis()
                 ));
             }
-            let snapshot = api::v1::parse(response.status, &response.body)?;
+            if config.verbose >= 1 {
+                log.extend(api::v3::rate_limits(&response, now));
+            }
+            let snapshot = match config.api {
+                Version::V1 => api::v1::parse(response.status, &response.body)?,
+                Version::V3 => api::v3::parse(&response, now)?,
+            };
             if config.verbose >= 1 {
                 log.push(format!(
                     "monitor {monitor}: {} mounts, {} drives, {} services, {} Stats minutes",

@@ -62,7 +62,7 @@ fn http_status_advice(status: u16) -> String {
     format!("HetrixTools API answered HTTP {status}: {advice}")
 }
 
-fn not_json(body: &[u8]) -> String {
+pub(super) fn not_json(body: &[u8]) -> String {
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -78,7 +78,7 @@ fn not_json(body: &[u8]) -> String {
     }
 }
 
-fn kind(json: &Value) -> &'static str {
+pub(super) fn kind(json: &Value) -> &'static str {
     match json {
         Value::Array(_) => "an array",
         Value::String(_) => "a string",
@@ -112,6 +112,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                 name: text(d.get("Name")).unwrap_or_default(),
                 smart_test: text(d.get("SMARTTest")),
                 error_count: count(d.get("ErrorCount")),
+                ..Drive::default()
             })
             .collect(),
         services: objects(json.get("Services"))
@@ -128,9 +129,11 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                     iowait: number(s.get("IOWait")),
                     ram: number(s.get("RAM")),
                     swap: number(s.get("Swap")),
+                    ..Sample::default()
                 })
             })
             .collect(),
+        ..Snapshot::default()
     }
 }
 

@@ -9,11 +9,16 @@ use crate::range::Range;
 mod cpu;
 mod disk;
 mod freshness;
+mod load;
+mod ping;
 mod raid;
 mod ram;
 mod services;
 mod smart;
+mod steal;
+mod temp;
 mod usage;
+mod var;
 
 /// Every mode, in the order `--help` lists them.
 pub const MODES: &[&Mode] = &[
@@ -25,6 +30,32 @@ pub const MODES: &[&Mode] = &[
     &services::ALL,
     &services::ONE,
     &freshness::MODE,
+    &load::MODE,
+    &temp::MODE,
+    &steal::MODE,
+    &ping::MODE,
+    &var::MODE,
+];
+
+/// Modes whose data only API v3 reports: on v1 they end UNKNOWN before
+/// any API call is spent.
+const V3_ONLY: [&str; 5] = [
+    load::MODE.name,
+    temp::MODE.name,
+    steal::MODE.name,
+    ping::MODE.name,
+    var::MODE.name,
+];
+
+pub fn needs_v3(mode: &Mode) -> bool {
+    V3_ONLY.contains(&mode.name)
+}
+
+/// Modes that threshold several numbers in one service, with what the
+/// positions of their `-w`/`-c` lists mean.
+const LISTED: [(&str, &ListShape); 2] = [
+    (load::MODE.name, &load::THRESHOLDS),
+    (ping::MODE.name, &ping::THRESHOLDS),
 ];
 
 pub struct Mode {
@@ -103,6 +134,12 @@ pub struct Context<'a> {
     pub window: usize,
     /// Unix seconds.
     pub now: i64,
+    /// `-w`/`-c` of the modes in [`LISTED`]; empty for the others.
+    pub lists: &'a ThresholdLists,
+    /// `--per-cpu`: load divided by the CPU thread count.
+    pub per_cpu: bool,
+    /// `--wear-warning`/`--wear-critical`, for SMART wearout percent.
+    pub wear: Thresholds,
 }
 
 /// Warning and critical ranges after defaults were applied.
@@ -121,6 +158,82 @@ impl Thresholds {
             State::Warning
         } else {
             State::Ok
+        }
+    }
+}
+
+/// `-w`/`-c` as comma lists, in the style of check_load (`-w 5,4,3`) and
+/// check_ping (`-w 200,20%`): one range per position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ThresholdLists {
+    pub warning: Vec<Range>,
+    pub critical: Vec<Range>,
+}
+
+/// What the positions of a mode's threshold lists mean.
+pub struct ListShape {
+    /// Position names for messages. A name ending in `%` lets its value
+    /// end in `%` too, as check_ping's packet loss does.
+    pub positions: &'static [&'static str],
+    /// Whether one range may stand for every position (check_load `-w 5`).
+    pub one_for_all: bool,
+    pub example: &'static str,
+}
+
+impl ThresholdLists {
+    /// The lists of a mode in [`LISTED`] (given, else the mode's defaults);
+    /// `None` for modes with single ranges.
+    pub fn parse(
+        mode: &Mode,
+        warning: Option<&str>,
+        critical: Option<&str>,
+    ) -> Result<Option<ThresholdLists>, Failure> {
+        let Some((_, shape)) = LISTED.iter().find(|(name, _)| *name == mode.name) else {
+            return Ok(None);
+        };
+        let list = |text: Option<&str>, flag: &str| -> Result<Vec<Range>, Failure> {
+            let Some(text) = text else {
+                return Ok(Vec::new());
+            };
+            let parts: Vec<&str> = text.split(',').collect();
+            let positions = shape.positions;
+            if parts.len() != positions.len() && !(parts.len() == 1 && shape.one_for_all) {
+                return Err(Failure::new(format!(
+                    "{flag}: mode {} takes {} comma-separated ranges ({}), e.g. {flag} {}",
+                    mode.name,
+                    positions.len(),
+                    positions.join(","),
+                    shape.example
+                )));
+            }
+            parts
+                .iter()
+                .zip(positions)
+                .map(|(part, position)| {
+                    let part = match position.ends_with('%') {
+                        true => part.strip_suffix('%').unwrap_or(part),
+                        false => part,
+                    };
+                    part.parse::<Range>()
+                        .map_err(|e| Failure::new(format!("{flag} ({position}): {e}")))
+                })
+                .collect()
+        };
+        Ok(Some(ThresholdLists {
+            warning: list(warning.or(mode.default_warning), "-w")?,
+            critical: list(critical.or(mode.default_critical), "-c")?,
+        }))
+    }
+
+    /// The thresholds of position `index`; a single range stands for all.
+    pub fn at(&self, index: usize) -> Thresholds {
+        let pick = |list: &[Range]| match list {
+            [one] => Some(*one),
+            _ => list.get(index).copied(),
+        };
+        Thresholds {
+            warning: pick(&self.warning),
+            critical: pick(&self.critical),
         }
     }
 }
