@@ -60,7 +60,8 @@ struct Args {
     #[argh(option, default = "900")]
     max_age: u64,
 
-    /// cpu and ram: average the newest N Stats minutes, 1 to 60 (default 1)
+    /// cpu, ram, steal and temp: average the newest N Stats minutes, 1 to
+    /// 60 (default 1)
     #[argh(option, default = "1")]
     window: usize,
 
@@ -255,11 +256,6 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         ));
     }
     let source = if args.demo {
-        if api == Version::V3 {
-            return Err(Failure::new(
-                "--demo holds API v1 data only; drop --api v3 or use your own monitor",
-            ));
-        }
         Source::Demo
     } else {
         let monitor = args
@@ -441,7 +437,12 @@ fn help(argh_help: &str) -> String {
             (None, None) => "no thresholds".to_string(),
             (w, c) => format!("-w {} -c {}", w.unwrap_or("none"), c.unwrap_or("none")),
         };
-        text.push_str(&format!("  {:<22}{defaults}\n", mode.usage()));
+        let api = if modes::needs_v3(mode) {
+            "  (--api v3 only)"
+        } else {
+            ""
+        };
+        text.push_str(&format!("  {:<22}{defaults}{api}\n", mode.usage()));
     }
     text.push_str(
         "\nRanges follow the Monitoring Plugins guidelines: N alerts outside 0..N, N: below N,\n\

@@ -26,6 +26,10 @@ const PLUGIN_LABEL: &str = "HETRIX";
 /// The example payload `--demo` evaluates.
 const DEMO_PAYLOAD: &[u8] = include_bytes!("demo.json");
 
+/// The same server as `--demo --api v3` sees it, with the metrics only v3
+/// has.
+const DEMO_V3_PAYLOAD: &[u8] = include_bytes!("demo_v3.json");
+
 fn main() {
     let started = Instant::now();
     // A panic must still be a plugin answer: UNKNOWN and exit 3, not Rust's
@@ -111,6 +115,14 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
             show_range(config.thresholds.warning),
             show_range(config.thresholds.critical)
         ));
+        let lists = &config.threshold_lists;
+        if !(lists.warning.is_empty() && lists.critical.is_empty()) {
+            log.push(format!(
+                "threshold lists: warning {}, critical {}",
+                show_ranges(&lists.warning),
+                show_ranges(&lists.critical)
+            ));
+        }
     }
     let outcome = (mode.check)(&context)?;
     Ok(Report {
@@ -132,7 +144,17 @@ fn load(
 ) -> Result<Snapshot, Failure> {
     match &config.source {
         Source::Demo => {
-            let mut snapshot = api::v1::parse(200, DEMO_PAYLOAD)?;
+            let mut snapshot = match config.api {
+                Version::V1 => api::v1::parse(200, DEMO_PAYLOAD)?,
+                Version::V3 => api::v3::parse(
+                    &fetch::Response {
+                        status: 200,
+                        headers: Vec::new(),
+                        body: DEMO_V3_PAYLOAD.to_vec(),
+                    },
+                    now,
+                )?,
+            };
             let shift = snapshot.last_data.map_or(0, |last| now - last);
             snapshot.shift_time(shift);
             if config.verbose >= 1 {
@@ -189,6 +211,17 @@ fn load(
 
 fn show_range(range: Option<range::Range>) -> String {
     range.map_or("none".to_string(), |r| r.to_string())
+}
+
+fn show_ranges(ranges: &[range::Range]) -> String {
+    match ranges {
+        [] => "none".to_string(),
+        _ => ranges
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
 }
 
 fn unix_now() -> i64 {

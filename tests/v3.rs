@@ -735,3 +735,33 @@ fn a_pagination_loop_is_stopped() {
     );
     assert_eq!(api.requests().len(), 1);
 }
+
+#[rstest]
+#[case("cpu", 0)]
+#[case("ram", 0)]
+#[case("disk", 0)]
+#[case("raid", 0)]
+#[case("smart", 1)]
+#[case("services", 0)]
+#[case("freshness", 0)]
+fn the_v3_demo_is_the_v1_demo_server(#[case] mode: &str, #[case] code: i32) {
+    let on_v1 = common::run(&["--demo", "-m", mode], &[]);
+    let on_v3 = common::run(&["--demo", "--api", "v3", "-m", mode], &[]);
+    assert_eq!(on_v1.code, code, "{on_v1:?}");
+    assert_eq!(on_v3.code, code, "{on_v3:?}");
+}
+
+#[rstest]
+#[case(&["-m", "load", "-w", "5,4,3"], "LOAD OK - load average: 1.1, 1.31, 1.2")]
+#[case(&["-m", "temp"], "TEMP OK - CPU temperature 52 °C")]
+#[case(&["-m", "steal"], "STEAL OK - steal 0.4%")]
+#[case(&["-m", "ping"], "PING OK - all 2 pings OK")]
+#[case(&["-m", "var:queue"], "VAR OK - queue = 12")]
+#[case(&["-m", "smart", "-w", "100", "--wear-warning", "80"], "SMART OK - 3 drives healthy")]
+fn the_v3_demo_has_the_v3_only_metrics(#[case] args: &[&str], #[case] first_line: &str) {
+    let mut all = vec!["--demo", "--api", "v3"];
+    all.extend_from_slice(args);
+    let run = common::run(&all, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+}

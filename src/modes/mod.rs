@@ -336,6 +336,51 @@ mod tests {
         assert_eq!(thresholds.state_of(value), expected);
     }
 
+    #[rstest]
+    #[case("load", Some("5"), None, 2, Some("5"), None)]
+    #[case("load", Some("5,4,3"), Some("10,8,6"), 2, Some("3"), Some("6"))]
+    #[case("ping", None, None, 1, Some("20"), Some("60"))]
+    #[case("ping", Some("100,5%"), Some("300,10"), 0, Some("100"), Some("300"))]
+    fn threshold_lists_pick_their_position(
+        #[case] mode: &str,
+        #[case] warning: Option<&str>,
+        #[case] critical: Option<&str>,
+        #[case] index: usize,
+        #[case] expected_warning: Option<&str>,
+        #[case] expected_critical: Option<&str>,
+    ) {
+        let (mode, _) = find(mode).unwrap();
+        let lists = ThresholdLists::parse(mode, warning, critical)
+            .unwrap()
+            .unwrap();
+        let at = lists.at(index);
+        assert_eq!(at.warning, expected_warning.map(|w| w.parse().unwrap()));
+        assert_eq!(at.critical, expected_critical.map(|c| c.parse().unwrap()));
+    }
+
+    #[rstest]
+    #[case("ping", "20%,200", "-w (ms): invalid range '20%'")]
+    #[case("ping", "200", "mode ping takes 2 comma-separated ranges")]
+    #[case("load", "5%", "-w (load1): invalid range '5%'")]
+    #[case("load", "1,2,3,4", "mode load takes 3")]
+    fn threshold_lists_reject_misplaced_values(
+        #[case] mode: &str,
+        #[case] warning: &str,
+        #[case] message: &str,
+    ) {
+        let (mode, _) = find(mode).unwrap();
+        let error = ThresholdLists::parse(mode, Some(warning), None)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(message), "{error}");
+    }
+
+    #[test]
+    fn single_range_modes_have_no_lists() {
+        let (mode, _) = find("cpu").unwrap();
+        assert_eq!(ThresholdLists::parse(mode, Some("5,4"), None), Ok(None));
+    }
+
     #[test]
     fn summary_names_the_worst_items_first_and_counts_the_rest() {
         let item = |state, text: &str| Item {
