@@ -463,7 +463,7 @@ fn a_wrong_key_is_unknown_with_advice() {
 )]
 #[case(v3_error(429, "too_many_requests", "user api rate limit exceeded")
            .header("ratelimit-remaining-user", "0")
-           .header("ratelimit-reset-user", &(now() + 125).to_string())
+           .header("ratelimit-reset-user", &(now() + 150).to_string())
            .header("ratelimit-remaining-endpoint", "3")
            .header("ratelimit-reset-endpoint", &(now() + 20).to_string()),
        "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited (per-user limit); HetrixTools allows calls again in 2 min: check less often")]
@@ -764,4 +764,26 @@ fn the_v3_demo_has_the_v3_only_metrics(#[case] args: &[&str], #[case] first_line
     let run = common::run(&all, &[]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.first_line().starts_with(first_line), "{run:?}");
+}
+
+fn wrong_types(p: &mut Value) {
+    p["disk"] = json!("oops");
+    p["stats"] = json!({"timestamp": 1});
+    p["outgoing_pings"] = json!([1, null, "x"]);
+    p["custom_variables"] = json!([{"name": "queue", "value": "many"}]);
+    p["cpu"] = json!([]);
+}
+
+#[rstest]
+#[case(&["-m", "disk"], "DISK UNKNOWN - no mount points reported by the agent")]
+#[case(&["-m", "smart"], "SMART UNKNOWN - no drive health data reported by the agent")]
+#[case(&["-m", "cpu"], "CPU UNKNOWN - cpu usage not reported by the agent")]
+#[case(&["-m", "load"], "LOAD UNKNOWN - load averages not reported")]
+#[case(&["-m", "ping"], "PING UNKNOWN - no outgoing pings reported by the agent")]
+#[case(&["-m", "var:queue"], "VAR UNKNOWN - custom variable 'queue' has no numeric value")]
+fn v3_sections_of_the_wrong_type_are_unknown_not_ok(#[case] args: &[&str], #[case] line: &str) {
+    let api = serving(example(), wrong_types);
+    let run = v3(&api, args);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().starts_with(line), "{run:?}");
 }
