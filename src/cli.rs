@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use argh::FromArgs;
 
+use crate::api::Version;
 use crate::cache;
+use crate::discovery::Format;
 use crate::failure::Failure;
-use crate::modes::{self, Mode, Thresholds};
+use crate::modes::{self, Mode, ThresholdLists, Thresholds};
+use crate::range::Range;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
 
@@ -59,8 +62,8 @@ struct Args {
     #[argh(option, default = "900")]
     max_age: u64,
 
-    /// cpu, ram, swap, iowait: average the newest N Stats minutes, 1 to 60
-    /// (default 1)
+    /// cpu, ram, swap, iowait, steal, temp: average the newest N Stats
+    /// minutes, 1 to 60 (default 1)
     #[argh(option, default = "1")]
     window: usize,
 
@@ -121,11 +124,38 @@ struct Args {
     /// print the version and exit
     #[argh(switch, short = 'V')]
     version: bool,
+
+    /// which HetrixTools API: v1 (default) or v3 (key sent in a header, more
+    /// metrics; needed by load, temp, steal, ping and var)
+    #[argh(option)]
+    api: Option<String>,
+
+    /// load: divide the load averages by the CPU thread count
+    #[argh(switch)]
+    per_cpu: bool,
+
+    /// smart on --api v3: warning range for each drive's wearout %
+    #[argh(option)]
+    wear_warning: Option<String>,
+
+    /// smart on --api v3: critical range for each drive's wearout %
+    #[argh(option)]
+    wear_critical: Option<String>,
+
+    /// list the account's monitors that have a server agent (API v3) and
+    /// exit
+    #[argh(switch)]
+    list_monitors: bool,
+
+    /// output of --list-monitors: table (default), icinga2 or nagios
+    /// (ready-to-paste host and service definitions)
+    #[argh(option)]
+    format: Option<String>,
 }
 
 /// Options that take a value, so the word after them is left alone when
 /// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
-const VALUE_OPTIONS: [&str; 19] = [
+const VALUE_OPTIONS: [&str; 23] = [
     "-i",
     "--monitor",
     "-T",
@@ -145,6 +175,10 @@ const VALUE_OPTIONS: [&str; 19] = [
     "--cache-ttl",
     "--cache-dir",
     "--stale-if-error",
+    "--api",
+    "--wear-warning",
+    "--wear-critical",
+    "--format",
 ];
 
 /// Value-taking options of the mode-specific settings (kept apart from
@@ -179,10 +213,25 @@ pub struct Config {
     pub verbose: u8,
     pub options: modes::Options,
     pub cache: cache::Settings,
+    pub api: Version,
+    /// `-w`/`-c` of the modes that take comma lists (load, ping).
+    pub threshold_lists: ThresholdLists,
+    pub per_cpu: bool,
+    /// `--wear-warning`/`--wear-critical`.
+    pub wear: Thresholds,
+}
+
+/// `--list-monitors`: what the discovery needs.
+pub struct Listing {
+    pub base_url: String,
+    pub token: String,
+    pub format: Format,
+    pub timeout: Duration,
 }
 
 pub enum Command {
     Check(Box<Config>),
+    ListMonitors(Listing),
     /// `--help` or `--version`: print this and exit 0.
     Print(String),
 }
@@ -211,6 +260,12 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
             env!("CARGO_PKG_VERSION")
         )));
     }
+    if parsed.list_monitors {
+        return listing(parsed, &env).map(Command::ListMonitors);
+    }
+    if parsed.format.is_some() {
+        return Err(Failure::new("--format only applies to --list-monitors"));
+    }
     configure(parsed, env).map(|config| Command::Check(Box::new(config)))
 }
 
@@ -222,11 +277,25 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         ))
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
+    let api = api_version(args.api.as_deref())?;
+    if api == Version::V1 && modes::needs_v3(mode) {
+        return Err(Failure::new(format!(
+            "mode {} needs --api v3: API v1 does not report its data",
+            mode.name
+        )));
+    }
+    // load and ping take comma lists; the single-range options must not
+    // see them.
+    let lists = ThresholdLists::parse(mode, args.warning.as_deref(), args.critical.as_deref())?;
+    let (warning, critical) = match lists {
+        Some(_) => (None, None),
+        None => (args.warning, args.critical),
+    };
     let (thresholds, options) = modes::options::configure(
         mode,
         modes::options::Given {
-            warning: args.warning,
-            critical: args.critical,
+            warning,
+            critical,
             include: args.include,
             exclude: args.exclude,
             mount_warning: args.mount_warning,
@@ -235,6 +304,23 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
             reboot_state: args.reboot_state,
         },
     )?;
+    let wear_range = |given: Option<String>, flag: &str| {
+        given
+            .map(|text| {
+                text.parse::<Range>()
+                    .map_err(|e| Failure::new(format!("{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let wear = Thresholds {
+        warning: wear_range(args.wear_warning, "--wear-warning")?,
+        critical: wear_range(args.wear_critical, "--wear-critical")?,
+    };
+    if api == Version::V1 && wear != Thresholds::default() {
+        return Err(Failure::new(
+            "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
+        ));
+    }
     if args.timeout == 0 {
         return Err(Failure::new("-t must be at least 1 second"));
     }
@@ -259,19 +345,8 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
                 "the monitor ID may only hold letters, digits, '-', '_' and '.' (check -i)",
             ));
         }
-        let base_url = args
-            .api_url
-            .or_else(|| env("HETRIX_API_URL"))
-            .unwrap_or_else(|| DEFAULT_API_URL.to_string())
-            .trim_end_matches('/')
-            .to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(Failure::new(
-                "--api-url must start with https:// or http://",
-            ));
-        }
         Source::Api {
-            base_url,
+            base_url: base_url(args.api_url, &env)?,
             token: token(args.token, args.token_file, &env)?,
             monitor,
         }
@@ -294,7 +369,57 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
                 .map(PathBuf::from)
                 .unwrap_or_else(|| cache::default_dir(&env)),
         },
+        api,
+        threshold_lists: lists.unwrap_or_default(),
+        per_cpu: args.per_cpu,
+        wear,
     })
+}
+
+fn api_version(given: Option<&str>) -> Result<Version, Failure> {
+    match given {
+        None | Some("v1") => Ok(Version::V1),
+        Some("v3") => Ok(Version::V3),
+        Some(other) => Err(Failure::new(format!(
+            "--api must be v1 or v3, not '{other}'"
+        ))),
+    }
+}
+
+/// `--list-monitors` always uses API v3: v1 has no monitor list with agents.
+fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing, Failure> {
+    if api_version(args.api.as_deref())? == Version::V1 && args.api.is_some() {
+        return Err(Failure::new(
+            "--list-monitors uses API v3 (v1 cannot list agents); drop --api v1",
+        ));
+    }
+    if args.timeout == 0 {
+        return Err(Failure::new("-t must be at least 1 second"));
+    }
+    Ok(Listing {
+        base_url: base_url(args.api_url, env)?,
+        token: token(args.token, args.token_file, env)?,
+        format: Format::parse(args.format.as_deref())?,
+        timeout: Duration::from_secs(args.timeout),
+    })
+}
+
+/// `--api-url`, else env HETRIX_API_URL, else the HetrixTools API.
+fn base_url(
+    given: Option<String>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<String, Failure> {
+    let base_url = given
+        .or_else(|| env("HETRIX_API_URL"))
+        .unwrap_or_else(|| DEFAULT_API_URL.to_string())
+        .trim_end_matches('/')
+        .to_string();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        return Err(Failure::new(
+            "--api-url must start with https:// or http://",
+        ));
+    }
+    Ok(base_url)
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -396,7 +521,12 @@ fn help(argh_help: &str) -> String {
             (None, None) => "no thresholds".to_string(),
             (w, c) => format!("-w {} -c {}", w.unwrap_or("none"), c.unwrap_or("none")),
         };
-        text.push_str(&format!("  {:<22}{defaults}\n", mode.usage()));
+        let api = if modes::needs_v3(mode) {
+            "  (--api v3 only)"
+        } else {
+            ""
+        };
+        text.push_str(&format!("  {:<22}{defaults}{api}\n", mode.usage()));
     }
     text.push_str(
         "\nRanges follow the Monitoring Plugins guidelines: N alerts outside 0..N, N: below N,\n\
@@ -426,7 +556,7 @@ mod tests {
         let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "tok".to_string());
         match parse(&strings(args), env)? {
             Command::Check(config) => Ok(*config),
-            Command::Print(_) => panic!("expected a check"),
+            _ => panic!("expected a check"),
         }
     }
 

@@ -20,10 +20,25 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+impl Response {
+    /// The value of header `name` (lower case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// Fetches `url`, giving up at `deadline` whatever stage the request is
 /// in. `host` names the server in messages (never the URL: v1 URLs hold the
-/// token).
-pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure> {
+/// token). `headers` are sent with the request (v3 authenticates with one).
+pub fn get(
+    url: &str,
+    host: &str,
+    deadline: Instant,
+    headers: &[(&str, &str)],
+) -> Result<Response, Failure> {
     let budget = deadline.saturating_duration_since(Instant::now());
     let seconds = budget.as_secs_f64().ceil();
     let timed_out = |stage: &str| {
@@ -47,12 +62,16 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
     }
     let agent: Agent = config.build().into();
 
-    let mut response = agent.get(url).call().map_err(|error| match error {
+    let mut request = agent.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request.call().map_err(|error| match error {
         ureq::Error::Timeout(_) => timed_out("waiting for"),
         other => describe(other, host),
     })?;
     let status = response.status().as_u16();
-    let headers = response
+    let response_headers = response
         .headers()
         .iter()
         .filter_map(|(name, value)| {
@@ -70,7 +89,7 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
         })?;
     Ok(Response {
         status,
-        headers,
+        headers: response_headers,
         body,
     })
 }

@@ -4,6 +4,7 @@
 mod api;
 mod cache;
 mod cli;
+mod discovery;
 mod failure;
 mod fetch;
 mod model;
@@ -13,6 +14,7 @@ mod range;
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use api::Version;
 use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
@@ -24,6 +26,10 @@ const PLUGIN_LABEL: &str = "HETRIX";
 
 /// The example payload `--demo` evaluates.
 const DEMO_PAYLOAD: &[u8] = include_bytes!("demo.json");
+
+/// The same server as `--demo --api v3` sees it, with the metrics only v3
+/// has.
+const DEMO_V3_PAYLOAD: &[u8] = include_bytes!("demo_v3.json");
 
 fn main() {
     let started = Instant::now();
@@ -42,6 +48,16 @@ fn main() {
         Ok(Command::Print(text)) => {
             emit(&text);
             std::process::exit(0);
+        }
+        Ok(Command::ListMonitors(listing)) => {
+            output::set_secrets(vec![listing.token.clone()]);
+            match discovery::list(&listing, started, unix_now()) {
+                Ok(text) => {
+                    emit(&text);
+                    std::process::exit(0);
+                }
+                Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
+            }
         }
         Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
     };
@@ -92,6 +108,9 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         now,
         options: &config.options,
         verbose: config.verbose,
+        lists: &config.threshold_lists,
+        per_cpu: config.per_cpu,
+        wear: config.wear,
     };
     if config.verbose >= 1 {
         log.push(format!(
@@ -99,6 +118,14 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
             show_range(config.thresholds.warning),
             show_range(config.thresholds.critical)
         ));
+        let lists = &config.threshold_lists;
+        if !(lists.warning.is_empty() && lists.critical.is_empty()) {
+            log.push(format!(
+                "threshold lists: warning {}, critical {}",
+                show_ranges(&lists.warning),
+                show_ranges(&lists.critical)
+            ));
+        }
     }
     let outcome = (mode.check)(&context)?;
     Ok(Report {
@@ -124,7 +151,10 @@ fn load(
 ) -> Result<(Snapshot, Option<String>), Failure> {
     match &config.source {
         Source::Demo => {
-            let mut snapshot = api::v1::parse(200, DEMO_PAYLOAD)?;
+            let mut snapshot = match config.api {
+                Version::V1 => api::v1::parse(200, DEMO_PAYLOAD)?,
+                Version::V3 => api::v3::parse(200, DEMO_V3_PAYLOAD)?,
+            };
             let shift = snapshot.last_data.map_or(0, |last| now - last);
             snapshot.shift_time(shift);
             if config.verbose >= 1 {
@@ -138,21 +168,31 @@ fn load(
             monitor,
         } => {
             let account = modes::quota::reads_account_status(config.mode);
-            let (url, key) = if account {
-                (
+            let auth = api::v3::authorization(token);
+            // quota reads v1's account status call whichever API serves the
+            // server data.
+            let api = if account { Version::V1 } else { config.api };
+            let (url, key, headers) = match (account, api) {
+                (true, _) => (
                     api::v1::status_url(base_url, token),
                     cache::Key::new("v1-status", base_url, "", token),
-                )
-            } else {
-                (
+                    Vec::new(),
+                ),
+                (false, Version::V1) => (
                     api::v1::url(base_url, token, monitor),
                     cache::Key::new("v1-server-stats", base_url, monitor, token),
-                )
+                    Vec::new(),
+                ),
+                (false, Version::V3) => (
+                    api::v3::metrics_url(base_url, monitor),
+                    cache::Key::new("v3-metrics", base_url, monitor, token),
+                    vec![(auth.0, auth.1.as_str())],
+                ),
             };
-            let parse = if account {
-                api::v1::parse_status
-            } else {
-                api::v1::parse
+            let parse = match (account, api) {
+                (true, _) => api::v1::parse_status,
+                (false, Version::V1) => api::v1::parse,
+                (false, Version::V3) => api::v3::parse,
             };
             let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
@@ -160,7 +200,7 @@ fn load(
                     // Printed through the redaction in `emit`: the token shows as ***.
                     log.push(format!("GET {url}"));
                 }
-                let response = fetch::get(&url, base_url, deadline)?;
+                let response = fetch::get(&url, base_url, deadline, &headers)?;
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",
@@ -169,7 +209,18 @@ fn load(
                         started.elapsed().as_millis()
                     ));
                 }
-                match api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now) {
+                // Refusals are decided here, where the headers still exist:
+                // the cache hands parsers only status and body.
+                let refusal = match api {
+                    Version::V1 => api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now),
+                    Version::V3 => {
+                        if config.verbose >= 1 {
+                            log.extend(api::v3::rate_limits(&response, now));
+                        }
+                        api::v3::refusal(&response, now)
+                    }
+                };
+                match refusal {
                     Some(failure) => Err(failure),
                     None => Ok(response),
                 }
@@ -200,6 +251,17 @@ fn load(
 
 fn show_range(range: Option<range::Range>) -> String {
     range.map_or("none".to_string(), |r| r.to_string())
+}
+
+fn show_ranges(ranges: &[range::Range]) -> String {
+    match ranges {
+        [] => "none".to_string(),
+        _ => ranges
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
 }
 
 fn unix_now() -> i64 {

@@ -25,6 +25,14 @@ pub struct Snapshot {
     pub ports: Vec<Port>,
     /// The account's API call budget, when the call made reports it.
     pub quota: Option<Quota>,
+
+    // Only API v3 reports these; the v1 adapter leaves them None/empty.
+    /// Logical CPUs, for load per CPU.
+    pub cpu_threads: Option<u64>,
+    /// Pings the agent sends to targets of the user's choice.
+    pub pings: Vec<Ping>,
+    /// Numbers the user's own scripts hand to the agent.
+    pub variables: Vec<Variable>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,6 +63,8 @@ pub struct Drive {
     /// Result of the drive's SMART self-assessment, e.g. `PASSED`.
     pub smart_test: Option<String>,
     pub error_count: Option<u64>,
+    /// Percent of the rated write endurance used up (v3 only).
+    pub wearout: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -89,6 +99,31 @@ pub struct Sample {
     pub iowait: Option<f64>,
     pub ram: Option<f64>,
     pub swap: Option<f64>,
+    // Only API v3 reports these.
+    pub steal: Option<f64>,
+    /// Degrees Celsius.
+    pub cpu_temp: Option<f64>,
+    pub load_1: Option<f64>,
+    pub load_5: Option<f64>,
+    pub load_15: Option<f64>,
+}
+
+/// An outgoing ping the agent measures (v3 only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ping {
+    pub name: String,
+    pub target: Option<String>,
+    /// Percent.
+    pub packet_loss: Option<f64>,
+    /// Milliseconds.
+    pub response_time: Option<f64>,
+}
+
+/// A custom variable the agent reports (v3 only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Variable {
+    pub name: String,
+    pub value: Option<f64>,
 }
 
 /// API calls the token may still make: v1 reports its monthly quota.

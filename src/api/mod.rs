@@ -4,5 +4,14 @@
 
 pub mod rate_limit;
 pub mod v1;
+pub mod v3;
 
 mod lenient;
+
+/// Which HetrixTools API a run talks to (`--api`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Version {
+    #[default]
+    V1,
+    V3,
+}

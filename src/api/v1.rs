@@ -93,7 +93,7 @@ fn http_status_advice(status: u16) -> String {
     format!("HetrixTools API answered HTTP {status}: {advice}")
 }
 
-fn not_json(body: &[u8]) -> String {
+pub(super) fn not_json(body: &[u8]) -> String {
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -109,7 +109,7 @@ fn not_json(body: &[u8]) -> String {
     }
 }
 
-fn kind(json: &Value) -> &'static str {
+pub(super) fn kind(json: &Value) -> &'static str {
     match json {
         Value::Array(_) => "an array",
         Value::String(_) => "a string",
@@ -145,6 +145,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                 name: text(d.get("Name")).unwrap_or_default(),
                 smart_test: text(d.get("SMARTTest")),
                 error_count: count(d.get("ErrorCount")),
+                ..Drive::default()
             })
             .collect(),
         services: objects(json.get("Services"))
@@ -161,6 +162,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                     iowait: number(s.get("IOWait")),
                     ram: number(s.get("RAM")),
                     swap: number(s.get("Swap")),
+                    ..Sample::default()
                 })
             })
             .collect(),
@@ -180,7 +182,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
                 connections: count(p.get("Connections")),
             })
             .collect(),
-        quota: None,
+        ..Snapshot::default()
     }
 }
 

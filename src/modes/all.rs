@@ -7,7 +7,9 @@
 //! by their plural twins. Modes whose data the agent did not send are
 //! skipped and listed with `-v`.
 
-use super::{Argument, Context, Item, MODES, Mode, Outcome, Thresholds, summarize_joined};
+use super::{
+    Argument, Context, Item, MODES, Mode, Outcome, ThresholdLists, Thresholds, summarize_joined,
+};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State};
 
@@ -34,7 +36,8 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let mut perfdata: Vec<Perfdata> = Vec::new();
     let mut skipped = Vec::new();
     for mode in MODES.iter().filter(|m| included(m)) {
-        let (state, summary) = match run(mode, ctx, mode.default_thresholds()?) {
+        let lists = ThresholdLists::parse(mode, None, None)?.unwrap_or_default();
+        let (state, summary) = match run(mode, ctx, mode.default_thresholds()?, &lists) {
             Ok(outcome) => {
                 for perf in outcome.perfdata {
                     merge(&mut perfdata, perf);
@@ -76,7 +79,12 @@ fn included(mode: &Mode) -> bool {
         && !super::quota::reads_account_status(mode)
 }
 
-fn run(mode: &Mode, ctx: &Context, thresholds: Thresholds) -> Result<Outcome, Failure> {
+fn run(
+    mode: &Mode,
+    ctx: &Context,
+    thresholds: Thresholds,
+    lists: &ThresholdLists,
+) -> Result<Outcome, Failure> {
     (mode.check)(&Context {
         snapshot: ctx.snapshot,
         argument: None,
@@ -85,6 +93,9 @@ fn run(mode: &Mode, ctx: &Context, thresholds: Thresholds) -> Result<Outcome, Fa
         now: ctx.now,
         options: ctx.options,
         verbose: ctx.verbose,
+        lists,
+        per_cpu: ctx.per_cpu,
+        wear: ctx.wear,
     })
 }
 

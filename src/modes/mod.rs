@@ -12,9 +12,11 @@ mod disk;
 mod freshness;
 mod inodes;
 mod iowait;
+mod load;
 mod mounts;
 mod net;
 pub mod options;
+mod ping;
 mod ports;
 pub mod quota;
 mod raid;
@@ -22,9 +24,12 @@ mod ram;
 mod reboot;
 mod services;
 mod smart;
+mod steal;
 mod swap;
+mod temp;
 mod uptime;
 mod usage;
+mod var;
 
 pub use options::Options;
 
@@ -48,6 +53,37 @@ pub const MODES: &[&Mode] = &[
     &uptime::MODE,
     &all::MODE,
     &quota::MODE,
+    &load::MODE,
+    &temp::MODE,
+    &steal::MODE,
+    &ping::MODE,
+    &var::MODE,
+];
+
+/// Modes whose data only API v3 reports: on v1 they end UNKNOWN before
+/// any API call is spent.
+const V3_ONLY: [&str; 5] = [
+    load::MODE.name,
+    temp::MODE.name,
+    steal::MODE.name,
+    ping::MODE.name,
+    var::MODE.name,
+];
+
+/// Whether `-w`/`-c` of `mode` are comma lists (see [`LISTED`]).
+pub fn takes_lists(mode: &Mode) -> bool {
+    LISTED.iter().any(|(name, _)| *name == mode.name)
+}
+
+pub fn needs_v3(mode: &Mode) -> bool {
+    V3_ONLY.contains(&mode.name)
+}
+
+/// Modes that threshold several numbers in one service, with what the
+/// positions of their `-w`/`-c` lists mean.
+const LISTED: [(&str, &ListShape); 2] = [
+    (load::MODE.name, &load::THRESHOLDS),
+    (ping::MODE.name, &ping::THRESHOLDS),
 ];
 
 pub struct Mode {
@@ -76,6 +112,10 @@ pub enum Argument {
 impl Mode {
     /// The mode's own default thresholds, as `all` applies them.
     pub fn default_thresholds(&self) -> Result<Thresholds, Failure> {
+        if takes_lists(self) {
+            // Its defaults are comma lists: see `ThresholdLists::parse`.
+            return Ok(Thresholds::default());
+        }
         let parse = |text: Option<&str>| {
             text.map(|t| {
                 Range::parse_sized(t).map_err(|e| {
@@ -146,6 +186,12 @@ pub struct Context<'a> {
     pub options: &'a Options,
     /// `-v` count, for modes that have more to say.
     pub verbose: u8,
+    /// `-w`/`-c` of the modes in [`LISTED`]; empty for the others.
+    pub lists: &'a ThresholdLists,
+    /// `--per-cpu`: load divided by the CPU thread count.
+    pub per_cpu: bool,
+    /// `--wear-warning`/`--wear-critical`, for SMART wearout percent.
+    pub wear: Thresholds,
 }
 
 /// The failure of a mode whose data the agent did not send. Windows agents
@@ -177,6 +223,82 @@ impl Thresholds {
             State::Warning
         } else {
             State::Ok
+        }
+    }
+}
+
+/// `-w`/`-c` as comma lists, in the style of check_load (`-w 5,4,3`) and
+/// check_ping (`-w 200,20%`): one range per position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ThresholdLists {
+    pub warning: Vec<Range>,
+    pub critical: Vec<Range>,
+}
+
+/// What the positions of a mode's threshold lists mean.
+pub struct ListShape {
+    /// Position names for messages. A name ending in `%` lets its value
+    /// end in `%` too, as check_ping's packet loss does.
+    pub positions: &'static [&'static str],
+    /// Whether one range may stand for every position (check_load `-w 5`).
+    pub one_for_all: bool,
+    pub example: &'static str,
+}
+
+impl ThresholdLists {
+    /// The lists of a mode in [`LISTED`] (given, else the mode's defaults);
+    /// `None` for modes with single ranges.
+    pub fn parse(
+        mode: &Mode,
+        warning: Option<&str>,
+        critical: Option<&str>,
+    ) -> Result<Option<ThresholdLists>, Failure> {
+        let Some((_, shape)) = LISTED.iter().find(|(name, _)| *name == mode.name) else {
+            return Ok(None);
+        };
+        let list = |text: Option<&str>, flag: &str| -> Result<Vec<Range>, Failure> {
+            let Some(text) = text else {
+                return Ok(Vec::new());
+            };
+            let parts: Vec<&str> = text.split(',').collect();
+            let positions = shape.positions;
+            if parts.len() != positions.len() && !(parts.len() == 1 && shape.one_for_all) {
+                return Err(Failure::new(format!(
+                    "{flag}: mode {} takes {} comma-separated ranges ({}), e.g. {flag} {}",
+                    mode.name,
+                    positions.len(),
+                    positions.join(","),
+                    shape.example
+                )));
+            }
+            parts
+                .iter()
+                .zip(positions)
+                .map(|(part, position)| {
+                    let part = match position.ends_with('%') {
+                        true => part.strip_suffix('%').unwrap_or(part),
+                        false => part,
+                    };
+                    part.parse::<Range>()
+                        .map_err(|e| Failure::new(format!("{flag} ({position}): {e}")))
+                })
+                .collect()
+        };
+        Ok(Some(ThresholdLists {
+            warning: list(warning.or(mode.default_warning), "-w")?,
+            critical: list(critical.or(mode.default_critical), "-c")?,
+        }))
+    }
+
+    /// The thresholds of position `index`; a single range stands for all.
+    pub fn at(&self, index: usize) -> Thresholds {
+        let pick = |list: &[Range]| match list {
+            [one] => Some(*one),
+            _ => list.get(index).copied(),
+        };
+        Thresholds {
+            warning: pick(&self.warning),
+            critical: pick(&self.critical),
         }
     }
 }
@@ -288,6 +410,51 @@ mod tests {
             critical: critical.map(|c| c.parse().unwrap()),
         };
         assert_eq!(thresholds.state_of(value), expected);
+    }
+
+    #[rstest]
+    #[case("load", Some("5"), None, 2, Some("5"), None)]
+    #[case("load", Some("5,4,3"), Some("10,8,6"), 2, Some("3"), Some("6"))]
+    #[case("ping", None, None, 1, Some("20"), Some("60"))]
+    #[case("ping", Some("100,5%"), Some("300,10"), 0, Some("100"), Some("300"))]
+    fn threshold_lists_pick_their_position(
+        #[case] mode: &str,
+        #[case] warning: Option<&str>,
+        #[case] critical: Option<&str>,
+        #[case] index: usize,
+        #[case] expected_warning: Option<&str>,
+        #[case] expected_critical: Option<&str>,
+    ) {
+        let (mode, _) = find(mode).unwrap();
+        let lists = ThresholdLists::parse(mode, warning, critical)
+            .unwrap()
+            .unwrap();
+        let at = lists.at(index);
+        assert_eq!(at.warning, expected_warning.map(|w| w.parse().unwrap()));
+        assert_eq!(at.critical, expected_critical.map(|c| c.parse().unwrap()));
+    }
+
+    #[rstest]
+    #[case("ping", "20%,200", "-w (ms): invalid range '20%'")]
+    #[case("ping", "200", "mode ping takes 2 comma-separated ranges")]
+    #[case("load", "5%", "-w (load1): invalid range '5%'")]
+    #[case("load", "1,2,3,4", "mode load takes 3")]
+    fn threshold_lists_reject_misplaced_values(
+        #[case] mode: &str,
+        #[case] warning: &str,
+        #[case] message: &str,
+    ) {
+        let (mode, _) = find(mode).unwrap();
+        let error = ThresholdLists::parse(mode, Some(warning), None)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(message), "{error}");
+    }
+
+    #[test]
+    fn single_range_modes_have_no_lists() {
+        let (mode, _) = find("cpu").unwrap();
+        assert_eq!(ThresholdLists::parse(mode, Some("5,4"), None), Ok(None));
     }
 
     #[test]

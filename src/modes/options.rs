@@ -144,6 +144,9 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
 
     let (default_warning, default_critical) = if given.free {
         (Some(FREE_WARNING), Some(FREE_CRITICAL))
+    } else if super::takes_lists(mode) {
+        // Its defaults are comma lists, read by `ThresholdLists`.
+        (None, None)
     } else {
         (mode.default_warning, mode.default_critical)
     };

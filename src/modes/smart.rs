@@ -1,9 +1,12 @@
 //! `smart`: each drive's SMART self-assessment, and its error count
 //! against `-w/-c` (default `-w 0`: any error warns, as check_smart does).
+//! On API v3 also each SSD's wearout % against `--wear-warning` and
+//! `--wear-critical` (no default: drives without wear data never alert).
 
-use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, Thresholds, not_reported, summarize};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
+use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "smart",
@@ -61,9 +64,25 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             .map_or("error count not reported".to_string(), |e| {
                 format!("{e} errors")
             });
+        let wear_state = match drive.wearout {
+            Some(wear) => {
+                perfdata.push(
+                    Perfdata::new(format!("{}_wearout", drive.name), wear, Unit::Percent)
+                        .thresholds(ctx.wear.warning, ctx.wear.critical)
+                        .bounds(Some(0.0), Some(100.0)),
+                );
+                ctx.wear.state_of(wear)
+            }
+            None => State::Ok,
+        };
+        let wear_text = match drive.wearout {
+            Some(wear) => format!(", {}% worn out", format_number(wear)),
+            None if ctx.wear != Thresholds::default() => ", wear not reported".to_string(),
+            None => String::new(),
+        };
         items.push(Item {
-            state: test_state.worst(errors_state),
-            text: format!("{} {test_text}, {errors_text}", drive.name),
+            state: test_state.worst(errors_state).worst(wear_state),
+            text: format!("{} {test_text}, {errors_text}{wear_text}", drive.name),
         });
     }
     let all_ok = format!("{} drives healthy", items.len());

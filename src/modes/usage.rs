@@ -33,7 +33,7 @@ pub const SWAP: Column = Column {
 
 impl Column {
     /// Mean over the samples that report this column.
-    fn mean(&self, samples: &[&Sample]) -> Option<f64> {
+    pub fn mean(&self, samples: &[&Sample]) -> Option<f64> {
         let values: Vec<f64> = samples.iter().filter_map(|s| (self.read)(s)).collect();
         (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
     }

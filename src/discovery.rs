@@ -1,0 +1,258 @@
+//! `--list-monitors`: the account's monitors that have a server agent, as
+//! a table or as ready-to-paste Icinga 2 or Nagios definitions. Uses API v3,
+//! the only one that lists monitors with their agent.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use crate::api::v3::{self, Monitor};
+use crate::cli::Listing;
+use crate::failure::Failure;
+use crate::fetch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Icinga2,
+    Nagios,
+}
+
+impl Format {
+    pub fn parse(given: Option<&str>) -> Result<Format, Failure> {
+        match given {
+            None | Some("table") => Ok(Format::Table),
+            Some("icinga2") => Ok(Format::Icinga2),
+            Some("nagios") => Ok(Format::Nagios),
+            Some(other) => Err(Failure::new(format!(
+                "--format must be table, icinga2 or nagios, not '{other}'"
+            ))),
+        }
+    }
+}
+
+/// A guard against an API that keeps pointing to a next page; 200 per
+/// page, so this allows 100,000 monitors.
+const MAX_PAGES: u64 = 500;
+
+/// The services every listed server gets in the Nagios format; the host
+/// check itself is `freshness`.
+const NAGIOS_SERVICES: [&str; 3] = ["cpu", "ram", "disk"];
+
+/// The listing's text, ending with a newline.
+pub fn list(listing: &Listing, started: Instant, now: i64) -> Result<String, Failure> {
+    let all = fetch_all(listing, started, now)?;
+    let servers: Vec<&Monitor> = all.iter().filter(|m| m.has_agent).collect();
+    if servers.is_empty() {
+        return Err(Failure::new(format!(
+            "none of the account's {} monitors has a server agent attached: install the HetrixTools agent and link it to a monitor",
+            all.len()
+        )));
+    }
+    Ok(match listing.format {
+        Format::Table => table(&servers, all.len()),
+        Format::Icinga2 => icinga2(&servers),
+        Format::Nagios => nagios(&servers),
+    })
+}
+
+fn fetch_all(listing: &Listing, started: Instant, now: i64) -> Result<Vec<Monitor>, Failure> {
+    let auth = v3::authorization(&listing.token);
+    let headers = [(auth.0, auth.1.as_str())];
+    let deadline = started + listing.timeout;
+    let mut monitors = Vec::new();
+    let mut page = 1;
+    loop {
+        let url = v3::monitors_url(&listing.base_url, page);
+        let response = fetch::get(&url, &listing.base_url, deadline, &headers)?;
+        let parsed = v3::parse_monitors(&response, now)?;
+        monitors.extend(parsed.monitors);
+        match parsed.next {
+            None => return Ok(monitors),
+            Some(next) if next > page && next <= MAX_PAGES => page = next,
+            Some(next) => {
+                return Err(Failure::new(format!(
+                    "the monitor list's page {page} names page {next} as the next one; stopping there (check --api-url)"
+                )));
+            }
+        }
+    }
+}
+
+fn table(servers: &[&Monitor], total: usize) -> String {
+    let rows: Vec<[String; 3]> = servers
+        .iter()
+        .map(|m| [plain(&m.id), plain(&m.name), status(m)])
+        .collect();
+    let header = ["ID".to_string(), "NAME".to_string(), "STATUS".to_string()];
+    let width = |column: usize| {
+        std::iter::once(&header)
+            .chain(&rows)
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (id_width, name_width) = (width(0), width(1));
+    let mut out = String::new();
+    for [id, name, status] in std::iter::once(header).chain(rows) {
+        let line = format!("{id:<id_width$}  {name:<name_width$}  {status}");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} of {total} monitors have a server agent.\n",
+        servers.len()
+    ));
+    out
+}
+
+/// `up, active`, with maintenance spelled out.
+fn status(monitor: &Monitor) -> String {
+    let mut text = format!(
+        "{}, {}",
+        monitor.uptime.as_deref().map_or("?".to_string(), plain),
+        monitor.status.as_deref().map_or("?".to_string(), plain)
+    );
+    if let Some(maintenance) = monitor.maintenance() {
+        text.push_str(&format!(" (MAINTENANCE: {maintenance})"));
+    }
+    text
+}
+
+fn icinga2(servers: &[&Monitor]) -> String {
+    let mut out = format!(
+        "// check_hetrix --list-monitors --format icinga2: {} servers with a HetrixTools agent.\n\
+         // Needs the CheckCommand \"hetrix\" from the README; its apply Service rules add\n\
+         // the checks to every host with vars.hetrix_monitor.\n",
+        servers.len()
+    );
+    for (monitor, host) in servers.iter().zip(host_names(servers)) {
+        out.push('\n');
+        if let Some(maintenance) = monitor.maintenance() {
+            out.push_str(&format!("// {maintenance} at HetrixTools\n"));
+        }
+        out.push_str(&format!("object Host \"{host}\" {{\n"));
+        out.push_str(&format!(
+            "  display_name = \"{}\"\n",
+            icinga_string(&monitor.name)
+        ));
+        out.push_str("  check_command = \"hetrix\"\n");
+        out.push_str("  vars.hetrix_mode = \"freshness\"\n");
+        out.push_str(&format!("  vars.hetrix_monitor = \"{}\"\n", monitor.id));
+        out.push_str("  vars.hetrix_api = \"v3\"\n");
+        if let (Some(status), Some(_)) = (&monitor.status, monitor.maintenance()) {
+            out.push_str(&format!(
+                "  vars.hetrix_maintenance = \"{}\"\n",
+                icinga_string(status)
+            ));
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+fn nagios(servers: &[&Monitor]) -> String {
+    let mut out = format!(
+        "# check_hetrix --list-monitors --format nagios: {} servers with a HetrixTools agent.\n\
+         # Needs the command check_hetrix_v3 from the README.\n",
+        servers.len()
+    );
+    for (monitor, host) in servers.iter().zip(host_names(servers)) {
+        out.push('\n');
+        if let Some(maintenance) = monitor.maintenance() {
+            out.push_str(&format!("# {maintenance} at HetrixTools\n"));
+        }
+        out.push_str(&format!(
+            "define host {{\n  use                  generic-host\n  host_name            {host}\n  alias                {}\n  check_command        check_hetrix_v3!freshness\n  _HETRIX_MONITOR      {}\n}}\n",
+            nagios_value(&monitor.name),
+            monitor.id
+        ));
+        for mode in NAGIOS_SERVICES {
+            out.push_str(&format!(
+                "define service {{\n  use                  generic-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix_v3!{mode}\n}}\n"
+            ));
+        }
+    }
+    out
+}
+
+/// Object names both Icinga 2 and Nagios accept: the monitor's name with
+/// anything but letters, digits, `.`, `-` and `_` turned into `_`, made
+/// unique with the monitor ID where two names collide.
+fn host_names(servers: &[&Monitor]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    servers
+        .iter()
+        .map(|monitor| {
+            let safe: String = monitor
+                .name
+                .trim()
+                .chars()
+                .map(|c| match c {
+                    c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => c,
+                    _ => '_',
+                })
+                .collect();
+            let mut name = match safe.trim_matches('_') {
+                "" => format!("hetrix-{}", monitor.id),
+                trimmed => trimmed.to_string(),
+            };
+            if !seen.insert(name.clone()) {
+                name = format!("{name}-{}", monitor.id);
+                seen.insert(name.clone());
+            }
+            name
+        })
+        .collect()
+}
+
+/// Text from the API on one line: control characters become spaces.
+fn plain(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn icinga_string(text: &str) -> String {
+    plain(text).replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// Nagios ends a value at a `;` (a comment) unless it is escaped.
+fn nagios_value(text: &str) -> String {
+    plain(text).replace(';', "\\;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn monitor(id: &str, name: &str) -> Monitor {
+        Monitor {
+            id: id.into(),
+            name: name.into(),
+            uptime: Some("up".into()),
+            status: Some("active".into()),
+            has_agent: true,
+        }
+    }
+
+    #[test]
+    fn host_names_are_safe_and_unique() {
+        let a = monitor("a1", "web 1 \"prod\"");
+        let b = monitor("b2", "web 1 \"prod\"");
+        let c = monitor("c3", "!!!");
+        assert_eq!(
+            host_names(&[&a, &b, &c]),
+            ["web_1__prod", "web_1__prod-b2", "hetrix-c3"]
+        );
+    }
+
+    #[test]
+    fn hostile_names_stay_inside_their_strings() {
+        let m = monitor("a1", "x\"; }\nobject Host \"evil\" {;");
+        let icinga = icinga2(&[&m]);
+        assert!(icinga.contains("display_name = \"x\\\"; } object Host \\\"evil\\\" {;\""));
+        assert_eq!(icinga.matches("object Host").count(), 2, "{icinga}");
+        let nagios = nagios(&[&m]);
+        assert!(nagios.contains("alias                x\"\\; } object Host \"evil\" {\\;\n"));
+    }
+}

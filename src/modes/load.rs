@@ -1,0 +1,70 @@
+//! `load`: the 1, 5 and 15 minute load averages, check_load style:
+//! `-w 5,4,3 -c 10,8,6` (one range stands for all three), `--per-cpu`
+//! divides by the CPU thread count first. API v3 only.
+
+use super::{Argument, Context, ListShape, Mode, Outcome};
+use crate::failure::Failure;
+use crate::model::Sample;
+use crate::output::{Perfdata, State, Unit};
+use crate::range::format_number;
+
+pub const MODE: Mode = Mode {
+    name: "load",
+    argument: Argument::None,
+    label: "LOAD",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+pub const THRESHOLDS: ListShape = ListShape {
+    positions: &["load1", "load5", "load15"],
+    one_for_all: true,
+    example: "5,4,3",
+};
+
+const READERS: [fn(&Sample) -> Option<f64>; 3] = [|s| s.load_1, |s| s.load_5, |s| s.load_15];
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let newest = ctx.snapshot.newest_samples(1);
+    let loads: Vec<f64> = newest
+        .first()
+        .and_then(|sample| READERS.iter().map(|read| read(sample)).collect())
+        .ok_or_else(|| {
+            Failure::missing("load averages not reported by the agent in the newest Stats minute")
+        })?;
+    let divisor = match (ctx.per_cpu, ctx.snapshot.cpu_threads) {
+        (false, _) => 1.0,
+        (true, Some(threads)) => threads as f64,
+        (true, None) => {
+            return Err(Failure::new(
+                "the agent did not report the CPU thread count, so --per-cpu cannot divide by it (drop --per-cpu)",
+            ));
+        }
+    };
+    let mut state = State::Ok;
+    let mut perfdata = Vec::new();
+    let mut shown = Vec::new();
+    for (index, (load, name)) in loads.iter().zip(THRESHOLDS.positions).enumerate() {
+        let value = load / divisor;
+        let thresholds = ctx.lists.at(index);
+        state = state.worst(thresholds.state_of(value));
+        perfdata.push(
+            Perfdata::new(*name, value, Unit::None)
+                .thresholds(thresholds.warning, thresholds.critical)
+                .bounds(Some(0.0), None),
+        );
+        shown.push(format_number(value));
+    }
+    let per_cpu = match ctx.per_cpu {
+        true => format!(" per CPU ({divisor} threads)"),
+        false => String::new(),
+    };
+    Ok(Outcome {
+        state,
+        summary: format!("load average{per_cpu}: {}", shown.join(", ")),
+        details: Vec::new(),
+        perfdata,
+    })
+}

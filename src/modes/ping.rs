@@ -1,0 +1,112 @@
+//! `ping`, `ping:<name>`: the outgoing pings the agent measures. Both
+//! numbers are thresholded in one service, check_ping style:
+//! `-w <ms>,<loss>%` (default `-w 200,20% -c 500,60%`). A ping's state is
+//! the worse of its response time and its packet loss; at 100 % loss there
+//! is no response time to judge. API v3 only.
+
+use super::{Argument, Context, Item, ListShape, Mode, Outcome, summarize};
+use crate::failure::Failure;
+use crate::model::Ping;
+use crate::output::{Perfdata, State, Unit};
+use crate::range::format_number;
+
+pub const MODE: Mode = Mode {
+    name: "ping",
+    argument: Argument::Optional("name"),
+    label: "PING",
+    default_warning: Some("200,20%"),
+    default_critical: Some("500,60%"),
+    needs_fresh_data: true,
+    check,
+};
+
+pub const THRESHOLDS: ListShape = ListShape {
+    positions: &["ms", "loss%"],
+    one_for_all: false,
+    example: "200,20%",
+};
+
+const RESPONSE_TIME: usize = 0;
+const PACKET_LOSS: usize = 1;
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let pings = &ctx.snapshot.pings;
+    if pings.is_empty() {
+        return Err(Failure::missing(
+            "no outgoing pings reported by the agent: add ping targets to the agent's configuration",
+        ));
+    }
+    let selected: Vec<&Ping> = match ctx.argument {
+        None => pings.iter().collect(),
+        Some(name) => vec![pings.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = pings.iter().map(|p| p.name.as_str()).collect();
+            Failure::new(format!(
+                "ping '{name}' not reported by the agent; it reports: {}",
+                names.join(", ")
+            ))
+        })?],
+    };
+    let mut items = Vec::new();
+    let mut perfdata = Vec::new();
+    for ping in selected {
+        items.push(assess(ctx, ping, &mut perfdata));
+    }
+    let all_ok = match items.len() {
+        1 => items[0].text.clone(),
+        n => format!("all {n} pings OK"),
+    };
+    Ok(summarize(&items, all_ok, perfdata))
+}
+
+fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
+    let target = ping
+        .target
+        .as_deref()
+        .map(|t| format!(" ({t})"))
+        .unwrap_or_default();
+    let Some(loss) = ping.packet_loss else {
+        return Item {
+            state: State::Unknown,
+            text: format!("{}{target} packet loss not reported", ping.name),
+        };
+    };
+    let loss_limits = ctx.lists.at(PACKET_LOSS);
+    perfdata.push(
+        Perfdata::new(format!("{}_pl", ping.name), loss, Unit::Percent)
+            .thresholds(loss_limits.warning, loss_limits.critical)
+            .bounds(Some(0.0), Some(100.0)),
+    );
+    let loss_state = loss_limits.state_of(loss);
+    let loss_text = format!("{}% loss", format_number(loss));
+    if loss >= 100.0 {
+        return Item {
+            state: loss_state,
+            text: format!("{}{target} {loss_text}", ping.name),
+        };
+    }
+    let Some(ms) = ping.response_time else {
+        return Item {
+            state: loss_state.worst(State::Unknown),
+            text: format!(
+                "{}{target} {loss_text}, response time not reported",
+                ping.name
+            ),
+        };
+    };
+    let time_limits = ctx.lists.at(RESPONSE_TIME);
+    // Milliseconds without a unit: perfdata's time unit is the second, and
+    // seconds at three decimals would round a LAN ping to nothing.
+    perfdata.push(
+        Perfdata::new(format!("{}_rta_ms", ping.name), ms, Unit::None)
+            .thresholds(time_limits.warning, time_limits.critical)
+            .bounds(Some(0.0), None),
+    );
+    Item {
+        state: loss_state.worst(time_limits.state_of(ms)),
+        text: format!(
+            "{}{target} {loss_text}, {} ms",
+            ping.name,
+            format_number(ms)
+        ),
+    }
+}

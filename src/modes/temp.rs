@@ -1,0 +1,46 @@
+//! `temp`: CPU temperature in °C from the newest Stats minute(s). API v3
+//! only. Perfdata has no unit: Icinga 2 rejects `°C` and the Monitoring
+//! Plugins guidelines define no temperature unit.
+
+use super::usage::Column;
+use super::{Argument, Context, Mode, Outcome};
+use crate::failure::Failure;
+use crate::output::{Perfdata, Unit};
+use crate::range::format_number;
+
+pub const MODE: Mode = Mode {
+    name: "temp",
+    argument: Argument::None,
+    label: "TEMP",
+    default_warning: Some("80"),
+    default_critical: Some("90"),
+    needs_fresh_data: true,
+    check,
+};
+
+const TEMPERATURE: Column = Column {
+    name: "cpu_temp",
+    read: |s| s.cpu_temp,
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let samples = ctx.snapshot.newest_samples(ctx.window);
+    let celsius = TEMPERATURE.mean(&samples).ok_or_else(|| {
+        Failure::missing(
+            "CPU temperature not reported by the agent in the newest Stats minutes (the agent reads it from the CPU's sensors; some virtual machines have none)",
+        )
+    })?;
+    let window = match ctx.window {
+        1 => String::new(),
+        n => format!(" (mean of {} of the last {n} min)", samples.len()),
+    };
+    Ok(Outcome {
+        state: ctx.thresholds.state_of(celsius),
+        summary: format!("CPU temperature {} °C{window}", format_number(celsius)),
+        details: Vec::new(),
+        perfdata: vec![
+            Perfdata::new(TEMPERATURE.name, celsius, Unit::None)
+                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
+        ],
+    })
+}

@@ -1,0 +1,46 @@
+//! `var:<name>`: a custom variable the agent reports (a number from the
+//! user's own script) against `-w/-c`. API v3 only.
+
+use super::{Argument, Context, Mode, Outcome};
+use crate::failure::Failure;
+use crate::output::{Perfdata, Unit};
+use crate::range::format_number;
+
+pub const MODE: Mode = Mode {
+    name: "var",
+    argument: Argument::Required("name"),
+    label: "VAR",
+    default_warning: None,
+    default_critical: None,
+    needs_fresh_data: true,
+    check,
+};
+
+fn check(ctx: &Context) -> Result<Outcome, Failure> {
+    let variables = &ctx.snapshot.variables;
+    if variables.is_empty() {
+        return Err(Failure::new(
+            "no custom variables reported by the agent: set them up on the agent (see HetrixTools' agent documentation)",
+        ));
+    }
+    let name = ctx.argument.unwrap_or_default();
+    let variable = variables.iter().find(|v| v.name == name).ok_or_else(|| {
+        let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
+        Failure::new(format!(
+            "custom variable '{name}' not reported by the agent; it reports: {}",
+            names.join(", ")
+        ))
+    })?;
+    let value = variable
+        .value
+        .ok_or_else(|| Failure::new(format!("custom variable '{name}' has no numeric value")))?;
+    Ok(Outcome {
+        state: ctx.thresholds.state_of(value),
+        summary: format!("{name} = {}", format_number(value)),
+        details: Vec::new(),
+        perfdata: vec![
+            Perfdata::new(name, value, Unit::None)
+                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
+        ],
+    })
+}
