@@ -7,7 +7,9 @@ use std::time::Duration;
 use argh::FromArgs;
 
 use crate::failure::Failure;
+use crate::fetch::Trust;
 use crate::modes::{self, Mode, Thresholds};
+use crate::output::State;
 use crate::range::Range;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
@@ -66,6 +68,21 @@ struct Args {
     #[argh(switch)]
     demo: bool,
 
+    /// trust only the CAs in this PEM file for the API's certificate
+    /// (default: the system trust store, or env SSL_CERT_FILE)
+    #[argh(option)]
+    ca_file: Option<String>,
+
+    /// do not verify the API's TLS certificate: anyone on the network path
+    /// can then read the token and forge the results
+    #[argh(switch, short = 'k')]
+    insecure: bool,
+
+    /// state for network failures, timeouts and HTTP 5xx from the API: ok,
+    /// warning, critical or unknown (default unknown)
+    #[argh(option, default = "String::from(\"unknown\")")]
+    unreachable_state: String,
+
     /// show more detail; repeat for more (-vvv shows the request URL with
     /// the token masked)
     #[argh(switch, short = 'v')]
@@ -78,7 +95,7 @@ struct Args {
 
 /// Options that take a value, so the word after them is left alone when
 /// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
-const VALUE_OPTIONS: [&str; 16] = [
+const VALUE_OPTIONS: [&str; 18] = [
     "-i",
     "--monitor",
     "-T",
@@ -95,6 +112,8 @@ const VALUE_OPTIONS: [&str; 16] = [
     "--api-url",
     "--max-age",
     "--window",
+    "--ca-file",
+    "--unreachable-state",
 ];
 
 /// Where the server data comes from.
@@ -117,6 +136,9 @@ pub struct Config {
     pub max_age: u64,
     pub window: usize,
     pub verbose: u8,
+    pub trust: Trust,
+    /// The state of failures to reach the API.
+    pub unreachable_state: State,
 }
 
 pub enum Command {
@@ -214,7 +236,19 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
             monitor,
         }
     };
+    let trust = match (args.ca_file, args.insecure) {
+        (Some(_), true) => {
+            return Err(Failure::new(
+                "--ca-file and -k contradict each other: use one of them",
+            ));
+        }
+        (Some(path), false) => Trust::CaFile(path),
+        (None, true) => Trust::Insecure,
+        (None, false) => Trust::System,
+    };
     Ok(Config {
+        trust,
+        unreachable_state: state_named(&args.unreachable_state)?,
         mode,
         mode_argument,
         thresholds,
@@ -224,6 +258,13 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         window: args.window,
         verbose: args.verbose,
     })
+}
+
+fn state_named(name: &str) -> Result<State, Failure> {
+    [State::Ok, State::Warning, State::Critical, State::Unknown]
+        .into_iter()
+        .find(|state| state.to_string().eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| Failure::new("--unreachable-state must be ok, warning, critical or unknown"))
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -379,6 +420,19 @@ mod tests {
         assert_eq!(config.verbose, 3);
     }
 
+    #[rstest]
+    #[case(&[], State::Unknown, Trust::System)]
+    #[case(&["--unreachable-state", "CRITICAL"], State::Critical, Trust::System)]
+    #[case(&["--unreachable-state=ok", "-k"], State::Ok, Trust::Insecure)]
+    #[case(&["--ca-file", "/etc/ca.pem"], State::Unknown, Trust::CaFile("/etc/ca.pem".into()))]
+    fn reads_network_options(#[case] args: &[&str], #[case] state: State, #[case] trust: Trust) {
+        let mut all = vec!["-i", "abc", "-m", "cpu"];
+        all.extend_from_slice(args);
+        let config = config(&all).unwrap();
+        assert_eq!(config.unreachable_state, state);
+        assert_eq!(config.trust, trust);
+    }
+
     #[test]
     fn negative_ranges_are_values_not_flags() {
         let config = config(&["-i", "abc", "-m", "cpu", "-w", "-5:-1", "-c", "~:-1"]).unwrap();
@@ -403,6 +457,8 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]
     #[case(&["-i", "x", "-m", "cpu", "--api-url", "ftp://x"], "--api-url")]
     #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
+    #[case(&["-i", "x", "-m", "cpu", "--unreachable-state", "3"], "--unreachable-state must be")]
+    #[case(&["-i", "x", "-m", "cpu", "--ca-file", "ca.pem", "-k"], "contradict")]
     fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
         let error = config(args).err().expect("should fail").to_string();
         assert!(

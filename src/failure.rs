@@ -4,16 +4,37 @@
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure(String);
+pub struct Failure {
+    message: String,
+    /// The API could not be reached or had an outage: network errors,
+    /// timeouts, HTTP 5xx. Operators may map these to another state
+    /// (`--unreachable-state`).
+    unreachable: bool,
+}
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
-        Failure(message.into())
+        Failure {
+            message: message.into(),
+            unreachable: false,
+        }
+    }
+
+    /// A failure to reach the API (see [`Failure::is_unreachable`]).
+    pub fn unreachable(message: impl Into<String>) -> Self {
+        Failure {
+            unreachable: true,
+            ..Failure::new(message)
+        }
+    }
+
+    pub fn is_unreachable(&self) -> bool {
+        self.unreachable
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }

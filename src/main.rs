@@ -8,6 +8,7 @@ mod fetch;
 mod model;
 mod modes;
 mod output;
+mod proxy;
 mod range;
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -47,9 +48,15 @@ fn main() {
     if let Source::Api { token, .. } = &config.source {
         output::set_secrets(vec![token.clone()]);
     }
+    fetch::set_trust(config.trust.clone());
     let mut log = Vec::new();
-    let report = check(&config, started, &mut log)
-        .unwrap_or_else(|failure| Report::unknown(config.mode.label, failure.to_string()));
+    let report = check(&config, started, &mut log).unwrap_or_else(|failure| {
+        let mut report = Report::unknown(config.mode.label, failure.to_string());
+        if failure.is_unreachable() {
+            report.state = config.unreachable_state;
+        }
+        report
+    });
     finish(&report, &log);
 }
 

@@ -25,6 +25,9 @@ pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
             "HetrixTools API error: {message} (check the API token, its permissions and the monitor ID)"
         )));
     }
+    if (500..=599).contains(&status) {
+        return Err(Failure::unreachable(http_status_advice(status)));
+    }
     if status != 200 {
         return Err(Failure::new(http_status_advice(status)));
     }
@@ -188,5 +191,16 @@ mod tests {
         assert!(message(200, b"[1,2]").contains("an array"));
         assert!(message(502, b"<html>Bad gateway</html>").contains("HTTP 502"));
         assert!(!message(502, b"<html>Bad gateway</html>").contains("Bad gateway"));
+    }
+
+    #[test]
+    fn only_server_errors_count_as_unreachable() {
+        let unreachable = |status, body: &[u8]| parse(status, body).unwrap_err().is_unreachable();
+        assert!(unreachable(500, b"<html>oops</html>"));
+        assert!(unreachable(503, b""));
+        assert!(!unreachable(429, b"{}"));
+        assert!(!unreachable(404, b""));
+        assert!(!unreachable(200, b"<html>oops</html>"));
+        assert!(!unreachable(200, br#"{"status":"ERROR"}"#));
     }
 }
