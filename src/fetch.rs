@@ -60,9 +60,9 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
         .saturating_duration_since(Instant::now())
         .as_secs_f64()
         .ceil();
-    let timed_out = |stage: Stage| {
+    let timed_out = |stage: Stage, server: &str| {
         Failure::unreachable(format!(
-            "timeout after {seconds} s {} {host} (raise -t, or check the network path to the API)",
+            "timeout after {seconds} s {} {server} (raise -t, or check the network path to the API)",
             stage.describe()
         ))
     };
@@ -71,14 +71,23 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
         .map_err(|_| Failure::new(format!("invalid API URL {host} (check --api-url)")))?;
     let mut target = start.clone();
     for _ in 0..=MAX_REDIRECTS {
+        let scheme = target.scheme_str().unwrap_or("http");
+        let proxy = proxy::for_request(scheme, target.host().unwrap_or_default(), |name| {
+            std::env::var(name).ok()
+        })?;
+        // Messages say which proxy was in the way, as it may be the culprit.
+        let server = match &proxy {
+            Some((variable, _)) => format!("{host} via the proxy in {variable}"),
+            None => host.to_string(),
+        };
         let progress = Progress::default();
-        let agent = agent(&target, deadline, &progress)?;
+        let agent = agent(&target, deadline, proxy.map(|(_, p)| p), &progress)?;
         let mut response = agent
             .get(target.clone())
             .call()
             .map_err(|error| match error {
-                ureq::Error::Timeout(_) => timed_out(progress.stage()),
-                other => describe(other, host),
+                ureq::Error::Timeout(_) => timed_out(progress.stage(), &server),
+                other => describe(other, &server, progress.stage()),
             })?;
         let status = response.status().as_u16();
         let location = response
@@ -95,8 +104,8 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
             .map_err(|error| match error {
-                ureq::Error::Timeout(_) => timed_out(Stage::Body),
-                other => describe(other, host),
+                ureq::Error::Timeout(_) => timed_out(Stage::Body, &server),
+                other => describe(other, &server, Stage::Body),
             })?;
         return Ok(Response { status, body });
     }
@@ -108,21 +117,22 @@ pub fn get(url: &str, host: &str, deadline: Instant) -> Result<Response, Failure
 /// One request's agent: the time left until `deadline`, no redirects
 /// followed by ureq (see [`redirect`]), the proxy and trust policy, and a
 /// connector chain that records in `progress` how far the connection got.
-fn agent(target: &Uri, deadline: Instant, progress: &Progress) -> Result<Agent, Failure> {
+fn agent(
+    target: &Uri,
+    deadline: Instant,
+    proxy: Option<ureq::Proxy>,
+    progress: &Progress,
+) -> Result<Agent, Failure> {
     let left = deadline.saturating_duration_since(Instant::now());
-    let scheme = target.scheme_str().unwrap_or("http");
-    let host = target.host().unwrap_or_default();
     let mut config = Agent::config_builder()
         .timeout_global(Some(left.max(Duration::from_millis(1))))
         .http_status_as_error(false)
         .max_redirects(0)
-        .proxy(proxy::for_request(scheme, host, |name| {
-            std::env::var(name).ok()
-        })?)
+        .proxy(proxy)
         .user_agent(concat!("check_hetrix/", env!("CARGO_PKG_VERSION")));
     // Loading the system trust store costs time; plain-http URLs (tests,
     // local relays) do not need it.
-    if scheme == "https" {
+    if target.scheme_str() == Some("https") {
         config = config.tls_config(tls_config()?);
     }
     let connector =
@@ -324,8 +334,15 @@ fn too_large() -> Failure {
     ))
 }
 
-fn describe(error: ureq::Error, host: &str) -> Failure {
+/// `stage` tells TLS failures apart: rustls reports a refused certificate
+/// as invalid data on the connection.
+fn describe(error: ureq::Error, host: &str, stage: Stage) -> Failure {
+    let tls_refused =
+        |e: &std::io::Error| stage == Stage::Handshake && e.kind() == ErrorKind::InvalidData;
     let unreachable = match error {
+        ureq::Error::Io(_) | ureq::Error::HostNotFound if stage == Stage::Resolve => {
+            format!("cannot resolve the host name of {host} (check DNS, or --api-url)")
+        }
         ureq::Error::HostNotFound => {
             format!("cannot resolve the host name of {host} (check DNS, or --api-url)")
         }
@@ -335,7 +352,9 @@ fn describe(error: ureq::Error, host: &str) -> Failure {
         ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => {
             format!("connection refused by {host} (check --api-url and the network)")
         }
-        ureq::Error::Io(e) => format!("network error talking to {host}: {e}"),
+        ureq::Error::Io(e) if !tls_refused(&e) => {
+            format!("network error talking to {host}: {e}")
+        }
         other => return Failure::new(misconfigured(other, host)),
     };
     Failure::unreachable(unreachable)
@@ -348,6 +367,7 @@ fn misconfigured(error: ureq::Error, host: &str) -> String {
         _ => "check the system CA certificates or SSL_CERT_FILE, --ca-file, and the clock",
     };
     match error {
+        ureq::Error::Io(e) => format!("TLS error talking to {host}: {e} ({trust_advice})"),
         ureq::Error::Tls(e) => format!("TLS error talking to {host}: {e} ({trust_advice})"),
         ureq::Error::Rustls(e) => format!("TLS error talking to {host}: {e} ({trust_advice})"),
         ureq::Error::BadUri(_) | ureq::Error::Http(_) => {

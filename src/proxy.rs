@@ -8,8 +8,8 @@
 
 use crate::failure::Failure;
 
-/// The proxy URL for a request to `scheme://host`, or `None` to connect
-/// directly. `env` looks up environment variables.
+/// The proxy for a request to `scheme://host` with the variable that named
+/// it, or `None` to connect directly. `env` looks up environment variables.
 ///
 /// curl's rules: `https_proxy`/`HTTPS_PROXY` for https, `http_proxy` (only
 /// lower case: CGI servers set `HTTP_PROXY` from a request header) for
@@ -19,7 +19,7 @@ pub fn for_request(
     scheme: &str,
     host: &str,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Option<ureq::Proxy>, Failure> {
+) -> Result<Option<(&'static str, ureq::Proxy)>, Failure> {
     let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
     let no_proxy = set("no_proxy").or_else(|| set("NO_PROXY"));
     if no_proxy.is_some_and(|list| bypasses(&list, host)) {
@@ -42,11 +42,12 @@ pub fn for_request(
             "{name} names a SOCKS proxy, which check_hetrix does not support (use an HTTP proxy, or exempt the API host in NO_PROXY)"
         )));
     }
-    ureq::Proxy::new(value.trim()).map(Some).map_err(|_| {
+    let proxy = ureq::Proxy::new(value.trim()).map_err(|_| {
         Failure::new(format!(
             "{name} is not a valid proxy URL (expected http://host:port)"
         ))
-    })
+    })?;
+    Ok(Some((name, proxy)))
 }
 
 /// Whether a `NO_PROXY` list exempts `host`: `*` exempts every host, an
@@ -85,7 +86,7 @@ mod tests {
         };
         for_request(scheme, host, env)
             .unwrap()
-            .map(|proxy| proxy.host().to_string())
+            .map(|(_, proxy)| proxy.host().to_string())
     }
 
     #[rstest]
