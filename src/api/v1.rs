@@ -92,12 +92,18 @@ fn kind(json: &Value) -> &'static str {
     }
 }
 
+/// The name of a mount, drive or service the agent sent without one, so
+/// output never shows a blank name or an empty perfdata label.
+fn unnamed() -> String {
+    "(unnamed)".to_string()
+}
+
 fn snapshot(json: &Map<String, Value>) -> Snapshot {
     Snapshot {
         last_data: timestamp(json.get("AgentLastData")),
         disks: objects(json.get("Disks"))
             .map(|d| Disk {
-                mount: text(d.get("Mount")).unwrap_or_default(),
+                mount: text(d.get("Mount")).unwrap_or_else(unnamed),
                 size: count(d.get("Size")),
                 used: count(d.get("Used")),
                 raid: d.get("RAID").filter(|r| r.is_object()).map(|r| Raid {
@@ -112,14 +118,14 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
             .collect(),
         drives: objects(json.get("Drives"))
             .map(|d| Drive {
-                name: text(d.get("Name")).unwrap_or_default(),
+                name: text(d.get("Name")).unwrap_or_else(unnamed),
                 smart_test: text(d.get("SMARTTest")),
                 error_count: count(d.get("ErrorCount")),
             })
             .collect(),
         services: objects(json.get("Services"))
             .map(|s| Service {
-                name: text(s.get("Name")).unwrap_or_default(),
+                name: text(s.get("Name")).unwrap_or_else(unnamed),
                 status: text(s.get("Status")),
             })
             .collect(),
