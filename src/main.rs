@@ -8,6 +8,8 @@ mod fetch;
 mod model;
 mod modes;
 mod output;
+#[cfg(test)]
+mod properties;
 mod proxy;
 mod range;
 
