@@ -124,6 +124,7 @@ fn agent(
     progress: &Progress,
 ) -> Result<Agent, Failure> {
     let left = deadline.saturating_duration_since(Instant::now());
+    let proxied = proxy.is_some();
     let mut config = Agent::config_builder()
         .timeout_global(Some(left.max(Duration::from_millis(1))))
         .http_status_as_error(false)
@@ -138,9 +139,9 @@ fn agent(
     let connector =
         ().chain(ConnectProxyConnector::default())
             .chain(TcpConnector::default())
-            .chain(progress.reached(Stage::Handshake))
+            .chain(progress.reached(Stage::Handshake, proxied))
             .chain(RustlsConnector::default())
-            .chain(progress.reached(Stage::Response));
+            .chain(progress.reached(Stage::Response, proxied));
     let resolver = Resolving {
         progress: progress.clone(),
         inner: DefaultResolver::default(),
@@ -275,11 +276,13 @@ impl Progress {
     }
 
     /// A pass-through connector that records `stage` once the connectors
-    /// before it have produced a transport.
-    fn reached(&self, stage: Stage) -> Reached {
+    /// before it have produced a transport. `proxied`: the agent connects
+    /// through a CONNECT proxy.
+    fn reached(&self, stage: Stage, proxied: bool) -> Reached {
         Reached {
             progress: self.clone(),
             stage,
+            proxied,
         }
     }
 }
@@ -288,6 +291,7 @@ impl Progress {
 struct Reached {
     progress: Progress,
     stage: Stage,
+    proxied: bool,
 }
 
 impl<In: Transport> Connector<In> for Reached {
@@ -295,10 +299,14 @@ impl<In: Transport> Connector<In> for Reached {
 
     fn connect(
         &self,
-        _: &ConnectionDetails,
+        details: &ConnectionDetails,
         chained: Option<In>,
     ) -> Result<Option<In>, ureq::Error> {
-        if chained.is_some() {
+        // ureq runs the chain once more for the connection to the proxy
+        // itself, with the proxy taken out of the config; until the tunnel
+        // stands, the request is still connecting.
+        let to_proxy = self.proxied && details.config.proxy().is_none();
+        if chained.is_some() && !to_proxy {
             self.progress.set(self.stage);
         }
         Ok(chained)
@@ -354,6 +362,9 @@ fn describe(error: ureq::Error, host: &str, stage: Stage) -> Failure {
         }
         ureq::Error::Io(e) if !tls_refused(&e) => {
             format!("network error talking to {host}: {e}")
+        }
+        ureq::Error::ConnectProxyFailed(reason) => {
+            format!("cannot reach {host}: {reason} (check the proxy, or NO_PROXY)")
         }
         other => return Failure::new(misconfigured(other, host)),
     };

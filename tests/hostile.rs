@@ -435,6 +435,38 @@ fn no_proxy_exempts_the_api_host() {
     assert_eq!(run.code, 0, "{run:?}");
 }
 
+#[test]
+fn a_proxy_that_fails_is_named_and_counts_as_unreachable() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let refusing = MockApi::replying(Reply::raw(502, "text/plain", ""));
+    let run = check_url(
+        &api.url,
+        &["-m", "cpu", "--unreachable-state", "critical"],
+        &[("ALL_PROXY", &refusing.url)],
+    );
+    assert_line(
+        &run,
+        "CRITICAL",
+        "via the proxy in ALL_PROXY: proxy server responded 502",
+    );
+    let (_listener, mute) = mute_server();
+    let run = check_url(
+        &api.url,
+        &["-m", "cpu", "-t", "1"],
+        &[("ALL_PROXY", &format!("http://{mute}"))],
+    );
+    assert_line(
+        &run,
+        "UNKNOWN",
+        "timeout after 1 s while connecting to http://127.0.0.1:",
+    );
+    assert!(
+        run.first_line().contains("via the proxy in ALL_PROXY"),
+        "{run:?}"
+    );
+    assert!(api.requests().is_empty());
+}
+
 #[rstest]
 #[case::dead_proxy("http://127.0.0.1:9", "connection refused by http://127.0.0.1:")]
 #[case::socks("socks5://user:pw@127.0.0.1:1080", "names a SOCKS proxy")]
