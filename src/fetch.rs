@@ -384,9 +384,6 @@ fn misconfigured(error: ureq::Error, host: &str) -> String {
         ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
             format!("invalid API URL {host} (check --api-url)")
         }
-        ureq::Error::InvalidProxyUrl => {
-            "invalid proxy URL in HTTPS_PROXY/ALL_PROXY (check the environment)".to_string()
-        }
         ureq::Error::BodyExceedsLimit(_) => too_large().to_string(),
         other => format!("request to {host} failed: {other}"),
     }
