@@ -11,7 +11,9 @@ use crate::api::Version;
 use crate::cache;
 use crate::discovery::Format;
 use crate::failure::Failure;
+use crate::fetch::Trust;
 use crate::modes::{self, Mode, ThresholdLists, Thresholds};
+use crate::output::State;
 use crate::range::Range;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
@@ -116,6 +118,21 @@ struct Args {
     #[argh(switch)]
     demo: bool,
 
+    /// trust only the CAs in this PEM file for the API's certificate
+    /// (default: the system trust store, or env SSL_CERT_FILE)
+    #[argh(option)]
+    ca_file: Option<String>,
+
+    /// do not verify the API's TLS certificate: anyone on the network path
+    /// can then read the token and forge the results
+    #[argh(switch, short = 'k')]
+    insecure: bool,
+
+    /// state for network failures, timeouts and HTTP 5xx from the API: ok,
+    /// warning, critical or unknown (default unknown)
+    #[argh(option, default = "String::from(\"unknown\")")]
+    unreachable_state: String,
+
     /// show more detail; repeat for more (-vvv shows the request URL with
     /// the token masked)
     #[argh(switch, short = 'v')]
@@ -155,7 +172,7 @@ struct Args {
 
 /// Options that take a value, so the word after them is left alone when
 /// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
-const VALUE_OPTIONS: [&str; 23] = [
+const VALUE_OPTIONS: [&str; 25] = [
     "-i",
     "--monitor",
     "-T",
@@ -179,6 +196,8 @@ const VALUE_OPTIONS: [&str; 23] = [
     "--wear-warning",
     "--wear-critical",
     "--format",
+    "--ca-file",
+    "--unreachable-state",
 ];
 
 /// Value-taking options of the mode-specific settings (kept apart from
@@ -219,10 +238,14 @@ pub struct Config {
     pub per_cpu: bool,
     /// `--wear-warning`/`--wear-critical`.
     pub wear: Thresholds,
+    pub trust: Trust,
+    /// The state of failures to reach the API.
+    pub unreachable_state: State,
 }
 
 /// `--list-monitors`: what the discovery needs.
 pub struct Listing {
+    pub trust: Trust,
     pub base_url: String,
     pub token: String,
     pub format: Format,
@@ -352,6 +375,8 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         }
     };
     Ok(Config {
+        trust: trust(args.ca_file, args.insecure)?,
+        unreachable_state: state_named(&args.unreachable_state)?,
         mode,
         mode_argument,
         thresholds,
@@ -397,11 +422,24 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
         return Err(Failure::new("-t must be at least 1 second"));
     }
     Ok(Listing {
+        trust: trust(args.ca_file, args.insecure)?,
         base_url: base_url(args.api_url, env)?,
         token: token(args.token, args.token_file, env)?,
         format: Format::parse(args.format.as_deref())?,
         timeout: Duration::from_secs(args.timeout),
     })
+}
+
+/// `--ca-file` or `-k`, else the system trust store.
+fn trust(ca_file: Option<String>, insecure: bool) -> Result<Trust, Failure> {
+    match (ca_file, insecure) {
+        (Some(_), true) => Err(Failure::new(
+            "--ca-file and -k contradict each other: use one of them",
+        )),
+        (Some(path), false) => Ok(Trust::CaFile(path)),
+        (None, true) => Ok(Trust::Insecure),
+        (None, false) => Ok(Trust::System),
+    }
 }
 
 /// `--api-url`, else env HETRIX_API_URL, else the HetrixTools API.
@@ -420,6 +458,13 @@ fn base_url(
         ));
     }
     Ok(base_url)
+}
+
+fn state_named(name: &str) -> Result<State, Failure> {
+    [State::Ok, State::Warning, State::Critical, State::Unknown]
+        .into_iter()
+        .find(|state| state.to_string().eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| Failure::new("--unreachable-state must be ok, warning, critical or unknown"))
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -461,6 +506,21 @@ fn token(
 fn is_url_safe(text: &str) -> bool {
     text.bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Every text that may be the API token, before the arguments are
+/// validated: env HETRIX_API_TOKEN and whatever follows `-T`/`--token`.
+pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let normalised = normalise(args);
+    let given = normalised
+        .windows(2)
+        .filter(|pair| pair[0] == "-T" || pair[0] == "--token")
+        .map(|pair| pair[1].clone());
+    env("HETRIX_API_TOKEN")
+        .into_iter()
+        .chain(given)
+        .flat_map(|token| [token.trim().to_string(), token])
+        .collect()
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,
@@ -586,6 +646,19 @@ mod tests {
         assert_eq!(config.verbose, 3);
     }
 
+    #[rstest]
+    #[case(&[], State::Unknown, Trust::System)]
+    #[case(&["--unreachable-state", "CRITICAL"], State::Critical, Trust::System)]
+    #[case(&["--unreachable-state=ok", "-k"], State::Ok, Trust::Insecure)]
+    #[case(&["--ca-file", "/etc/ca.pem"], State::Unknown, Trust::CaFile("/etc/ca.pem".into()))]
+    fn reads_network_options(#[case] args: &[&str], #[case] state: State, #[case] trust: Trust) {
+        let mut all = vec!["-i", "abc", "-m", "cpu"];
+        all.extend_from_slice(args);
+        let config = config(&all).unwrap();
+        assert_eq!(config.unreachable_state, state);
+        assert_eq!(config.trust, trust);
+    }
+
     #[test]
     fn negative_ranges_are_values_not_flags() {
         let config = config(&["-i", "abc", "-m", "cpu", "-w", "-5:-1", "-c", "~:-1"]).unwrap();
@@ -610,6 +683,8 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]
     #[case(&["-i", "x", "-m", "cpu", "--api-url", "ftp://x"], "--api-url")]
     #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
+    #[case(&["-i", "x", "-m", "cpu", "--unreachable-state", "3"], "--unreachable-state must be")]
+    #[case(&["-i", "x", "-m", "cpu", "--ca-file", "ca.pem", "-k"], "contradict")]
     fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
         let error = config(args).err().expect("should fail").to_string();
         assert!(

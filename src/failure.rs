@@ -7,6 +7,10 @@ use std::fmt;
 pub struct Failure {
     message: String,
     missing_data: bool,
+    /// The API could not be reached or had an outage: network errors,
+    /// timeouts, HTTP 5xx. Operators may map these to another state
+    /// (`--unreachable-state`).
+    unreachable: bool,
 }
 
 impl Failure {
@@ -14,6 +18,7 @@ impl Failure {
         Failure {
             message: message.into(),
             missing_data: false,
+            unreachable: false,
         }
     }
 
@@ -27,8 +32,20 @@ impl Failure {
         }
     }
 
+    /// A failure to reach the API (see [`Failure::is_unreachable`]).
+    pub fn unreachable(message: impl Into<String>) -> Self {
+        Failure {
+            unreachable: true,
+            ..Failure::new(message)
+        }
+    }
+
     pub fn is_missing_data(&self) -> bool {
         self.missing_data
+    }
+
+    pub fn is_unreachable(&self) -> bool {
+        self.unreachable
     }
 }
 

@@ -10,6 +10,9 @@ mod fetch;
 mod model;
 mod modes;
 mod output;
+#[cfg(test)]
+mod properties;
+mod proxy;
 mod range;
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -42,15 +45,27 @@ fn main() {
         std::process::exit(State::Unknown.exit_code());
     }));
 
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = match cli::parse(&args, |name| std::env::var(name).ok()) {
+    // Arguments that are not UTF-8 cannot be a valid option; lossy text
+    // lets the parser say so instead of panicking.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let env = |name: &str| std::env::var(name).ok();
+    // Registered before parsing: an argument error may quote what the user
+    // typed, and that may be the token.
+    for secret in cli::token_candidates(&args, env) {
+        output::add_secret(&secret);
+    }
+    let config = match cli::parse(&args, env) {
         Ok(Command::Check(config)) => config,
         Ok(Command::Print(text)) => {
             emit(&text);
             std::process::exit(0);
         }
         Ok(Command::ListMonitors(listing)) => {
-            output::set_secrets(vec![listing.token.clone()]);
+            output::add_secret(&listing.token);
+            fetch::set_trust(listing.trust.clone());
             match discovery::list(&listing, started, unix_now()) {
                 Ok(text) => {
                     emit(&text);
@@ -62,11 +77,17 @@ fn main() {
         Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
     };
     if let Source::Api { token, .. } = &config.source {
-        output::set_secrets(vec![token.clone()]);
+        output::add_secret(token);
     }
+    fetch::set_trust(config.trust.clone());
     let mut log = Vec::new();
-    let report = check(&config, started, &mut log)
-        .unwrap_or_else(|failure| Report::unknown(config.mode.label, failure.to_string()));
+    let report = check(&config, started, &mut log).unwrap_or_else(|failure| {
+        let mut report = Report::unknown(config.mode.label, failure.to_string());
+        if failure.is_unreachable() {
+            report.state = config.unreachable_state;
+        }
+        report
+    });
     finish(&report, &log);
 }
 

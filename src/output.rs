@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::io::Write;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use crate::range::{Range, format_number};
 
@@ -268,18 +268,28 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
-static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Registers the strings that must never be printed (the API token).
-/// Called once, before anything could print them.
-pub fn set_secrets(secrets: Vec<String>) {
-    let _ = SECRETS.set(secrets.into_iter().filter(|s| !s.is_empty()).collect());
+/// Registers a string that must never be printed (the API token, in every
+/// form it was given), before anything could print it.
+pub fn add_secret(secret: &str) {
+    if !secret.is_empty() {
+        secrets().push(secret.to_string());
+    }
+}
+
+/// The registered secrets, even after a panic while they were held: the
+/// panic hook prints through [`redact`] too.
+fn secrets() -> std::sync::MutexGuard<'static, Vec<String>> {
+    SECRETS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Replaces every registered secret with `***`.
 pub fn redact(text: &str) -> String {
     let mut text = text.to_string();
-    for secret in SECRETS.get().into_iter().flatten() {
+    for secret in secrets().iter() {
         text = text.replace(secret.as_str(), "***");
     }
     text

@@ -73,9 +73,12 @@ impl Range {
     }
 }
 
+/// Prints the endpoints exactly (a `-w 0.0001` must not show as `0`), as
+/// plain decimals: Rust never writes an `f64` with an exponent.
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(format_number))
+        // `+ 0.0` turns -0 into 0.
+        f.write_str(&self.render(|x| format!("{}", x + 0.0)))
     }
 }
 
@@ -297,6 +300,8 @@ mod tests {
     #[case("@0:10", "@0:10")]
     #[case("0.50", "0.5")]
     #[case("-5:-3", "-5:-3")]
+    #[case(".0001", "0.0001")]
+    #[case("-0:12345678.123456", "12345678.123456")]
     fn prints_back(#[case] text: &str, #[case] printed: &str) {
         assert_eq!(r(text).to_string(), printed);
         assert_eq!(

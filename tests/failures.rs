@@ -218,3 +218,17 @@ fn errors_that_echo_the_url_are_redacted() {
     assert_unknown(&run, "the API token holds characters");
     assert!(!run.stdout.contains("tok3nSECRET"));
 }
+
+#[rstest]
+#[case(&["-m", "cpu", "-i", "abc", TOKEN], &[("HETRIX_API_TOKEN", TOKEN)])]
+#[case(&["-m", "cpu", "-i", "abc", "-T", TOKEN, TOKEN], &[])]
+#[case(&["-m", "cpu", "-i", "abc", &format!("--token={TOKEN}"), TOKEN], &[])]
+fn argument_errors_that_quote_the_token_mask_it(
+    #[case] args: &[&str],
+    #[case] env: &[(&str, &str)],
+) {
+    // A stray positional argument is quoted by the parser's error; here it
+    // is the token, pasted by mistake. `run` asserts it is not printed.
+    let run = run(args, env);
+    assert_unknown(&run, "***");
+}

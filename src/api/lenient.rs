@@ -38,8 +38,10 @@ pub fn timestamp(value: Option<&Value>) -> Option<i64> {
 }
 
 /// A string; numbers are accepted as their text (a service named `8080`).
+/// A blank string is as good as a missing one.
 pub fn text(value: Option<&Value>) -> Option<String> {
     match value? {
+        Value::String(s) if s.trim().is_empty() => None,
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -118,6 +120,8 @@ mod tests {
 
     #[test]
     fn missing_is_none() {
+        assert_eq!(text(Some(&json!(" "))), None);
+        assert_eq!(text(Some(&json!(8080))).as_deref(), Some("8080"));
         assert_eq!(number(None), None);
         assert_eq!(objects(None).count(), 0);
         assert_eq!(objects(Some(&json!("x"))).count(), 0);

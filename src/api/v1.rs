@@ -56,6 +56,9 @@ fn object(status: u16, body: &[u8]) -> Result<Map<String, Value>, Failure> {
             "HetrixTools API error: {message} (check the API token, its permissions and the monitor ID)"
         )));
     }
+    if (500..=599).contains(&status) {
+        return Err(Failure::unreachable(http_status_advice(status)));
+    }
     if status != 200 {
         return Err(Failure::new(http_status_advice(status)));
     }
@@ -120,12 +123,18 @@ pub(super) fn kind(json: &Value) -> &'static str {
     }
 }
 
+/// The name of a mount, drive or service the agent sent without one, so
+/// output never shows a blank name or an empty perfdata label.
+fn unnamed() -> String {
+    "(unnamed)".to_string()
+}
+
 fn snapshot(json: &Map<String, Value>) -> Snapshot {
     Snapshot {
         last_data: timestamp(json.get("AgentLastData")),
         disks: objects(json.get("Disks"))
             .map(|d| Disk {
-                mount: text(d.get("Mount")).unwrap_or_default(),
+                mount: text(d.get("Mount")).unwrap_or_else(unnamed),
                 size: count(d.get("Size")),
                 used: count(d.get("Used")),
                 inodes: count(d.get("Inodes")),
@@ -142,7 +151,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
             .collect(),
         drives: objects(json.get("Drives"))
             .map(|d| Drive {
-                name: text(d.get("Name")).unwrap_or_default(),
+                name: text(d.get("Name")).unwrap_or_else(unnamed),
                 smart_test: text(d.get("SMARTTest")),
                 error_count: count(d.get("ErrorCount")),
                 ..Drive::default()
@@ -150,7 +159,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
             .collect(),
         services: objects(json.get("Services"))
             .map(|s| Service {
-                name: text(s.get("Name")).unwrap_or_default(),
+                name: text(s.get("Name")).unwrap_or_else(unnamed),
                 status: text(s.get("Status")),
             })
             .collect(),
@@ -267,5 +276,16 @@ mod tests {
         assert!(message(200, b"[1,2]").contains("an array"));
         assert!(message(502, b"<html>Bad gateway</html>").contains("HTTP 502"));
         assert!(!message(502, b"<html>Bad gateway</html>").contains("Bad gateway"));
+    }
+
+    #[test]
+    fn only_server_errors_count_as_unreachable() {
+        let unreachable = |status, body: &[u8]| parse(status, body).unwrap_err().is_unreachable();
+        assert!(unreachable(500, b"<html>oops</html>"));
+        assert!(unreachable(503, b""));
+        assert!(!unreachable(429, b"{}"));
+        assert!(!unreachable(404, b""));
+        assert!(!unreachable(200, b"<html>oops</html>"));
+        assert!(!unreachable(200, br#"{"status":"ERROR"}"#));
     }
 }

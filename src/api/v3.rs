@@ -169,9 +169,12 @@ fn error(response: &Response, json: Option<&Value>, now: i64, not_found: &str) -
         500..=599 => "HetrixTools or a proxy in between has a problem; try again later".into(),
         _ => "check --api-url".into(),
     };
-    Failure::new(format!(
-        "HetrixTools API v3 answered HTTP {status}{said}: {advice}"
-    ))
+    let message = format!("HetrixTools API v3 answered HTTP {status}{said}: {advice}");
+    match status {
+        // An outage, which --unreachable-state may map to another state.
+        500..=599 => Failure::unreachable(message),
+        _ => Failure::new(message),
+    }
 }
 
 fn rate_limited(response: &Response, now: i64) -> String {

@@ -2,7 +2,7 @@
 //! real binary.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,6 +27,9 @@ pub struct Reply {
     pub byte_delay: Option<Duration>,
     /// Close the connection without answering.
     pub hang_up: bool,
+    /// Spaces sent after `body`, written in chunks, so a test can serve a
+    /// huge body without holding it in memory.
+    pub padding: u64,
 }
 
 impl Reply {
@@ -41,6 +44,7 @@ impl Reply {
             body: body.into(),
             byte_delay: None,
             hang_up: false,
+            padding: 0,
         }
     }
 
@@ -63,13 +67,40 @@ pub struct MockApi {
     pub url: String,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
+    ip: String,
     port: u16,
 }
 
 impl MockApi {
     /// Serves `handler`'s reply to every request until dropped.
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> MockApi {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock API");
+        MockApi::listen("127.0.0.1", None, handler)
+    }
+
+    /// Serves `handler` over TLS with the certificate in tests/tls
+    /// (server.pem for 127.0.0.1 and localhost, signed by ca.pem; both made
+    /// with openssl for 100 years).
+    pub fn start_tls(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> MockApi {
+        let mut api = MockApi::listen("127.0.0.1", Some(tls_config()), handler);
+        api.url = api.url.replacen("http:", "https:", 1);
+        api
+    }
+
+    /// Serves `handler` on `ip` (any 127.x.y.z works on Linux), so tests can
+    /// tell hosts apart.
+    pub fn start_on(
+        ip: &str,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> MockApi {
+        MockApi::listen(ip, None, handler)
+    }
+
+    fn listen(
+        ip: &str,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> MockApi {
+        let listener = TcpListener::bind((ip, 0)).expect("bind mock API");
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -85,14 +116,25 @@ impl MockApi {
                     let Ok(stream) = stream else { continue };
                     let handler = handler.clone();
                     let requests = requests.clone();
-                    thread::spawn(move || serve(stream, &*handler, &requests));
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    match tls.clone() {
+                        None => thread::spawn(move || serve(stream, &*handler, &requests)),
+                        Some(config) => thread::spawn(move || {
+                            let Ok(connection) = rustls::ServerConnection::new(config) else {
+                                return;
+                            };
+                            let stream = rustls::StreamOwned::new(connection, stream);
+                            serve(stream, &*handler, &requests)
+                        }),
+                    };
                 }
             });
         }
         MockApi {
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("http://{ip}:{port}"),
             requests,
             stop,
+            ip: ip.to_string(),
             port,
         }
     }
@@ -111,13 +153,12 @@ impl Drop for MockApi {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so the thread ends.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        let _ = TcpStream::connect((self.ip.as_str(), self.port));
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
+fn serve(stream: impl Read + Write, handler: &Handler, requests: &Mutex<Vec<Request>>) {
+    let mut reader = BufReader::new(stream);
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
         return;
@@ -146,14 +187,14 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
     if reply.hang_up {
         return;
     }
-    let mut stream = stream;
+    let stream = reader.get_mut();
     let mut head = format!("HTTP/1.1 {} Mock\r\n", reply.status);
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str(&format!(
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.body.len()
+        reply.body.len() as u64 + reply.padding
     ));
     if stream.write_all(head.as_bytes()).is_err() {
         return;
@@ -171,6 +212,38 @@ fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) {
             }
         }
     }
+    let chunk = [b' '; 64 * 1024];
+    let mut left = reply.padding;
+    while left > 0 {
+        let size = left.min(chunk.len() as u64);
+        if stream.write_all(&chunk[..size as usize]).is_err() {
+            return;
+        }
+        left -= size;
+    }
+    let _ = stream.flush();
+}
+
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certificates = CertificateDer::pem_slice_iter(include_bytes!("../tls/server.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("test certificate");
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("../tls/server.key")).expect("test key");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(certificates, key)
+        .expect("TLS server config");
+    Arc::new(config)
+}
+
+/// The test CA that signed the TLS mock's certificate.
+pub fn test_ca_file() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls/ca.pem").to_string()
 }
 
 pub fn now() -> i64 {

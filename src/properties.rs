@@ -1,0 +1,416 @@
+//! Property tests across modules: whatever the API sends, every mode ends
+//! in a valid plugin line, and perfdata always follows the Monitoring
+//! Plugins grammar as Icinga 2 parses it. In-process (not through the
+//! binary) so hundreds of cases stay fast.
+
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::api;
+use crate::modes::{self, Context, Options, ThresholdLists, Thresholds};
+use crate::output::{Perfdata, Report, State, Unit};
+use crate::range::Range;
+
+/// A fixed clock, near the example payload's time.
+const NOW: i64 = 1_584_985_000;
+
+/// `-m` values covering every mode, with and without arguments.
+const MODE_TEXTS: [&str; 27] = [
+    "cpu",
+    "ram",
+    "disk",
+    "disk:/",
+    "raid",
+    "smart",
+    "services",
+    "service:nginx",
+    "service:8080",
+    "freshness",
+    "swap",
+    "iowait",
+    "inodes",
+    "inodes:/",
+    "net",
+    "net:eno1",
+    "ports",
+    "port:80",
+    "reboot",
+    "uptime",
+    "all",
+    "quota",
+    "load",
+    "temp",
+    "steal",
+    "ping",
+    "var:queue",
+];
+
+/// What the binary prints for `body`, for every mode: parse, mode, render,
+/// as `main::check` does (the staleness gate aside, which only ever adds
+/// an UNKNOWN line).
+fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
+    let snapshot = api::v1::parse(status, body);
+    MODE_TEXTS
+        .iter()
+        .map(|text| {
+            let (mode, argument) = modes::find(text).expect("known mode");
+            let thresholds = mode.default_thresholds().expect("default thresholds");
+            let lists = ThresholdLists::parse(mode, None, None)
+                .expect("default lists")
+                .unwrap_or_default();
+            let outcome = snapshot
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|snapshot| {
+                    (mode.check)(&Context {
+                        snapshot,
+                        argument: argument.as_deref(),
+                        thresholds,
+                        window,
+                        now: NOW,
+                        options: &Options::default(),
+                        verbose: 0,
+                        lists: &lists,
+                        per_cpu: false,
+                        wear: Thresholds::default(),
+                    })
+                });
+            match outcome {
+                Ok(outcome) => Report {
+                    label: mode.label.to_string(),
+                    state: outcome.state,
+                    summary: outcome.summary,
+                    details: outcome.details,
+                    perfdata: outcome.perfdata,
+                },
+                Err(failure) => Report::unknown(mode.label, failure.to_string()),
+            }
+            .render()
+        })
+        .collect()
+}
+
+/// Checks a whole rendered output against the plugin contract.
+fn assert_valid_output(output: &str) -> Result<(), TestCaseError> {
+    prop_assert!(output.ends_with('\n'), "{output:?}");
+    let first = output.lines().next().unwrap_or_default();
+    let (line, perfdata) = match first.split_once(" | ") {
+        Some((line, perfdata)) => (line, Some(perfdata)),
+        None => (first, None),
+    };
+    let mut words = line.splitn(4, ' ');
+    let label = words.next().unwrap_or_default();
+    prop_assert!(
+        !label.is_empty() && label.bytes().all(|b| b.is_ascii_uppercase()),
+        "label in {first:?}"
+    );
+    let state = words.next().unwrap_or_default();
+    prop_assert!(
+        ["OK", "WARNING", "CRITICAL", "UNKNOWN"].contains(&state),
+        "state in {first:?}"
+    );
+    prop_assert_eq!(words.next(), Some("-"), "{}", first);
+    prop_assert!(
+        !words.next().unwrap_or_default().trim().is_empty(),
+        "summary in {first:?}"
+    );
+    prop_assert!(!line.contains('|'), "a pipe before perfdata: {first:?}");
+    prop_assert!(
+        !output.chars().any(|c| c.is_control() && c != '\n'),
+        "{output:?}"
+    );
+    if let Some(perfdata) = perfdata {
+        for item in split_perfdata(perfdata)? {
+            assert_valid_perfdata(&item)?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits perfdata at the spaces between items (labels are quoted and may
+/// hold spaces).
+fn split_perfdata(text: &str) -> Result<Vec<String>, TestCaseError> {
+    let mut items = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        prop_assert!(rest.starts_with('\''), "item must start quoted: {text:?}");
+        let close = rest[1..].find('\'').map(|i| i + 1);
+        prop_assert!(close.is_some(), "unclosed label: {text:?}");
+        let end = rest[close.unwrap()..]
+            .find(' ')
+            .map_or(rest.len(), |i| i + close.unwrap());
+        items.push(rest[..end].to_string());
+        rest = rest[end..].strip_prefix(' ').unwrap_or_default();
+    }
+    Ok(items)
+}
+
+/// `'label'=value[UOM];[warn];[crit];[min];[max]` with plain decimals, a
+/// unit Icinga 2 knows, no comma, no `U`, no trailing `;`.
+fn assert_valid_perfdata(item: &str) -> Result<(), TestCaseError> {
+    let (label, data) = item[1..]
+        .split_once("'=")
+        .ok_or_else(|| TestCaseError::fail(format!("no '= in {item:?}")))?;
+    prop_assert!(!label.is_empty(), "empty label: {item:?}");
+    prop_assert!(!label.contains(['\'', '=', '|']), "label: {item:?}");
+    prop_assert!(!data.contains([',', ' ', 'U', 'e', 'E']), "data: {item:?}");
+    prop_assert!(!data.ends_with(';'), "trailing ';': {item:?}");
+    let fields: Vec<&str> = data.split(';').collect();
+    prop_assert!(fields.len() <= 5, "too many fields: {item:?}");
+    let value = fields[0];
+    let number_end = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(number_end);
+    prop_assert!(is_decimal(number), "value: {item:?}");
+    prop_assert!(["", "%", "s", "B"].contains(&unit), "unit: {item:?}");
+    if unit == "B" {
+        prop_assert!(!number.contains('.'), "bytes are integers: {item:?}");
+    }
+    for range in fields.iter().skip(1).take(2).filter(|r| !r.is_empty()) {
+        prop_assert!(
+            range.parse::<Range>().is_ok(),
+            "range {range:?} in {item:?}"
+        );
+    }
+    for bound in fields.iter().skip(3).filter(|b| !b.is_empty()) {
+        prop_assert!(is_decimal(bound), "bound {bound:?} in {item:?}");
+    }
+    Ok(())
+}
+
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Numbers as the agent, a proxy or a bug might send them.
+fn number() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (-1000i64..1000).prop_map(Value::from),
+        (0u64..2_000_000_000_000).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_map(|x| json!(x)),
+        (-200.0f64..200.0).prop_map(|x| json!(x)),
+        (NOW - 7200..NOW + 60).prop_map(Value::from),
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        number(),
+        number().prop_map(|n| Value::from(n.to_string())),
+        prop::sample::select(vec![
+            "",
+            " ",
+            "online",
+            "offline",
+            "PASSED",
+            "FAILED",
+            "Healthy",
+            "Degraded",
+            "nginx",
+            "8080",
+            "/",
+            "NaN",
+            "inf",
+            "-1",
+            "1e400",
+            "a'b=c|d",
+            "line\nbreak",
+            "…",
+        ])
+        .prop_map(Value::from),
+        ".{0,12}".prop_map(Value::from),
+    ]
+}
+
+/// Field names the v1 adapter reads, so generated objects reach the modes.
+const FIELDS: [&str; 20] = [
+    "Mount",
+    "Size",
+    "Used",
+    "RAID",
+    "Type",
+    "Health",
+    "State",
+    "TotalDrives",
+    "ActiveDrives",
+    "FailedDrives",
+    "Name",
+    "SMARTTest",
+    "ErrorCount",
+    "Status",
+    "Minute",
+    "CPU",
+    "IOWait",
+    "RAM",
+    "Swap",
+    "Other",
+];
+
+fn json_value() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(3, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(prop::sample::select(FIELDS.to_vec()), inner, 0..8)
+                .prop_map(|fields| {
+                    Value::Object(
+                        fields
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), v))
+                            .collect(),
+                    )
+                }),
+        ]
+    })
+}
+
+/// A v1-shaped payload: the sections the modes read, each anything.
+fn payload() -> impl Strategy<Value = Value> {
+    let section = prop_oneof![
+        json_value(),
+        prop::collection::vec(json_value(), 0..5).prop_map(Value::Array)
+    ];
+    (
+        prop::option::of(leaf()),
+        prop::option::of(section.clone()),
+        prop::option::of(section.clone()),
+        prop::option::of(section.clone()),
+        prop::option::of(section),
+        prop::option::of(json_value()),
+    )
+        .prop_map(|(last, disks, drives, services, stats, status)| {
+            let mut object = Map::new();
+            for (key, value) in [
+                ("AgentLastData", last),
+                ("Disks", disks),
+                ("Drives", drives),
+                ("Services", services),
+                ("Stats", stats),
+                ("status", status),
+            ] {
+                if let Some(value) = value {
+                    object.insert(key.to_string(), value);
+                }
+            }
+            Value::Object(object)
+        })
+}
+
+fn range() -> impl Strategy<Value = Range> {
+    let decimal = (-10_000_000i64..10_000_000).prop_map(|n| n as f64 / 1000.0);
+    (
+        prop::option::of(decimal.clone()),
+        prop::option::of(decimal),
+        any::<bool>(),
+    )
+        .prop_map(|(a, b, inside)| {
+            let (start, end) = match (a, b) {
+                (Some(a), Some(b)) => (a.min(b), a.max(b)),
+                (Some(a), None) => (a, f64::INFINITY),
+                (None, Some(b)) => (f64::NEG_INFINITY, b),
+                (None, None) => (f64::NEG_INFINITY, f64::INFINITY),
+            };
+            Range { start, end, inside }
+        })
+}
+
+fn perfdata() -> impl Strategy<Value = Perfdata> {
+    let unit = prop::sample::select(vec![Unit::None, Unit::Percent, Unit::Seconds, Unit::Bytes]);
+    let float = prop_oneof![any::<f64>(), -1e6f64..1e6, Just(0.0), Just(-0.0)];
+    (
+        ".{1,10}",
+        float.clone(),
+        unit,
+        prop::option::of(range()),
+        prop::option::of(range()),
+        prop::option::of(float.clone()),
+        prop::option::of(float),
+    )
+        .prop_map(|(label, value, unit, warning, critical, min, max)| {
+            Perfdata::new(label, value, unit)
+                .thresholds(warning, critical)
+                .bounds(min, max)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn ranges_survive_print_and_parse(range in range()) {
+        let text = range.to_string();
+        prop_assert_eq!(text.parse::<Range>(), Ok(range), "{}", text);
+    }
+
+    #[test]
+    fn any_text_parses_as_a_range_or_is_refused_without_panicking(text in "@?[-~0-9.:]{0,8}|.{0,8}") {
+        if let Ok(range) = text.parse::<Range>() {
+            prop_assert!(range.start <= range.end, "{text:?}");
+            prop_assert_eq!(range.to_string().parse::<Range>(), Ok(range));
+        }
+    }
+
+    #[test]
+    fn any_json_payload_ends_in_valid_lines(payload in payload(), window in 1usize..=60) {
+        for output in render_every_mode(200, payload.to_string().as_bytes(), window) {
+            assert_valid_output(&output)?;
+        }
+    }
+
+    #[test]
+    fn any_json_value_ends_in_valid_lines(value in json_value(), status in prop_oneof![Just(200u16), 100u16..600]) {
+        for output in render_every_mode(status, value.to_string().as_bytes(), 1) {
+            assert_valid_output(&output)?;
+            prop_assert!(output.contains(" UNKNOWN - ") || status == 200, "{output}");
+        }
+    }
+
+    #[test]
+    fn any_bytes_end_in_valid_lines(body in prop::collection::vec(any::<u8>(), 0..256)) {
+        for output in render_every_mode(200, &body, 1) {
+            assert_valid_output(&output)?;
+        }
+    }
+
+    #[test]
+    fn damaged_real_payloads_end_in_valid_lines(
+        cut in 0usize..20_000,
+        flips in prop::collection::vec((0usize..20_000, any::<u8>()), 0..4),
+    ) {
+        let mut body = include_bytes!("demo.json").to_vec();
+        for (at, byte) in flips {
+            let at = at % body.len();
+            body[at] = byte;
+        }
+        body.truncate(cut.max(body.len() / 2));
+        for output in render_every_mode(200, &body, 5) {
+            assert_valid_output(&output)?;
+        }
+    }
+
+    #[test]
+    fn rendered_perfdata_follows_the_grammar(items in prop::collection::vec(perfdata(), 1..4)) {
+        let finite = items.iter().filter(|p| p.value.is_finite()).count();
+        let output = Report {
+            label: "TEST".into(),
+            state: State::Ok,
+            summary: "fine".into(),
+            details: Vec::new(),
+            perfdata: items,
+        }
+        .render();
+        assert_valid_output(&output)?;
+        let perfdata = output.lines().next().unwrap_or_default().split_once(" | ").map(|(_, p)| p);
+        let rendered = perfdata.map_or(Ok(Vec::new()), split_perfdata)?;
+        prop_assert_eq!(rendered.len(), finite, "NaN and infinities are left out: {}", output);
+    }
+}
