@@ -117,7 +117,7 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("services", &[], no_services, 3, "SERVICES UNKNOWN - no service data reported by the agent", "")]
 #[case("service:nginx", &[], offline_service, 0, "SERVICE OK - nginx online", "'online'=1;;;0;1")]
 #[case("service:mysql", &[], offline_service, 2, "SERVICE CRITICAL - mysql offline", "'online'=0;;;0;1")]
-#[case("service:redis", &[], healthy, 3, "SERVICE UNKNOWN - service 'redis' is not monitored by the agent; it monitors: nginx, mysql", "")]
+#[case("service:redis", &[], healthy, 3, "SERVICE UNKNOWN - service 'redis' not reported by the agent; it reports: nginx, mysql", "")]
 // freshness
 #[case("freshness", &[], healthy, 0, "FRESHNESS OK - last agent data", "'age'=")]
 #[case("freshness", &[], old_data, 2, "FRESHNESS CRITICAL - last agent data 1 h 0 min ago", "'age'=3600s;300;600;0")]

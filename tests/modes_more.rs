@@ -134,7 +134,7 @@ fn windows(p: &mut Value) {
 #[case("ports", &["-w", "100", "-c", "500"], healthy, 1, "PORTS WARNING - port 443: 145 connections", "'port_443'=145;100;500;0")]
 #[case("port:80", &["-w", "40"], healthy, 1, "PORT WARNING - port 80: 44 connections", "'port_80'=44;40;;0")]
 #[case("port:443", &["-c", "100"], healthy, 2, "PORT CRITICAL - port 443: 145 connections", "'port_443'=145;;100;0")]
-#[case("port:22", &[], healthy, 3, "PORT UNKNOWN - port 22 not reported by the agent; it reports: 80, 443", "")]
+#[case("port:22", &[], healthy, 3, "PORT UNKNOWN - port '22' not reported by the agent; it reports: 80, 443", "")]
 #[case("port:ssh", &[], healthy, 3, "PORT UNKNOWN - port 'ssh' is not a number", "")]
 #[case("ports", &[], no_ports, 3, "PORTS UNKNOWN - no port connection data reported by the agent", "")]
 // reboot

@@ -194,6 +194,30 @@ pub struct Context<'a> {
     pub wear: Thresholds,
 }
 
+/// The items a mode checks: all of them, or the one `-m mode:<name>` names.
+/// An unknown name lists the names the agent does report, so a typo in a
+/// service definition is quick to fix.
+pub fn select<'a, T>(
+    items: &'a [T],
+    argument: Option<&str>,
+    what: &str,
+    name_of: impl Fn(&T) -> String,
+) -> Result<Vec<&'a T>, Failure> {
+    let Some(wanted) = argument else {
+        return Ok(items.iter().collect());
+    };
+    match items.iter().find(|item| name_of(item) == wanted) {
+        Some(item) => Ok(vec![item]),
+        None => {
+            let names: Vec<String> = items.iter().map(name_of).collect();
+            Err(Failure::new(format!(
+                "{what} '{wanted}' not reported by the agent; it reports: {}",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
 /// The failure of a mode whose data the agent did not send. Windows agents
 /// never send some sections; Linux agents need the feature enabled, which
 /// `enable` explains.

@@ -3,7 +3,7 @@
 //! `--exclude`), per-mount thresholds, used or `--free`, in percent or,
 //! with size-suffixed thresholds, in absolute amounts.
 
-use super::{Context, Item, Outcome, summarize};
+use super::{Context, Item, Outcome, select, summarize};
 use crate::failure::Failure;
 use crate::model::Disk;
 use crate::output::{Perfdata, State, Unit};
@@ -47,20 +47,13 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
             mount_list(disks)
         )));
     }
-    let selected: Vec<&Disk> = match ctx.argument {
-        Some(_) if options.selects_mounts() => {
-            return Err(Failure::new(
-                "--include/--exclude choose among all mounts; they do not combine with a mode's :<mount>",
-            ));
-        }
-        Some(mount) => vec![disks.iter().find(|d| d.mount == mount).ok_or_else(|| {
-            Failure::new(format!(
-                "mount '{mount}' not reported by the agent; it reports: {}",
-                mount_list(disks)
-            ))
-        })?],
-        None => disks.iter().filter(|d| options.selects(&d.mount)).collect(),
-    };
+    if ctx.argument.is_some() && options.selects_mounts() {
+        return Err(Failure::new(
+            "--include/--exclude choose among all mounts; they do not combine with a mode's :<mount>",
+        ));
+    }
+    let mut selected = select(disks, ctx.argument, "mount", |d| d.mount.clone())?;
+    selected.retain(|d| options.selects(&d.mount));
     if selected.is_empty() {
         return Err(Failure::new(format!(
             "--include/--exclude leave no mount to check; the agent reports: {}",

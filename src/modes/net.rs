@@ -2,9 +2,8 @@
 //! second as the agent reports it. No alert unless `-w/-c` are given; they
 //! apply to each direction.
 
-use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, select, summarize};
 use crate::failure::Failure;
-use crate::model::Interface;
 use crate::output::{Perfdata, State, Unit, bytes};
 
 pub const MODE: Mode = Mode {
@@ -24,16 +23,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             "no network interfaces reported by the agent",
         ));
     }
-    let selected: Vec<&Interface> = match ctx.argument {
-        None => interfaces.iter().collect(),
-        Some(name) => vec![interfaces.iter().find(|i| i.name == name).ok_or_else(|| {
-            let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
-            Failure::new(format!(
-                "interface '{name}' not reported by the agent; it reports: {}",
-                names.join(", ")
-            ))
-        })?],
-    };
+    let selected = select(interfaces, ctx.argument, "interface", |i| i.name.clone())?;
     let thresholds = ctx.thresholds;
     let mut items = Vec::new();
     let mut perfdata = Vec::new();

@@ -4,7 +4,7 @@
 //! the worse of its response time and its packet loss; at 100 % loss there
 //! is no response time to judge. API v3 only.
 
-use super::{Argument, Context, Item, ListShape, Mode, Outcome, summarize};
+use super::{Argument, Context, Item, ListShape, Mode, Outcome, select, summarize};
 use crate::failure::Failure;
 use crate::model::Ping;
 use crate::output::{Perfdata, State, Unit};
@@ -36,16 +36,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             "no outgoing pings reported by the agent: add ping targets to the agent's configuration",
         ));
     }
-    let selected: Vec<&Ping> = match ctx.argument {
-        None => pings.iter().collect(),
-        Some(name) => vec![pings.iter().find(|p| p.name == name).ok_or_else(|| {
-            let names: Vec<&str> = pings.iter().map(|p| p.name.as_str()).collect();
-            Failure::new(format!(
-                "ping '{name}' not reported by the agent; it reports: {}",
-                names.join(", ")
-            ))
-        })?],
-    };
+    let selected = select(pings, ctx.argument, "ping", |p| p.name.clone())?;
     let mut items = Vec::new();
     let mut perfdata = Vec::new();
     for ping in selected {

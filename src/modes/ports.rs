@@ -1,9 +1,8 @@
 //! `ports`: open connections per port the agent watches, against `-w/-c`.
 //! `port:<n>`: one of them.
 
-use super::{Argument, Context, Item, Mode, Outcome, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, select, summarize};
 use crate::failure::Failure;
-use crate::model::Port;
 use crate::output::{Perfdata, State, Unit};
 
 pub const ALL: Mode = Mode {
@@ -31,28 +30,21 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
              when installing the agent",
         ));
     }
-    let selected: Vec<&Port> = match ctx.argument {
-        None => ports.iter().collect(),
-        Some(text) => {
-            let wanted: u64 = text.parse().map_err(|_| {
-                Failure::new(format!(
-                    "port '{text}' is not a number (use e.g. -m port:443)"
-                ))
-            })?;
-            vec![
-                ports
-                    .iter()
-                    .find(|p| p.port == Some(wanted))
-                    .ok_or_else(|| {
-                        let numbers: Vec<String> = ports.iter().map(|p| show(p.port)).collect();
-                        Failure::new(format!(
-                            "port {wanted} not reported by the agent; it reports: {}",
-                            numbers.join(", ")
-                        ))
-                    })?,
-            ]
-        }
+    // `port:0443` means port 443.
+    let wanted = match ctx.argument {
+        None => None,
+        Some(text) => Some(text.parse::<u64>().map_err(|_| {
+            Failure::new(format!(
+                "port '{text}' is not a number (use e.g. -m port:443)"
+            ))
+        })?),
     };
+    let selected = select(
+        ports,
+        wanted.map(|p| p.to_string()).as_deref(),
+        "port",
+        |p| show(p.port),
+    )?;
     let mut items = Vec::new();
     let mut perfdata = Vec::new();
     for port in selected {

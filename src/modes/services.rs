@@ -1,9 +1,8 @@
 //! `services`: every service the agent watches must be online.
 //! `service:<name>`: one of them.
 
-use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, not_reported, select, summarize};
 use crate::failure::Failure;
-use crate::model::Service;
 use crate::output::{Perfdata, State, Unit};
 
 pub const ALL: Mode = Mode {
@@ -33,16 +32,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
              (https://docs.hetrixtools.com/service-monitoring/)",
         ));
     }
-    let selected: Vec<&Service> = match ctx.argument {
-        None => services.iter().collect(),
-        Some(name) => vec![services.iter().find(|s| s.name == name).ok_or_else(|| {
-            let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-            Failure::new(format!(
-                "service '{name}' is not monitored by the agent; it monitors: {}",
-                names.join(", ")
-            ))
-        })?],
-    };
+    let selected = select(services, ctx.argument, "service", |s| s.name.clone())?;
     let items: Vec<Item> = selected
         .iter()
         .map(|service| {
