@@ -133,12 +133,16 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         per_cpu: config.per_cpu,
         wear: config.wear,
     };
-    if config.verbose >= 1 {
+    // Modes without single ranges (all, raid, services, load, ping) would
+    // only show "none" here, which reads as if nothing were checked.
+    if config.verbose >= 1 && config.thresholds != modes::Thresholds::default() {
         log.push(format!(
             "thresholds: warning {}, critical {}",
             show_range(config.thresholds.warning),
             show_range(config.thresholds.critical)
         ));
+    }
+    if config.verbose >= 1 {
         let lists = &config.threshold_lists;
         if !(lists.warning.is_empty() && lists.critical.is_empty()) {
             log.push(format!(
