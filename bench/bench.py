@@ -98,8 +98,10 @@ def measure(commands, rounds, env):
     times = {name: [] for name in commands}
     rss = {name: [] for name in commands}
     names = list(commands)
-    for name in names:  # warm the page cache and the server
-        wall_ms(commands[name], env)
+    for name in names:  # warm the page cache; a failing command measures nothing
+        run = subprocess.run(commands[name], env=env, capture_output=True, text=True, check=False)
+        if run.returncode != 0:
+            sys.exit(f"{name} exited {run.returncode}: {run.stdout[:300]}{run.stderr[:300]}")
     for round_number in range(rounds):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
