@@ -520,3 +520,39 @@ impl Drop for Daemon {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Every option of `--help` is mapped in the CheckCommand (the token only
+/// through env, help and version not at all), so a new option cannot be
+/// forgotten there.
+#[test]
+fn check_command_maps_every_option() {
+    let help = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+        .arg("--help")
+        .output()
+        .expect("run check_hetrix --help");
+    let help = String::from_utf8(help.stdout).unwrap();
+    let conf = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/icinga2/check_hetrix.conf"),
+    )
+    .unwrap();
+    let long_options: Vec<&str> = help
+        .lines()
+        .filter(|line| line.starts_with("  -"))
+        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("--")))
+        .map(|option| option.trim_end_matches(','))
+        .collect();
+    assert!(long_options.len() >= 10, "{long_options:?}");
+    for option in long_options {
+        let mapped = conf.contains(&format!("\"{option}\" = {{"));
+        match option {
+            "--token" | "--help" | "--version" => {
+                assert!(!mapped, "{option} must not be in the CheckCommand")
+            }
+            _ => assert!(
+                mapped,
+                "{option} is not mapped in packaging/icinga2/check_hetrix.conf"
+            ),
+        }
+    }
+    assert!(conf.contains("\"HETRIX_API_TOKEN\" = \"$hetrix_token$\""));
+}
