@@ -1,0 +1,558 @@
+//! End to end through a real Icinga 2: the shipped CheckCommand `hetrix` is
+//! loaded by an `icinga2 daemon` running as the current user with every
+//! path under a temporary directory, checks against the mock API are forced
+//! through the REST API, and the states, outputs and Icinga's own parse of
+//! the perfdata are asserted.
+//!
+//! Runs only where `icinga2` is installed (Debian: icinga2-bin
+//! icinga2-common; .ci/run installs them) and passes with a SKIPPED message
+//! elsewhere. With CHECK_HETRIX_E2E_INSTALLED=1 it uses the installed
+//! package (/usr/lib/nagios/plugins/check_hetrix and the CheckCommand in
+//! Icinga's plugins-contrib.d) instead of this build and packaging/.
+
+mod common;
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::{MONITOR, MockApi, Reply, TOKEN, example};
+use serde_json::{Value, json};
+use ureq::Agent;
+use ureq::config::IpFamily;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+const HOST: &str = "hetrix-e2e";
+const API_USER: &str = "check_hetrix";
+/// `Basic` credentials of API_USER with password "e2e".
+const AUTHORIZATION: &str = "Basic Y2hlY2tfaGV0cml4OmUyZQ==";
+/// A monitor whose agent reports a stopped service.
+const MONITOR_SERVICE_DOWN: &str = "servicedown01";
+
+/// One service in the Icinga 2 configuration and what Icinga must report.
+struct Case {
+    name: &'static str,
+    /// `vars.hetrix_*` lines of the service.
+    vars: &'static str,
+    state: u64,
+    output_starts: &'static str,
+    /// (label, unit as Icinga names it) of every perfdata value.
+    perfdata: &'static [(&'static str, &'static str)],
+}
+
+const DISK_PERFDATA: &[(&str, &str)] = &[
+    ("/", "bytes"),
+    ("/bak", "bytes"),
+    ("/boot", "bytes"),
+    ("/etc/pve", "bytes"),
+];
+
+const CASES: &[Case] = &[
+    Case {
+        name: "disk",
+        vars: r#"vars.hetrix_mode = "disk""#,
+        state: 0,
+        output_starts: "DISK OK - 4 mounts OK",
+        perfdata: DISK_PERFDATA,
+    },
+    Case {
+        name: "disk-warning",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_warning = "70"
+                 vars.hetrix_critical = "~:"
+                 vars.hetrix_verbose = true"#,
+        state: 1,
+        output_starts: "DISK WARNING - / 75.9% used",
+        perfdata: DISK_PERFDATA,
+    },
+    Case {
+        name: "boot",
+        vars: r#"vars.hetrix_mode = "disk:/boot""#,
+        state: 0,
+        output_starts: "DISK OK - /boot 20.8% used",
+        perfdata: &[("/boot", "bytes")],
+    },
+    Case {
+        name: "cpu",
+        vars: r#"vars.hetrix_mode = "cpu"
+                 vars.hetrix_window = 5
+                 vars.hetrix_timeout = 20"#,
+        state: 0,
+        output_starts: "CPU OK",
+        perfdata: &[("cpu", "percent"), ("iowait", "percent")],
+    },
+    Case {
+        name: "freshness",
+        vars: r#"vars.hetrix_mode = "freshness"
+                 vars.hetrix_max_age = 0"#,
+        state: 0,
+        output_starts: "FRESHNESS OK",
+        perfdata: &[("age", "seconds")],
+    },
+    Case {
+        name: "services",
+        vars: r#"vars.hetrix_mode = "services"
+                 vars.hetrix_monitor = "servicedown01""#,
+        state: 2,
+        output_starts: "SERVICES CRITICAL",
+        perfdata: &[("online", "")],
+    },
+    Case {
+        name: "token-file",
+        vars: r#"vars.hetrix_mode = "ram"
+                 vars.hetrix_token = null
+                 vars.hetrix_token_file = TokenFile"#,
+        state: 0,
+        output_starts: "RAM OK",
+        perfdata: &[("ram", "percent"), ("swap", "percent")],
+    },
+    Case {
+        name: "wrong-token",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_token = "wrongtoken""#,
+        state: 3,
+        output_starts: "DISK UNKNOWN - HetrixTools API error: invalid API key",
+        perfdata: &[],
+    },
+    Case {
+        name: "demo",
+        vars: r#"vars.hetrix_mode = "raid"
+                 vars.hetrix_api_url = "http://127.0.0.1:9"
+                 vars.hetrix_demo = true"#,
+        state: 0,
+        output_starts: "RAID OK",
+        perfdata: &[],
+    },
+];
+
+#[test]
+fn icinga2_runs_the_shipped_check_command() {
+    let installed = std::env::var_os("CHECK_HETRIX_E2E_INSTALLED").is_some();
+    let Some(icinga2) = find_icinga2() else {
+        // CI asks for the installed package and must not pass by skipping.
+        assert!(
+            !installed,
+            "CHECK_HETRIX_E2E_INSTALLED is set but icinga2 is not installed"
+        );
+        // Straight to stderr, not eprintln!: the test harness would capture
+        // that and hide the skip from a passing run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED icinga2_runs_the_shipped_check_command: icinga2 is not installed \
+             (apt-get install icinga2-bin icinga2-common to run it)"
+        );
+        return;
+    };
+    let (plugin_dir, command_file) = if installed {
+        (
+            PathBuf::from("/usr/lib/nagios/plugins"),
+            PathBuf::from("/usr/share/icinga2/include/plugins-contrib.d/check_hetrix.conf"),
+        )
+    } else {
+        (
+            Path::new(env!("CARGO_BIN_EXE_check_hetrix"))
+                .parent()
+                .unwrap()
+                .to_path_buf(),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/icinga2/check_hetrix.conf"),
+        )
+    };
+    let api = mock_api();
+    let daemon = Daemon::start(&icinga2, &plugin_dir, &command_file, &api.url);
+
+    let before = unix_now();
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Service", "filter": format!("host.name == \"{HOST}\""), "force": true}),
+    );
+    let results = daemon.wait_for_results(before);
+
+    for case in CASES {
+        let result = &results[case.name];
+        let context = format!("service {}: {result:#}", case.name);
+        assert_eq!(result["exit_status"], json!(case.state), "{context}");
+        assert_eq!(result["state"], json!(case.state), "{context}");
+        let output = result["output"].as_str().unwrap_or_default();
+        assert!(output.starts_with(case.output_starts), "{context}");
+        assert!(!output.contains(TOKEN), "token in the output: {context}");
+        let command = result["command"].to_string();
+        assert!(
+            !command.contains(TOKEN),
+            "token on the command line: {context}"
+        );
+        assert!(
+            !command.contains("wrongtoken"),
+            "token on the command line: {context}"
+        );
+
+        let parsed = daemon.parse_perfdata(case.name);
+        let got: Vec<(&str, &str)> = parsed
+            .iter()
+            .map(|p| (p["label"].as_str().unwrap(), p["unit"].as_str().unwrap()))
+            .collect();
+        assert_eq!(got, case.perfdata, "{context}");
+        for value in &parsed {
+            assert!(value["value"].is_number(), "{context}: {value}");
+        }
+    }
+
+    // The numbers Icinga parsed are the ones the plugin printed: the first
+    // mount's used bytes, thresholds and size.
+    let disk = daemon.parse_perfdata("disk");
+    assert_eq!(
+        [
+            &disk[0]["value"],
+            &disk[0]["warn"],
+            &disk[0]["crit"],
+            &disk[0]["min"],
+            &disk[0]["max"]
+        ],
+        [
+            &json!(763354265949u64),
+            &json!(804695497114u64),
+            &json!(905282434253u64),
+            &json!(0),
+            &json!(1005869371392u64)
+        ]
+    );
+    let warned = daemon.parse_perfdata("disk-warning");
+    assert_eq!(
+        warned[0]["warn"],
+        json!(704108559974u64),
+        "-w 70 of the size"
+    );
+    assert_eq!(warned[0]["crit"], Value::Null, "-c ~: has no upper bound");
+}
+
+/// The mock answers like v1: the example payload for the known token, an
+/// API error for any other.
+fn mock_api() -> MockApi {
+    MockApi::start(|request| {
+        if !request.path.contains(&format!("/v1/{TOKEN}/")) {
+            return Reply::json(&json!({"status": "ERROR", "error_message": "invalid API key"}));
+        }
+        let mut payload = example();
+        if request.path.contains(MONITOR_SERVICE_DOWN) {
+            payload["Services"][1]["Status"] = json!("offline");
+        }
+        Reply::json(&payload)
+    })
+}
+
+fn find_icinga2() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/usr/bin".into()])
+        .map(|dir| dir.join("icinga2"))
+        .find(|candidate| candidate.is_file())
+}
+
+fn id(flag: &str) -> String {
+    let output = Command::new("id").arg(flag).output().expect("run id");
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An `icinga2 daemon` in a temporary directory; stopped by its PID and
+/// cleaned up when dropped.
+struct Daemon {
+    child: Child,
+    dir: PathBuf,
+    base: String,
+    agent: Agent,
+}
+
+impl Daemon {
+    fn start(icinga2: &Path, plugin_dir: &Path, command_file: &Path, api_url: &str) -> Daemon {
+        let dir = std::env::temp_dir().join(format!("check_hetrix_icinga2_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["etc", "lib", "cache", "log", "spool", "run"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        // Every path Icinga writes to, and the user it runs as: as root it
+        // would otherwise drop to `nagios` and fail on these directories.
+        let defines: Vec<String> = [
+            ("ConfigDir", dir.join("etc").display().to_string()),
+            ("DataDir", dir.join("lib").display().to_string()),
+            ("CacheDir", dir.join("cache").display().to_string()),
+            ("LogDir", dir.join("log").display().to_string()),
+            ("SpoolDir", dir.join("spool").display().to_string()),
+            ("InitRunDir", dir.join("run").display().to_string()),
+            ("RunAsUser", id("-un")),
+            ("RunAsGroup", id("-gn")),
+            ("NodeName", "localhost".to_string()),
+            ("ZoneName", "localhost".to_string()),
+        ]
+        .iter()
+        .map(|(name, value)| format!("-D{name}={value}"))
+        .collect();
+
+        let setup = Command::new(icinga2)
+            .args(["api", "setup", "--cn", "localhost"])
+            .args(&defines)
+            .current_dir(&dir)
+            .output()
+            .expect("run icinga2 api setup");
+        assert!(
+            setup.status.success(),
+            "icinga2 api setup failed: {}{}",
+            String::from_utf8_lossy(&setup.stdout),
+            String::from_utf8_lossy(&setup.stderr)
+        );
+
+        let port = free_port();
+        let token_file = dir.join("hetrix.token");
+        std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+        let services: String = CASES
+            .iter()
+            .map(|case| {
+                format!(
+                    "object Service \"{}\" {{\n  host_name = \"{HOST}\"\n  check_command = \"hetrix\"\n  check_interval = 1h\n  max_check_attempts = 1\n  {}\n}}\n",
+                    case.name, case.vars
+                )
+            })
+            .collect();
+        // The api setup wrote an icinga2.conf for its own layout; this one
+        // replaces it with exactly what the test needs.
+        let config = format!(
+            r#"const PluginDir = "{plugin_dir}"
+const TokenFile = "{token_file}"
+include <itl>
+include "{command_file}"
+object ApiListener "api" {{
+  bind_host = "127.0.0.1"
+  bind_port = {port}
+}}
+object ApiUser "{API_USER}" {{
+  password = "e2e"
+  permissions = [ "*" ]
+}}
+object CheckerComponent "checker" {{ }}
+object Endpoint NodeName {{ }}
+object Zone ZoneName {{ endpoints = [ NodeName ] }}
+object Host "{HOST}" {{
+  check_command = "dummy"
+  enable_active_checks = false
+  vars.hetrix_monitor = "{MONITOR}"
+  vars.hetrix_api_url = "{api_url}"
+  vars.hetrix_token = "{TOKEN}"
+}}
+{services}"#,
+            plugin_dir = plugin_dir.display(),
+            token_file = token_file.display(),
+            command_file = command_file.display(),
+        );
+        let config_file = dir.join("etc/icinga2.conf");
+        std::fs::write(&config_file, config).unwrap();
+
+        let log = std::fs::File::create(dir.join("daemon.log")).unwrap();
+        let mut command = Command::new(icinga2);
+        command
+            .arg("daemon")
+            .arg("-c")
+            .arg(&config_file)
+            .args(&defines)
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
+        // The developer's own HetrixTools settings must not reach the plugin.
+        for (name, _) in std::env::vars() {
+            if name.starts_with("HETRIX_") {
+                command.env_remove(name);
+            }
+        }
+        let child = command.spawn().expect("start icinga2 daemon");
+
+        let ca = std::fs::read(dir.join("lib/ca/ca.crt")).expect("the CA from api setup");
+        let ca = Certificate::from_pem(&ca).expect("parse the Icinga CA");
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(10)))
+            // The certificate names "localhost"; the listener is IPv4 only.
+            .ip_family(IpFamily::Ipv4Only)
+            .tls_config(
+                TlsConfig::builder()
+                    .root_certs(RootCerts::Specific(Arc::new(vec![ca])))
+                    .build(),
+            )
+            .build()
+            .into();
+        let mut daemon = Daemon {
+            child,
+            dir,
+            base: format!("https://localhost:{port}"),
+            agent,
+        };
+        daemon.wait_until_up();
+        daemon
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("daemon.log")).unwrap_or_default()
+    }
+
+    fn get(&self, path: &str) -> Result<Value, String> {
+        let mut response = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", AUTHORIZATION)
+            .header("Accept", "application/json")
+            .call()
+            .map_err(|e| e.to_string())?;
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Value {
+        let mut response = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", AUTHORIZATION)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .unwrap_or_else(|e| panic!("POST {path}: {e}\n{}", self.log()));
+        let status = response.status();
+        let text = response.body_mut().read_to_string().unwrap();
+        assert_eq!(status, 200, "POST {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn wait_until_up(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("icinga2 daemon exited ({status}):\n{}", self.log());
+            }
+            match self.get("/v1/status/ApiListener") {
+                Ok(status) if status["results"].is_array() => return,
+                _ if Instant::now() > deadline => {
+                    panic!("icinga2 did not start within 60 s:\n{}", self.log())
+                }
+                _ => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
+    /// `last_check_result` of every service, once all ran after `since`.
+    fn wait_for_results(&self, since: f64) -> serde_json::Map<String, Value> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let services = self
+                .get("/v1/objects/services?attrs=last_check_result")
+                .unwrap_or_else(|e| panic!("{e}\n{}", self.log()));
+            let results: serde_json::Map<String, Value> = services["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|s| {
+                    let result = &s["attrs"]["last_check_result"];
+                    let fresh = result["schedule_start"].as_f64()? >= since - 1.0;
+                    let name = s["name"].as_str()?.split('!').nth(1)?.to_string();
+                    fresh.then(|| (name, result.clone()))
+                })
+                .collect();
+            if results.len() == CASES.len() {
+                return results;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {} services reported within 60 s: {results:#?}\n{}",
+                results.len(),
+                CASES.len(),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Icinga's own parse of a service's perfdata: what graphing backends
+    /// get from it.
+    fn parse_perfdata(&self, service: &str) -> Vec<Value> {
+        let script = format!(
+            "get_service(\"{HOST}\", \"{service}\").last_check_result.performance_data.map(p => parse_performance_data(p))"
+        );
+        let answer = self.post("/v1/console/execute-script", &json!({"command": script}));
+        let result = &answer["results"][0];
+        assert_eq!(result["code"], json!(200), "{script}: {answer}");
+        result["result"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // SIGTERM lets the umbrella process stop its workers; the wrapper
+        // script execs, so this PID is the daemon's.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Every option of `--help` is mapped in the CheckCommand (the token only
+/// through env; help, version and the monitor listing, which is no check,
+/// not at all), so a new option cannot be forgotten there.
+#[test]
+fn check_command_maps_every_option() {
+    let help = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+        .arg("--help")
+        .output()
+        .expect("run check_hetrix --help");
+    let help = String::from_utf8(help.stdout).unwrap();
+    let conf = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/icinga2/check_hetrix.conf"),
+    )
+    .unwrap();
+    let long_options: Vec<&str> = help
+        .lines()
+        .filter(|line| line.starts_with("  -"))
+        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("--")))
+        .map(|option| option.trim_end_matches(','))
+        .collect();
+    assert!(long_options.len() >= 10, "{long_options:?}");
+    for option in long_options {
+        let mapped = conf.contains(&format!("\"{option}\" = {{"));
+        match option {
+            "--token" | "--help" | "--version" | "--list-monitors" | "--format" => {
+                assert!(!mapped, "{option} must not be in the CheckCommand")
+            }
+            _ => assert!(
+                mapped,
+                "{option} is not mapped in packaging/icinga2/check_hetrix.conf"
+            ),
+        }
+    }
+    assert!(conf.contains("\"HETRIX_API_TOKEN\" = \"$hetrix_token$\""));
+}
