@@ -257,7 +257,9 @@ impl Store {
                     std::thread::sleep(LOCK_POLL);
                 }
                 Err(TryLockError::WouldBlock) => {
-                    return Err(Failure::new(
+                    // The run holding the lock is stuck on the API: as much an
+                    // outage as its own timeout, for --unreachable-state too.
+                    return Err(Failure::unreachable(
                         "timeout (-t) while waiting for another check_hetrix run fetching the same data; raise -t, or check how fast the API answers",
                     ));
                 }

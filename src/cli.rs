@@ -119,7 +119,7 @@ struct Args {
     demo: bool,
 
     /// trust only the CAs in this PEM file for the API's certificate
-    /// (default: the system trust store, or env SSL_CERT_FILE)
+    /// (default: the system trust store, or env SSL_CERT_FILE/SSL_CERT_DIR)
     #[argh(option)]
     ca_file: Option<String>,
 
@@ -209,6 +209,9 @@ const MODE_VALUE_OPTIONS: [&str; 5] = [
     "--mount-critical",
     "--reboot-state",
 ];
+
+/// Modes that average Stats minutes (`--window`).
+const WINDOW_MODES: [&str; 7] = ["cpu", "ram", "swap", "iowait", "steal", "temp", "all"];
 
 /// Where the server data comes from.
 pub enum Source {
@@ -343,6 +346,27 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
         return Err(Failure::new(
             "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
         ));
+    }
+    // An option the chosen mode would ignore is a mistake in the service
+    // definition: say so instead of silently checking something else.
+    let ignored = [
+        (
+            wear != Thresholds::default(),
+            "--wear-warning/--wear-critical",
+            &["smart"][..],
+        ),
+        (args.per_cpu, "--per-cpu", &["load"][..]),
+        (args.window != 1, "--window", &WINDOW_MODES[..]),
+    ];
+    for (given, option, modes) in ignored {
+        if given && !modes.contains(&mode.name) {
+            return Err(Failure::new(format!(
+                "{option} applies to mode{} {} only, not to mode {}",
+                if modes.len() > 1 { "s" } else { "" },
+                modes.join(", "),
+                mode.name
+            )));
+        }
     }
     if args.timeout == 0 {
         return Err(Failure::new("-t must be at least 1 second"));
@@ -494,6 +518,11 @@ fn token(
             "the API token is empty (check HETRIX_API_TOKEN, --token-file or -T)",
         ));
     }
+    if token.len() < MIN_TOKEN_CHARS {
+        return Err(Failure::new(
+            "the API token is too short to be a HetrixTools API key (check HETRIX_API_TOKEN, --token-file or -T)",
+        ));
+    }
     if !is_url_safe(&token) {
         return Err(Failure::new(
             "the API token holds characters no HetrixTools token has (check HETRIX_API_TOKEN, --token-file or -T)",
@@ -508,8 +537,13 @@ fn is_url_safe(text: &str) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// HetrixTools keys are 32 characters; anything much shorter is a mistake,
+/// and masking a short string (say `9`) would garble numbers in the output.
+const MIN_TOKEN_CHARS: usize = 12;
+
 /// Every text that may be the API token, before the arguments are
-/// validated: env HETRIX_API_TOKEN and whatever follows `-T`/`--token`.
+/// validated: env HETRIX_API_TOKEN and whatever follows `-T`/`--token`
+/// (too short to be a key: not masked, see [`MIN_TOKEN_CHARS`]).
 pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let normalised = normalise(args);
     let given = normalised
@@ -520,6 +554,7 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
         .into_iter()
         .chain(given)
         .flat_map(|token| [token.trim().to_string(), token])
+        .filter(|token| token.len() >= MIN_TOKEN_CHARS)
         .collect()
 }
 
@@ -613,7 +648,7 @@ mod tests {
     }
 
     fn config(args: &[&str]) -> Result<Config, Failure> {
-        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "tok".to_string());
+        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "token-from-env".to_string());
         match parse(&strings(args), env)? {
             Command::Check(config) => Ok(*config),
             _ => panic!("expected a check"),
@@ -734,9 +769,9 @@ mod tests {
 
     #[test]
     fn token_precedence_is_flag_then_file_then_env() {
-        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "from-env".to_string());
+        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| "token-from-env".to_string());
         let dir = std::env::temp_dir().join(format!("check_hetrix_cli_{}", std::process::id()));
-        std::fs::write(&dir, "from-file\nsecond line\n").unwrap();
+        std::fs::write(&dir, "token-from-file\nsecond line\n").unwrap();
         let file = dir.to_string_lossy().to_string();
         let token_of = |args: &[&str]| match parse(&strings(args), env) {
             Ok(Command::Check(config)) => match config.source {
@@ -746,14 +781,23 @@ mod tests {
             _ => panic!("expected a check"),
         };
         assert_eq!(
-            token_of(&["-m", "cpu", "-i", "x", "-T", "flag", "--token-file", &file]),
-            "flag"
+            token_of(&[
+                "-m",
+                "cpu",
+                "-i",
+                "x",
+                "-T",
+                "token-from-flag",
+                "--token-file",
+                &file
+            ]),
+            "token-from-flag"
         );
         assert_eq!(
             token_of(&["-m", "cpu", "-i", "x", "--token-file", &file]),
-            "from-file"
+            "token-from-file"
         );
-        assert_eq!(token_of(&["-m", "cpu", "-i", "x"]), "from-env");
+        assert_eq!(token_of(&["-m", "cpu", "-i", "x"]), "token-from-env");
         std::fs::remove_file(dir).unwrap();
     }
 

@@ -137,7 +137,9 @@ impl Perfdata {
         if !self.value.is_finite() {
             return None;
         }
-        let range = |r: &Option<Range>| match (r, self.unit) {
+        // A range that can never alert (`-c ~:`) is no threshold; printed as
+        // `~:` Icinga 2 would drop the whole value.
+        let range = |r: &Option<Range>| match (r.filter(|r| !r.never_alerts()), self.unit) {
             (Some(r), Unit::Bytes | Unit::Count) => r.to_integer_string(),
             (Some(r), _) => r.to_string(),
             (None, _) => String::new(),

@@ -29,6 +29,12 @@ impl Range {
         within == self.inside
     }
 
+    /// `~:` (everything is inside, nothing alerts): used to switch a
+    /// default threshold off.
+    pub fn never_alerts(self) -> bool {
+        !self.inside && self.start == f64::NEG_INFINITY && self.end == f64::INFINITY
+    }
+
     /// The same range with both endpoints multiplied by `factor`, e.g. a
     /// percentage threshold turned into bytes for perfdata.
     pub fn scaled(self, factor: f64) -> Range {

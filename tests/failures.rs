@@ -232,3 +232,46 @@ fn argument_errors_that_quote_the_token_mask_it(
     let run = run(args, env);
     assert_unknown(&run, "***");
 }
+
+#[test]
+fn a_5xx_with_a_json_error_body_is_an_outage_not_a_token_problem() {
+    let api = MockApi::replying(Reply::raw(
+        500,
+        "application/json",
+        r#"{"status":"error","message":"boom"}"#,
+    ));
+    let run = check(&api, &["-m", "cpu"]);
+    assert_unknown(
+        &run,
+        "HTTP 500: HetrixTools or a proxy in between has a problem",
+    );
+    let mapped = check(&api, &["-m", "cpu", "--unreachable-state", "critical"]);
+    assert_eq!(mapped.code, 2, "{mapped:?}");
+}
+
+#[test]
+fn a_short_token_is_refused_and_never_masks_numbers() {
+    let run = run(&["-m", "cpu", "-i", "abc"], &[("HETRIX_API_TOKEN", "9")]);
+    assert_unknown(&run, "too short to be a HetrixTools API key");
+    let demo = common::run(&["--demo", "-m", "cpu"], &[("HETRIX_API_TOKEN", "9")]);
+    assert!(demo.first_line().contains("'cpu'=9.26%"), "{demo:?}");
+}
+
+#[rstest]
+#[case(&["-m", "disk", "--window", "5"], "--window applies to modes")]
+#[case(&["-m", "cpu", "--per-cpu"], "--per-cpu applies to mode load only")]
+#[case(&["-m", "cpu", "--api", "v3", "--wear-warning", "80"], "--wear-warning/--wear-critical applies to mode smart only")]
+fn options_the_mode_would_ignore_are_refused(#[case] args: &[&str], #[case] message: &str) {
+    let mut args = args.to_vec();
+    args.push("--demo");
+    assert_unknown(&run(&args, &[]), message);
+}
+
+#[test]
+fn a_range_that_never_alerts_leaves_the_perfdata_field_empty() {
+    let run = run(&["--demo", "-m", "cpu", "-c", "~:"], &[]);
+    assert!(
+        run.perfdata().starts_with("'cpu'=9.26%;80;;0;100"),
+        "{run:?}"
+    );
+}

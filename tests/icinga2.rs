@@ -112,7 +112,7 @@ const CASES: &[Case] = &[
     Case {
         name: "wrong-token",
         vars: r#"vars.hetrix_mode = "disk"
-                 vars.hetrix_token = "wrongtoken""#,
+                 vars.hetrix_token = "someone-elses-wrong-token""#,
         state: 3,
         output_starts: "DISK UNKNOWN - HetrixTools API error: invalid API key",
         perfdata: &[],

@@ -51,13 +51,15 @@ pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
 /// The JSON object of a successful response, or why there is none.
 fn object(status: u16, body: &[u8]) -> Result<Map<String, Value>, Failure> {
     let json: Option<Value> = serde_json::from_slice(body).ok();
+    // An outage first: a 5xx with a JSON body is still an outage, not a
+    // problem with the token.
+    if (500..=599).contains(&status) {
+        return Err(Failure::unreachable(http_status_advice(status)));
+    }
     if let Some(message) = json.as_ref().and_then(api_error) {
         return Err(Failure::new(format!(
             "HetrixTools API error: {message} (check the API token, its permissions and the monitor ID)"
         )));
-    }
-    if (500..=599).contains(&status) {
-        return Err(Failure::unreachable(http_status_advice(status)));
     }
     if status != 200 {
         return Err(Failure::new(http_status_advice(status)));
@@ -80,6 +82,7 @@ fn api_error(json: &Value) -> Option<String> {
     }
     Some(
         text(json.get("error_message"))
+            .or_else(|| text(json.get("message")))
             .filter(|m| !m.trim().is_empty())
             .unwrap_or_else(|| "no error message given".to_string()),
     )

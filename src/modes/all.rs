@@ -45,7 +45,16 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                 (outcome.state, outcome.summary)
             }
             Err(failure) if failure.is_missing_data() => {
-                skipped.push(shorten(&format!("skipped {}: {failure}", mode.name)));
+                // On v1 the reason is the API, whatever the mode says.
+                let only_v3 = if super::needs_v3(mode) {
+                    " (only API v3 reports it)"
+                } else {
+                    ""
+                };
+                skipped.push(shorten(&format!(
+                    "skipped {}{only_v3}: {failure}",
+                    mode.name
+                )));
                 continue;
             }
             Err(failure) => (State::Unknown, failure.to_string()),

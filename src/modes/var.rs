@@ -1,7 +1,7 @@
 //! `var:<name>`: a custom variable the agent reports (a number from the
 //! user's own script) against `-w/-c`. API v3 only.
 
-use super::{Argument, Context, Mode, Outcome};
+use super::{Argument, Context, Mode, Outcome, select};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 use crate::range::format_number;
@@ -24,13 +24,9 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         ));
     }
     let name = ctx.argument.unwrap_or_default();
-    let variable = variables.iter().find(|v| v.name == name).ok_or_else(|| {
-        let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
-        Failure::new(format!(
-            "custom variable '{name}' not reported by the agent; it reports: {}",
-            names.join(", ")
-        ))
-    })?;
+    let variable = select(variables, ctx.argument, "custom variable", |v| {
+        v.name.clone()
+    })?[0];
     let value = variable
         .value
         .ok_or_else(|| Failure::new(format!("custom variable '{name}' has no numeric value")))?;
