@@ -35,12 +35,12 @@ pub struct Response {
 }
 
 impl Response {
-    /// The value of header `name` (lower case), if sent.
+    /// The value of header `name` (any case), trimmed, if sent.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
     }
 }
 

@@ -240,7 +240,7 @@ fn load(
                     Version::V1 => api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now),
                     Version::V3 => {
                         if config.verbose >= 1 {
-                            log.extend(api::v3::rate_limits(&response, now));
+                            log.extend(api::rate_limit::remaining(&response, now));
                         }
                         api::v3::refusal(&response, now)
                     }

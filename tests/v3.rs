@@ -466,10 +466,10 @@ fn a_wrong_key_is_unknown_with_advice() {
            .header("ratelimit-reset-user", &(now() + 150).to_string())
            .header("ratelimit-remaining-endpoint", "3")
            .header("ratelimit-reset-endpoint", &(now() + 20).to_string()),
-       "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited (per-user limit); HetrixTools allows calls again in 2 min: check less often")]
+       "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited (per-user limit); it resets in 2 min (ratelimit-reset-user); check less often")]
 #[case(
     v3_error(429, "too_many_requests", "user api rate limit exceeded"),
-    "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited; check less often"
+    "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited; the API did not say when it resets"
 )]
 #[case(
     v3_error(500, "internal_server_error", ""),

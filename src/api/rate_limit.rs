@@ -8,35 +8,77 @@ use crate::output::duration;
 /// v3's per-user and per-endpoint limits, in the order they are named.
 const SCOPES: [&str; 2] = ["user", "endpoint"];
 
-/// The failure for a rate-limited response, `None` for any other. `limit`
-/// names the API's documented limits; `now` is unix seconds.
+/// The failure for a rate-limited v1 response, `None` for any other.
+/// `limit` names the API's documented limits; `now` is unix seconds.
 pub fn refusal(response: &Response, limit: &str, now: i64) -> Option<Failure> {
     if response.status != 429 {
         return None;
     }
-    let header = |name: &str| {
-        response
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.trim())
-    };
     let mut limits = vec![limit.to_string()];
     for scope in SCOPES {
-        if let Some(Ok(calls)) = header(&format!("ratelimit-limit-{scope}")).map(str::parse::<u64>)
+        if let Some(Ok(calls)) = response
+            .header(&format!("ratelimit-limit-{scope}"))
+            .map(str::parse::<u64>)
         {
             limits.push(format!("{scope} limit {calls}"));
         }
     }
     Some(Failure::new(format!(
-        "HetrixTools API answered HTTP 429: rate limited ({}); {}; check less often, or raise --cache-ttl",
+        "HetrixTools API answered HTTP 429: rate limited ({}); {}; {ADVICE}",
         limits.join(", "),
-        reset(&header, now)
+        reset(response, now)
     )))
 }
 
-fn reset<'a>(header: &impl Fn(&str) -> Option<&'a str>, now: i64) -> String {
-    if let Some(value) = header("retry-after") {
+/// What to tell about a v3 429: the limit that ran out and when it resets.
+pub fn advice(response: &Response, now: i64) -> String {
+    let scope = exhausted(response)
+        .first()
+        .map(|scope| format!(" (per-{scope} limit)"))
+        .unwrap_or_default();
+    format!("rate limited{scope}; {}; {ADVICE}", reset(response, now))
+}
+
+/// The `ratelimit-remaining-*` headers for `-v`, if the API sent any.
+pub fn remaining(response: &Response, now: i64) -> Option<String> {
+    let parts: Vec<String> = SCOPES
+        .iter()
+        .filter_map(|scope| {
+            let left = response.header(&format!("ratelimit-remaining-{scope}"))?;
+            let reset = reset_in(response, scope, now)
+                .map(|s| format!(" (resets in {})", duration(s)))
+                .unwrap_or_default();
+            Some(format!("{left} calls left for the {scope}{reset}"))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("rate limit: {}", parts.join(", ")))
+}
+
+const ADVICE: &str = "check less often, or raise --cache-ttl";
+
+/// The scopes whose remaining calls are 0.
+fn exhausted(response: &Response) -> Vec<&'static str> {
+    SCOPES
+        .into_iter()
+        .filter(|scope| response.header(&format!("ratelimit-remaining-{scope}")) == Some("0"))
+        .collect()
+}
+
+/// Seconds until the `scope` limit resets. HetrixTools documents a unix
+/// time; small numbers can only be seconds to wait, as the IETF RateLimit
+/// draft has it.
+fn reset_in(response: &Response, scope: &str, now: i64) -> Option<i64> {
+    let at: i64 = response
+        .header(&format!("ratelimit-reset-{scope}"))?
+        .parse()
+        .ok()?;
+    Some(if at > 1_000_000_000 { at - now } else { at }.max(0))
+}
+
+/// When calls are allowed again: `Retry-After`, else the reset of the
+/// exhausted limit (or, if none says it ran out, the latest reset).
+fn reset(response: &Response, now: i64) -> String {
+    if let Some(value) = response.header("retry-after") {
         if let Ok(seconds) = value.parse::<i64>() {
             return format!("it resets in {} (Retry-After)", duration(seconds));
         }
@@ -50,16 +92,20 @@ fn reset<'a>(header: &impl Fn(&str) -> Option<&'a str>, now: i64) -> String {
             return format!("it resets at {value} (Retry-After)");
         }
     }
-    for scope in SCOPES {
-        let name = format!("ratelimit-reset-{scope}");
-        if let Some(Ok(at)) = header(&name).map(str::parse::<i64>) {
-            // HetrixTools documents a unix time; small numbers can only be
-            // seconds to wait, as the IETF RateLimit draft has it.
-            let wait = if at > 1_000_000_000 { at - now } else { at };
-            return format!("it resets in {} ({name})", duration(wait));
-        }
-    }
-    "the API did not say when it resets".to_string()
+    let exhausted = exhausted(response);
+    let scopes = if exhausted.is_empty() {
+        SCOPES.to_vec()
+    } else {
+        exhausted
+    };
+    scopes
+        .iter()
+        .filter_map(|scope| Some((reset_in(response, scope, now)?, *scope)))
+        .max()
+        .map_or(
+            "the API did not say when it resets".to_string(),
+            |(wait, scope)| format!("it resets in {} (ratelimit-reset-{scope})", duration(wait)),
+        )
 }
 
 #[cfg(test)]

@@ -8,17 +8,14 @@
 use serde_json::{Map, Value};
 
 use super::lenient::{count, flag, number, objects, text, timestamp};
+use super::rate_limit;
 use super::v1::{kind, not_json};
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable};
-use crate::output::duration;
 
 /// Monitors per page of the list; 200 is the API's maximum.
 pub const PAGE_SIZE: u32 = 200;
-
-/// Rate limits apply per user and per endpoint; headers end in these.
-const LIMIT_SCOPES: [&str; 2] = ["user", "endpoint"];
 
 pub fn metrics_url(base: &str, monitor: &str) -> String {
     format!(
@@ -114,21 +111,6 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
     })
 }
 
-/// The `ratelimit-remaining-*` headers for `-v`, when the API sent them.
-pub fn rate_limits(response: &Response, now: i64) -> Option<String> {
-    let parts: Vec<String> = LIMIT_SCOPES
-        .iter()
-        .filter_map(|scope| {
-            let remaining = response.header(&format!("ratelimit-remaining-{scope}"))?;
-            let reset = reset_in(response, scope, now)
-                .map(|s| format!(" (resets in {})", duration(s)))
-                .unwrap_or_default();
-            Some(format!("{remaining} calls left for the {scope}{reset}"))
-        })
-        .collect();
-    (!parts.is_empty()).then(|| format!("rate limit: {}", parts.join(", ")))
-}
-
 /// The JSON object of a 200 response; any other status is an error.
 fn object(response: &Response, now: i64, not_found: &str) -> Result<Map<String, Value>, Failure> {
     let json: Option<Value> = serde_json::from_slice(&response.body).ok();
@@ -165,7 +147,7 @@ fn error(response: &Response, json: Option<&Value>, now: i64, not_found: &str) -
         401 => "the API key was not accepted: check HETRIX_API_TOKEN, --token-file or -T".into(),
         403 => "the API key lacks permission for this call: allow it in HetrixTools under Account, API keys".into(),
         404 => not_found.to_string(),
-        429 => rate_limited(response, now),
+        429 => rate_limit::advice(response, now),
         500..=599 => "HetrixTools or a proxy in between has a problem; try again later".into(),
         _ => "check --api-url".into(),
     };
@@ -175,49 +157,6 @@ fn error(response: &Response, json: Option<&Value>, now: i64, not_found: &str) -
         500..=599 => Failure::unreachable(message),
         _ => Failure::new(message),
     }
-}
-
-fn rate_limited(response: &Response, now: i64) -> String {
-    // The exhausted limit says when calls are allowed again; if none says
-    // it is exhausted, the latest reset is the safe answer.
-    let exhausted: Vec<&str> = LIMIT_SCOPES
-        .into_iter()
-        .filter(|scope| response.header(&format!("ratelimit-remaining-{scope}")) == Some("0"))
-        .collect();
-    let scopes = if exhausted.is_empty() {
-        LIMIT_SCOPES.to_vec()
-    } else {
-        exhausted
-    };
-    let wait = scopes
-        .iter()
-        .filter_map(|scope| Some((reset_in(response, scope, now)?, *scope)))
-        .max();
-    match wait {
-        Some((seconds, scope)) => format!(
-            "rate limited (per-{scope} limit); HetrixTools allows calls again in {}: check less often",
-            duration(seconds)
-        ),
-        None => "rate limited; check less often".to_string(),
-    }
-}
-
-/// Seconds until the `scope` limit resets. The header holds unix time;
-/// a small number is taken as seconds from now, as some APIs send.
-fn reset_in(response: &Response, scope: &str, now: i64) -> Option<i64> {
-    let reset: i64 = response
-        .header(&format!("ratelimit-reset-{scope}"))?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(
-        if reset > 1_000_000_000 {
-            reset - now
-        } else {
-            reset
-        }
-        .max(0),
-    )
 }
 
 fn field<'a>(value: Option<&'a Value>, key: &str) -> Option<&'a Value> {
@@ -382,7 +321,7 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("per-endpoint limit"), "{message}");
-        assert!(message.contains("again in 42 s"), "{message}");
+        assert!(message.contains("it resets in 42 s"), "{message}");
     }
 
     #[test]
