@@ -21,7 +21,7 @@ use api::Version;
 use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
-use modes::Context;
+use modes::{Context, DataSource};
 use output::{Report, State, duration, emit};
 
 /// First word of output lines written before a mode is known.
@@ -129,9 +129,6 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         now,
         options: &config.options,
         verbose: config.verbose,
-        lists: &config.threshold_lists,
-        per_cpu: config.per_cpu,
-        wear: config.wear,
     };
     // Modes without single ranges (all, raid, services, load, ping) would
     // only show "none" here, which reads as if nothing were checked.
@@ -143,7 +140,7 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         ));
     }
     if config.verbose >= 1 {
-        let lists = &config.threshold_lists;
+        let lists = &config.options.lists;
         if !(lists.warning.is_empty() && lists.critical.is_empty()) {
             log.push(format!(
                 "threshold lists: warning {}, critical {}",
@@ -192,7 +189,7 @@ fn load(
             token,
             monitor,
         } => {
-            let account = modes::quota::reads_account_status(config.mode);
+            let account = config.mode.source == DataSource::AccountStatus;
             let auth = api::v3::authorization(token);
             // quota reads v1's account status call whichever API serves the
             // server data.
