@@ -18,7 +18,7 @@ pub const MODE: Mode = Mode {
     ..Mode::DEFAULT
 };
 
-pub const THRESHOLDS: ListShape = ListShape {
+const THRESHOLDS: ListShape = ListShape {
     positions: &["load1", "load5", "load15"],
     one_for_all: true,
     example: "5,4,3",

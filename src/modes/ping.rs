@@ -24,7 +24,7 @@ pub const MODE: Mode = Mode {
     ..Mode::DEFAULT
 };
 
-pub const THRESHOLDS: ListShape = ListShape {
+const THRESHOLDS: ListShape = ListShape {
     positions: &["ms", "loss%"],
     one_for_all: false,
     example: "200,20%",
