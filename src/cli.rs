@@ -12,9 +12,8 @@ use crate::cache;
 use crate::discovery::Format;
 use crate::failure::Failure;
 use crate::fetch::Trust;
-use crate::modes::{self, Mode, ThresholdLists, Thresholds};
+use crate::modes::{self, Apis, DataSource, Mode, Thresholds};
 use crate::output::State;
-use crate::range::Range;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
 
@@ -210,9 +209,6 @@ const MODE_VALUE_OPTIONS: [&str; 5] = [
     "--reboot-state",
 ];
 
-/// Modes that average Stats minutes (`--window`).
-const WINDOW_MODES: [&str; 7] = ["cpu", "ram", "swap", "iowait", "steal", "temp", "all"];
-
 /// Where the server data comes from.
 pub enum Source {
     Demo,
@@ -236,11 +232,6 @@ pub struct Config {
     pub options: modes::Options,
     pub cache: cache::Settings,
     pub api: Version,
-    /// `-w`/`-c` of the modes that take comma lists (load, ping).
-    pub threshold_lists: ThresholdLists,
-    pub per_cpu: bool,
-    /// `--wear-warning`/`--wear-critical`.
-    pub wear: Thresholds,
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
@@ -304,70 +295,30 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
     let api = api_version(args.api.as_deref())?;
-    if api == Version::V1 && modes::needs_v3(mode) {
+    if api == Version::V1 && mode.api == Apis::V3Only {
         return Err(Failure::new(format!(
             "mode {} needs --api v3: API v1 does not report its data",
             mode.name
         )));
     }
-    // load and ping take comma lists; the single-range options must not
-    // see them.
-    let lists = ThresholdLists::parse(mode, args.warning.as_deref(), args.critical.as_deref())?;
-    let (warning, critical) = match lists {
-        Some(_) => (None, None),
-        None => (args.warning, args.critical),
-    };
     let (thresholds, options) = modes::options::configure(
         mode,
         modes::options::Given {
-            warning,
-            critical,
+            warning: args.warning,
+            critical: args.critical,
             include: args.include,
             exclude: args.exclude,
             mount_warning: args.mount_warning,
             mount_critical: args.mount_critical,
             free: args.free,
             reboot_state: args.reboot_state,
+            window: args.window != 1,
+            per_cpu: args.per_cpu,
+            wear_warning: args.wear_warning,
+            wear_critical: args.wear_critical,
+            api,
         },
     )?;
-    let wear_range = |given: Option<String>, flag: &str| {
-        given
-            .map(|text| {
-                text.parse::<Range>()
-                    .map_err(|e| Failure::new(format!("{flag}: {e}")))
-            })
-            .transpose()
-    };
-    let wear = Thresholds {
-        warning: wear_range(args.wear_warning, "--wear-warning")?,
-        critical: wear_range(args.wear_critical, "--wear-critical")?,
-    };
-    if api == Version::V1 && wear != Thresholds::default() {
-        return Err(Failure::new(
-            "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
-        ));
-    }
-    // An option the chosen mode would ignore is a mistake in the service
-    // definition: say so instead of silently checking something else.
-    let ignored = [
-        (
-            wear != Thresholds::default(),
-            "--wear-warning/--wear-critical",
-            &["smart"][..],
-        ),
-        (args.per_cpu, "--per-cpu", &["load"][..]),
-        (args.window != 1, "--window", &WINDOW_MODES[..]),
-    ];
-    for (given, option, modes) in ignored {
-        if given && !modes.contains(&mode.name) {
-            return Err(Failure::new(format!(
-                "{option} applies to mode{} {} only, not to mode {}",
-                if modes.len() > 1 { "s" } else { "" },
-                modes.join(", "),
-                mode.name
-            )));
-        }
-    }
     if args.timeout == 0 {
         return Err(Failure::new("-t must be at least 1 second"));
     }
@@ -383,7 +334,7 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
             .monitor
             .or_else(|| env("HETRIX_MONITOR_ID"))
             .filter(|m| !m.is_empty())
-            .or_else(|| modes::quota::reads_account_status(mode).then(String::new))
+            .or_else(|| (mode.source == DataSource::AccountStatus).then(String::new))
             .ok_or_else(|| {
                 Failure::new("no monitor given: use -i <uptime monitor ID> or env HETRIX_MONITOR_ID (or --demo to try the plugin)")
             })?;
@@ -419,9 +370,6 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
                 .unwrap_or_else(|| cache::default_dir(&env)),
         },
         api,
-        threshold_lists: lists.unwrap_or_default(),
-        per_cpu: args.per_cpu,
-        wear,
     })
 }
 
@@ -616,7 +564,7 @@ fn help(argh_help: &str) -> String {
             (None, None) => "no thresholds".to_string(),
             (w, c) => format!("-w {} -c {}", w.unwrap_or("none"), c.unwrap_or("none")),
         };
-        let api = if modes::needs_v3(mode) {
+        let api = if mode.api == Apis::V3Only {
             "  (--api v3 only)"
         } else {
             ""

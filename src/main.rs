@@ -21,7 +21,7 @@ use api::Version;
 use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
-use modes::Context;
+use modes::{Context, DataSource};
 use output::{Report, State, duration, emit};
 
 /// First word of output lines written before a mode is known.
@@ -129,9 +129,6 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         now,
         options: &config.options,
         verbose: config.verbose,
-        lists: &config.threshold_lists,
-        per_cpu: config.per_cpu,
-        wear: config.wear,
     };
     // Modes without single ranges (all, raid, services, load, ping) would
     // only show "none" here, which reads as if nothing were checked.
@@ -143,7 +140,7 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
         ));
     }
     if config.verbose >= 1 {
-        let lists = &config.threshold_lists;
+        let lists = &config.options.lists;
         if !(lists.warning.is_empty() && lists.critical.is_empty()) {
             log.push(format!(
                 "threshold lists: warning {}, critical {}",
@@ -192,40 +189,39 @@ fn load(
             token,
             monitor,
         } => {
-            let account = modes::quota::reads_account_status(config.mode);
             let auth = api::v3::authorization(token);
-            // quota reads v1's account status call whichever API serves the
-            // server data.
-            let api = if account { Version::V1 } else { config.api };
-            let (url, key, headers) = match (account, api) {
-                (true, _) => (
-                    api::v1::status_url(base_url, token),
-                    cache::Key::new("v1-status", base_url, "", token),
-                    Vec::new(),
-                ),
-                (false, Version::V1) => (
-                    api::v1::url(base_url, token, monitor),
-                    cache::Key::new("v1-server-stats", base_url, monitor, token),
-                    Vec::new(),
-                ),
-                (false, Version::V3) => (
-                    api::v3::metrics_url(base_url, monitor),
-                    cache::Key::new("v3-metrics", base_url, monitor, token),
-                    vec![(auth.0, auth.1.as_str())],
-                ),
-            };
-            let parse = match (account, api) {
-                (true, _) => api::v1::parse_status,
-                (false, Version::V1) => api::v1::parse,
-                (false, Version::V3) => api::v3::parse,
+            let call = match (config.mode.source, config.api) {
+                // quota reads v1's account status call whichever API serves
+                // the server data.
+                (DataSource::AccountStatus, _) => Call {
+                    api: Version::V1,
+                    url: api::v1::status_url(base_url, token),
+                    key: cache::Key::new("v1-status", base_url, "", token),
+                    headers: Vec::new(),
+                    parse: api::v1::parse_status,
+                },
+                (DataSource::ServerData, Version::V1) => Call {
+                    api: Version::V1,
+                    url: api::v1::url(base_url, token, monitor),
+                    key: cache::Key::new("v1-server-stats", base_url, monitor, token),
+                    headers: Vec::new(),
+                    parse: api::v1::parse,
+                },
+                (DataSource::ServerData, Version::V3) => Call {
+                    api: Version::V3,
+                    url: api::v3::metrics_url(base_url, monitor),
+                    key: cache::Key::new("v3-metrics", base_url, monitor, token),
+                    headers: vec![(auth.0, auth.1.as_str())],
+                    parse: api::v3::parse,
+                },
             };
             let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
                 if config.verbose >= 3 {
                     // Printed through the redaction in `emit`: the token shows as ***.
-                    log.push(format!("GET {url}"));
+                    log.push(format!("GET {}", call.url));
                 }
-                let response = fetch::get(&url, base_url, deadline, &headers)?;
+                let response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",
@@ -236,7 +232,7 @@ fn load(
                 }
                 // Refusals are decided here, where the headers still exist:
                 // the cache hands parsers only status and body.
-                let refusal = match api {
+                let refusal = match call.api {
                     Version::V1 => api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now),
                     Version::V3 => {
                         if config.verbose >= 1 {
@@ -252,15 +248,15 @@ fn load(
             };
             let loaded = cache::load(
                 &config.cache,
-                &key,
+                &call.key,
                 deadline,
                 config.verbose,
                 log,
                 fetch,
-                parse,
+                call.parse,
             )?;
             let snapshot = loaded.value;
-            if config.verbose >= 1 && !account {
+            if config.verbose >= 1 && config.mode.source == DataSource::ServerData {
                 log.push(format!(
                     "monitor {monitor}: {} mounts, {} drives, {} services, {} Stats minutes",
                     snapshot.disks.len(),
@@ -272,6 +268,15 @@ fn load(
             Ok((snapshot, loaded.stale_note))
         }
     }
+}
+
+/// The one API request a run makes, and how its answer is read.
+struct Call<'a> {
+    api: Version,
+    url: String,
+    key: cache::Key,
+    headers: Vec<(&'a str, &'a str)>,
+    parse: fn(u16, &[u8]) -> Result<Snapshot, Failure>,
 }
 
 fn show_range(range: Option<range::Range>) -> String {

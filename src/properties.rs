@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::api;
-use crate::modes::{self, Context, Options, ThresholdLists, Thresholds};
+use crate::modes::{self, Context, Options, ThresholdLists};
 use crate::output::{Perfdata, Report, State, Unit};
 use crate::range::Range;
 
@@ -55,9 +55,12 @@ fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
         .map(|text| {
             let (mode, argument) = modes::find(text).expect("known mode");
             let thresholds = mode.default_thresholds().expect("default thresholds");
-            let lists = ThresholdLists::parse(mode, None, None)
-                .expect("default lists")
-                .unwrap_or_default();
+            let options = Options {
+                lists: ThresholdLists::parse(mode, None, None)
+                    .expect("default lists")
+                    .unwrap_or_default(),
+                ..Options::default()
+            };
             let outcome = snapshot
                 .as_ref()
                 .map_err(Clone::clone)
@@ -68,11 +71,8 @@ fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
                         thresholds,
                         window,
                         now: NOW,
-                        options: &Options::default(),
+                        options: &options,
                         verbose: 0,
-                        lists: &lists,
-                        per_cpu: false,
-                        wear: Thresholds::default(),
                     })
                 });
             match outcome {

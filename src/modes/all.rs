@@ -8,19 +8,26 @@
 //! skipped and listed with `-v`.
 
 use super::{
-    Argument, Context, Item, MODES, Mode, Outcome, ThresholdLists, Thresholds, summarize_joined,
+    Apis, Argument, Context, DataSource, Item, MODES, Mode, OptionGroup, Options, Outcome,
+    ThresholdKind, ThresholdLists, Thresholds, summarize_joined,
 };
 use crate::failure::Failure;
 use crate::output::{Perfdata, State};
 
 pub const MODE: Mode = Mode {
     name: "all",
-    argument: Argument::None,
     label: "HETRIX",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
+    thresholds: ThresholdKind::Refused(
+        "mode all checks every mode against its own default thresholds, so -w/-c do not apply \
+         (use --mount-warning/--mount-critical for mounts, or a single mode)",
+    ),
+    accepts: &[
+        OptionGroup::Mounts,
+        OptionGroup::RebootState,
+        OptionGroup::Window,
+    ],
     check,
+    ..Mode::DEFAULT
 };
 
 /// Longest text of one sub-check (in characters), so that the human text
@@ -36,8 +43,12 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let mut perfdata: Vec<Perfdata> = Vec::new();
     let mut skipped = Vec::new();
     for mode in MODES.iter().filter(|m| included(m)) {
-        let lists = ThresholdLists::parse(mode, None, None)?.unwrap_or_default();
-        let (state, summary) = match run(mode, ctx, mode.default_thresholds()?, &lists) {
+        // Each mode with its own defaults: single ranges or comma lists.
+        let options = Options {
+            lists: ThresholdLists::parse(mode, None, None)?.unwrap_or_default(),
+            ..ctx.options.clone()
+        };
+        let (state, summary) = match run(mode, ctx, mode.default_thresholds()?, &options) {
             Ok(outcome) => {
                 for perf in outcome.perfdata {
                     merge(&mut perfdata, perf);
@@ -46,7 +57,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             }
             Err(failure) if failure.is_missing_data() => {
                 // On v1 the reason is the API, whatever the mode says.
-                let only_v3 = if super::needs_v3(mode) {
+                let only_v3 = if mode.api == Apis::V3Only {
                     " (only API v3 reports it)"
                 } else {
                     ""
@@ -85,14 +96,14 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
 fn included(mode: &Mode) -> bool {
     mode.name != MODE.name
         && !matches!(mode.argument, Argument::Required(_))
-        && !super::quota::reads_account_status(mode)
+        && mode.source == DataSource::ServerData
 }
 
 fn run(
     mode: &Mode,
     ctx: &Context,
     thresholds: Thresholds,
-    lists: &ThresholdLists,
+    options: &Options,
 ) -> Result<Outcome, Failure> {
     (mode.check)(&Context {
         snapshot: ctx.snapshot,
@@ -100,11 +111,8 @@ fn run(
         thresholds,
         window: ctx.window,
         now: ctx.now,
-        options: ctx.options,
+        options,
         verbose: ctx.verbose,
-        lists,
-        per_cpu: ctx.per_cpu,
-        wear: ctx.wear,
     })
 }
 

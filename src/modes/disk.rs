@@ -3,7 +3,7 @@
 //! bytes).
 
 use super::mounts::{Capacity, check};
-use super::{Argument, Mode};
+use super::{Argument, Mode, OptionGroup, ThresholdKind};
 use crate::output::{Unit, bytes_of};
 
 pub const MODE: Mode = Mode {
@@ -12,8 +12,10 @@ pub const MODE: Mode = Mode {
     label: "DISK",
     default_warning: Some("80"),
     default_critical: Some("90"),
-    needs_fresh_data: true,
+    thresholds: ThresholdKind::PercentOrSizes,
+    accepts: &[OptionGroup::Mounts, OptionGroup::Free],
     check: |ctx| check(ctx, &SPACE),
+    ..Mode::DEFAULT
 };
 
 const SPACE: Capacity = Capacity {

@@ -1,18 +1,18 @@
 //! `freshness`: how long ago the agent last posted data. The only mode that
 //! looks at stale data, since staleness is what it measures.
 
-use super::{Argument, Context, Mode, Outcome};
+use super::{Context, Mode, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit, duration};
 
 pub const MODE: Mode = Mode {
     name: "freshness",
-    argument: Argument::None,
     label: "FRESHNESS",
     default_warning: Some("300"),
     default_critical: Some("600"),
     needs_fresh_data: false,
     check,
+    ..Mode::DEFAULT
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {

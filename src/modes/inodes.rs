@@ -2,7 +2,7 @@
 //! InodesUsed / Inodes. Mounts reporting 0 inodes are skipped.
 
 use super::mounts::{Capacity, check};
-use super::{Argument, Mode};
+use super::{Argument, Mode, OptionGroup, ThresholdKind};
 use crate::output::Unit;
 
 pub const MODE: Mode = Mode {
@@ -11,8 +11,10 @@ pub const MODE: Mode = Mode {
     label: "INODES",
     default_warning: Some("80"),
     default_critical: Some("90"),
-    needs_fresh_data: true,
+    thresholds: ThresholdKind::PercentOrSizes,
+    accepts: &[OptionGroup::Mounts, OptionGroup::Free],
     check: |ctx| check(ctx, &INODES),
+    ..Mode::DEFAULT
 };
 
 const INODES: Capacity = Capacity {

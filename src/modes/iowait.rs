@@ -2,14 +2,14 @@
 //! CPU usage alongside.
 
 use super::usage::{CPU, IOWAIT, check};
-use super::{Argument, Mode};
+use super::{Mode, OptionGroup};
 
 pub const MODE: Mode = Mode {
     name: "iowait",
-    argument: Argument::None,
     label: "IOWAIT",
     default_warning: Some("10"),
     default_critical: Some("20"),
-    needs_fresh_data: true,
+    accepts: &[OptionGroup::Window],
     check: |ctx| check(ctx, IOWAIT, CPU),
+    ..Mode::DEFAULT
 };

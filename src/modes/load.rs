@@ -2,7 +2,7 @@
 //! `-w 5,4,3 -c 10,8,6` (one range stands for all three), `--per-cpu`
 //! divides by the CPU thread count first. API v3 only.
 
-use super::{Argument, Context, ListShape, Mode, Outcome};
+use super::{Apis, Context, ListShape, Mode, OptionGroup, Outcome, ThresholdKind};
 use crate::failure::Failure;
 use crate::model::Sample;
 use crate::output::{Perfdata, State, Unit};
@@ -10,15 +10,15 @@ use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "load",
-    argument: Argument::None,
     label: "LOAD",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
+    api: Apis::V3Only,
+    thresholds: ThresholdKind::Lists(&THRESHOLDS),
+    accepts: &[OptionGroup::PerCpu],
     check,
+    ..Mode::DEFAULT
 };
 
-pub const THRESHOLDS: ListShape = ListShape {
+const THRESHOLDS: ListShape = ListShape {
     positions: &["load1", "load5", "load15"],
     one_for_all: true,
     example: "5,4,3",
@@ -34,7 +34,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .ok_or_else(|| {
             Failure::missing("load averages not reported by the agent in the newest Stats minute")
         })?;
-    let divisor = match (ctx.per_cpu, ctx.snapshot.cpu_threads) {
+    let divisor = match (ctx.options.per_cpu, ctx.snapshot.cpu_threads) {
         (false, _) => 1.0,
         (true, Some(threads)) => threads as f64,
         (true, None) => {
@@ -48,7 +48,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let mut shown = Vec::new();
     for (index, (load, name)) in loads.iter().zip(THRESHOLDS.positions).enumerate() {
         let value = load / divisor;
-        let thresholds = ctx.lists.at(index);
+        let thresholds = ctx.options.lists.at(index);
         state = state.worst(thresholds.state_of(value));
         perfdata.push(
             Perfdata::new(*name, value, Unit::None)
@@ -57,7 +57,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         );
         shown.push(format_number(value));
     }
-    let per_cpu = match ctx.per_cpu {
+    let per_cpu = match ctx.options.per_cpu {
         true => format!(" per CPU ({divisor} threads)"),
         false => String::new(),
     };

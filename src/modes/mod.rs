@@ -18,7 +18,7 @@ mod net;
 pub mod options;
 mod ping;
 mod ports;
-pub mod quota;
+mod quota;
 mod raid;
 mod ram;
 mod reboot;
@@ -31,7 +31,7 @@ mod uptime;
 mod usage;
 mod var;
 
-pub use options::Options;
+pub use options::{OptionGroup, Options};
 
 /// Every mode, in the order `--help` lists them.
 pub const MODES: &[&Mode] = &[
@@ -60,32 +60,6 @@ pub const MODES: &[&Mode] = &[
     &var::MODE,
 ];
 
-/// Modes whose data only API v3 reports: on v1 they end UNKNOWN before
-/// any API call is spent.
-const V3_ONLY: [&str; 5] = [
-    load::MODE.name,
-    temp::MODE.name,
-    steal::MODE.name,
-    ping::MODE.name,
-    var::MODE.name,
-];
-
-/// Whether `-w`/`-c` of `mode` are comma lists (see [`LISTED`]).
-pub fn takes_lists(mode: &Mode) -> bool {
-    LISTED.iter().any(|(name, _)| *name == mode.name)
-}
-
-pub fn needs_v3(mode: &Mode) -> bool {
-    V3_ONLY.contains(&mode.name)
-}
-
-/// Modes that threshold several numbers in one service, with what the
-/// positions of their `-w`/`-c` lists mean.
-const LISTED: [(&str, &ListShape); 2] = [
-    (load::MODE.name, &load::THRESHOLDS),
-    (ping::MODE.name, &ping::THRESHOLDS),
-];
-
 pub struct Mode {
     /// What users type after `-m`, before any `:<argument>`.
     pub name: &'static str,
@@ -99,7 +73,50 @@ pub struct Mode {
     /// Whether old data must end UNKNOWN (see `--max-age`). Only the mode
     /// that measures the age itself looks at stale data.
     pub needs_fresh_data: bool,
+    /// Which APIs report the mode's data.
+    pub api: Apis,
+    /// Which API call the mode reads.
+    pub source: DataSource,
+    /// What `-w`/`-c` hold for this mode.
+    pub thresholds: ThresholdKind,
+    /// The mode-specific options it reads; any other is refused (see
+    /// `options::configure`).
+    pub accepts: &'static [OptionGroup],
     pub check: fn(&Context) -> Result<Outcome, Failure>,
+}
+
+/// Which APIs report a mode's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apis {
+    Both,
+    /// On v1 the mode ends UNKNOWN before any API call is spent.
+    V3Only,
+}
+
+/// Which API call a mode reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSource {
+    /// The monitored server's agent data (v1 server stats or v3 metrics).
+    ServerData,
+    /// The API account's status (v1, whichever API serves the server
+    /// data); no monitor ID is needed.
+    AccountStatus,
+}
+
+/// What a mode's `-w`/`-c` hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ThresholdKind {
+    /// One range each, plain numbers.
+    Plain,
+    /// One range each; size suffixes (K, M, G, T) allowed.
+    Sizes,
+    /// One range each, percentages, or absolute amounts when written with
+    /// a size suffix; every threshold of a check in one unit.
+    PercentOrSizes,
+    /// Comma lists, one range per position.
+    Lists(&'static ListShape),
+    /// None at all; the text says why and what to use instead.
+    Refused(&'static str),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,9 +127,26 @@ pub enum Argument {
 }
 
 impl Mode {
+    /// What a mode file's `..Mode::DEFAULT` fills in: no argument, no
+    /// default thresholds, fresh data from either API, plain ranges, no
+    /// mode-specific options. Every mode sets its own name, label and check.
+    pub const DEFAULT: Mode = Mode {
+        name: "",
+        argument: Argument::None,
+        label: "",
+        default_warning: None,
+        default_critical: None,
+        needs_fresh_data: true,
+        api: Apis::Both,
+        source: DataSource::ServerData,
+        thresholds: ThresholdKind::Plain,
+        accepts: &[],
+        check: |_| Err(Failure::new("this mode has no check")),
+    };
+
     /// The mode's own default thresholds, as `all` applies them.
     pub fn default_thresholds(&self) -> Result<Thresholds, Failure> {
-        if takes_lists(self) {
+        if let ThresholdKind::Lists(_) = self.thresholds {
             // Its defaults are comma lists: see `ThresholdLists::parse`.
             return Ok(Thresholds::default());
         }
@@ -182,16 +216,11 @@ pub struct Context<'a> {
     pub window: usize,
     /// Unix seconds.
     pub now: i64,
-    /// Options only some modes read (mount selection, `--free`, ...).
+    /// Options only some modes read (mount selection, `--free`, comma
+    /// lists, ...).
     pub options: &'a Options,
     /// `-v` count, for modes that have more to say.
     pub verbose: u8,
-    /// `-w`/`-c` of the modes in [`LISTED`]; empty for the others.
-    pub lists: &'a ThresholdLists,
-    /// `--per-cpu`: load divided by the CPU thread count.
-    pub per_cpu: bool,
-    /// `--wear-warning`/`--wear-critical`, for SMART wearout percent.
-    pub wear: Thresholds,
 }
 
 /// The items a mode checks: all of them, or the one `-m mode:<name>` names.
@@ -260,6 +289,7 @@ pub struct ThresholdLists {
 }
 
 /// What the positions of a mode's threshold lists mean.
+#[derive(Debug, PartialEq)]
 pub struct ListShape {
     /// Position names for messages. A name ending in `%` lets its value
     /// end in `%` too, as check_ping's packet loss does.
@@ -270,14 +300,14 @@ pub struct ListShape {
 }
 
 impl ThresholdLists {
-    /// The lists of a mode in [`LISTED`] (given, else the mode's defaults);
-    /// `None` for modes with single ranges.
+    /// The lists of a mode with [`ThresholdKind::Lists`] (given, else the
+    /// mode's defaults); `None` for modes with single ranges.
     pub fn parse(
         mode: &Mode,
         warning: Option<&str>,
         critical: Option<&str>,
     ) -> Result<Option<ThresholdLists>, Failure> {
-        let Some((_, shape)) = LISTED.iter().find(|(name, _)| *name == mode.name) else {
+        let ThresholdKind::Lists(shape) = mode.thresholds else {
             return Ok(None);
         };
         let list = |text: Option<&str>, flag: &str| -> Result<Vec<Range>, Failure> {
@@ -479,6 +509,27 @@ mod tests {
     fn single_range_modes_have_no_lists() {
         let (mode, _) = find("cpu").unwrap();
         assert_eq!(ThresholdLists::parse(mode, Some("5,4"), None), Ok(None));
+    }
+
+    #[test]
+    fn every_mode_sets_what_the_default_cannot() {
+        for (index, mode) in MODES.iter().enumerate() {
+            assert!(!mode.name.is_empty() && !mode.label.is_empty());
+            assert!(
+                MODES[..index].iter().all(|m| m.name != mode.name),
+                "{} registered twice",
+                mode.name
+            );
+        }
+    }
+
+    #[test]
+    fn list_modes_have_list_defaults() {
+        for mode in MODES {
+            let lists = ThresholdLists::parse(mode, None, None).unwrap();
+            let takes_lists = matches!(mode.thresholds, ThresholdKind::Lists(_));
+            assert_eq!(lists.is_some(), takes_lists, "{}", mode.name);
+        }
     }
 
     #[test]

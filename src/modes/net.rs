@@ -2,7 +2,7 @@
 //! second as the agent reports it. No alert unless `-w/-c` are given; they
 //! apply to each direction.
 
-use super::{Argument, Context, Item, Mode, Outcome, select, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, ThresholdKind, select, summarize};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit, bytes};
 
@@ -10,10 +10,9 @@ pub const MODE: Mode = Mode {
     name: "net",
     argument: Argument::Optional("iface"),
     label: "NET",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
+    thresholds: ThresholdKind::Sizes,
     check,
+    ..Mode::DEFAULT
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {

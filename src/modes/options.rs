@@ -1,7 +1,8 @@
 //! Options only some modes read, and the thresholds that depend on them:
-//! mount selection and per-mount thresholds (disk, inodes, all), free
-//! instead of used (disk, inodes), the state of a pending reboot (reboot,
-//! all), and which modes take size suffixes (net, disk, inodes).
+//! mount selection and per-mount thresholds, free instead of used, the
+//! state of a pending reboot, `--window`, `--per-cpu`, drive wear ranges,
+//! comma-list thresholds and size suffixes. Which mode reads which is a
+//! fact of the mode ([`Mode::accepts`], [`Mode::thresholds`]).
 //!
 //! Options that a mode would ignore are refused, so a typo in a service
 //! definition shows up as UNKNOWN instead of as a check that silently
@@ -9,10 +10,40 @@
 
 use regex_lite::Regex;
 
-use super::{Mode, Thresholds};
+use super::{MODES, Mode, ThresholdKind, ThresholdLists, Thresholds};
+use crate::api::Version;
 use crate::failure::Failure;
 use crate::output::State;
 use crate::range::{Range, has_size_suffix};
+
+/// Mode-specific options that belong together: a mode accepts all of a
+/// group or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionGroup {
+    /// `--include`, `--exclude`, `--mount-warning`, `--mount-critical`.
+    Mounts,
+    /// `--free`.
+    Free,
+    /// `--reboot-state`.
+    RebootState,
+    /// `--window` other than 1.
+    Window,
+    /// `--per-cpu`.
+    PerCpu,
+    /// `--wear-warning`, `--wear-critical`.
+    Wear,
+}
+
+impl OptionGroup {
+    /// The modes that accept the group, in `--help` order, for messages.
+    fn modes(self) -> Vec<&'static str> {
+        MODES
+            .iter()
+            .filter(|m| m.accepts.contains(&self))
+            .map(|m| m.name)
+            .collect()
+    }
+}
 
 /// The options as typed on the command line.
 #[derive(Debug, Default)]
@@ -26,10 +57,18 @@ pub struct Given {
     pub mount_critical: Vec<String>,
     pub free: bool,
     pub reboot_state: Option<String>,
+    /// `--window` other than its default 1 (the value itself reaches the
+    /// modes as `Context::window`).
+    pub window: bool,
+    pub per_cpu: bool,
+    pub wear_warning: Option<String>,
+    pub wear_critical: Option<String>,
+    /// `--api`: drive wear needs v3.
+    pub api: Version,
 }
 
 /// The mode-specific options, validated.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// A mount is checked when it matches any of these (or there are none)…
     pub include: Vec<Regex>,
@@ -43,6 +82,13 @@ pub struct Options {
     pub absolute: bool,
     /// The state a pending reboot raises.
     pub reboot_state: State,
+    /// `-w`/`-c` of the modes with [`ThresholdKind::Lists`]; empty for the
+    /// others.
+    pub lists: ThresholdLists,
+    /// `--per-cpu`: load divided by the CPU thread count.
+    pub per_cpu: bool,
+    /// `--wear-warning`/`--wear-critical`, for SMART wearout percent.
+    pub wear: Thresholds,
 }
 
 impl Default for Options {
@@ -54,6 +100,9 @@ impl Default for Options {
             free: false,
             absolute: false,
             reboot_state: State::Warning,
+            lists: ThresholdLists::default(),
+            per_cpu: false,
+            wear: Thresholds::default(),
         }
     }
 }
@@ -66,14 +115,6 @@ pub struct MountThresholds {
     pub warning: Option<Range>,
     pub critical: Option<Range>,
 }
-
-/// Modes that select mounts and accept per-mount thresholds.
-const MOUNT_MODES: [&str; 3] = ["disk", "inodes", "all"];
-/// Modes that can measure free instead of used.
-const FREE_MODES: [&str; 2] = ["disk", "inodes"];
-/// Modes whose thresholds may carry size suffixes.
-const SIZE_MODES: [&str; 3] = ["net", "disk", "inodes"];
-const REBOOT_MODES: [&str; 2] = ["reboot", "all"];
 
 /// `--free` flips the defaults: alert when less than 20 % / 10 % is free.
 const FREE_WARNING: &str = "20:";
@@ -103,10 +144,29 @@ impl Options {
     }
 }
 
+/// The modes whose thresholds may carry size suffixes, for messages: those
+/// where sizes are the only unit first, then those where a suffix makes
+/// thresholds absolute (the order `--help` explains them in).
+fn sized_modes() -> Vec<&'static str> {
+    let of = |kind: ThresholdKind| MODES.iter().filter(move |m| m.thresholds == kind);
+    of(ThresholdKind::Sizes)
+        .chain(of(ThresholdKind::PercentOrSizes))
+        .map(|m| m.name)
+        .collect()
+}
+
 /// Validates the options for `mode` and resolves its thresholds.
 pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Failure> {
-    let only = |used: bool, option: &str, modes: &[&str]| {
-        if used && !modes.contains(&mode.name) {
+    // Comma lists (`ThresholdKind::Lists`) are not single ranges: the
+    // single-range thresholds must not see them.
+    let lists = ThresholdLists::parse(mode, given.warning.as_deref(), given.critical.as_deref())?;
+    let (warning, critical) = match lists {
+        Some(_) => (None, None),
+        None => (given.warning, given.critical),
+    };
+    let only = |used: bool, option: &str, group: OptionGroup| {
+        if used && !mode.accepts.contains(&group) {
+            let modes = group.modes();
             Err(Failure::new(format!(
                 "{option} applies to mode{} {} only, not to mode {}",
                 if modes.len() > 1 { "s" } else { "" },
@@ -117,45 +177,47 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             Ok(())
         }
     };
-    only(!given.include.is_empty(), "--include", &MOUNT_MODES)?;
-    only(!given.exclude.is_empty(), "--exclude", &MOUNT_MODES)?;
+    only(!given.include.is_empty(), "--include", OptionGroup::Mounts)?;
+    only(!given.exclude.is_empty(), "--exclude", OptionGroup::Mounts)?;
     only(
         !given.mount_warning.is_empty(),
         "--mount-warning",
-        &MOUNT_MODES,
+        OptionGroup::Mounts,
     )?;
     only(
         !given.mount_critical.is_empty(),
         "--mount-critical",
-        &MOUNT_MODES,
+        OptionGroup::Mounts,
     )?;
-    only(given.free, "--free", &FREE_MODES)?;
+    only(given.free, "--free", OptionGroup::Free)?;
     only(
         given.reboot_state.is_some(),
         "--reboot-state",
-        &REBOOT_MODES,
+        OptionGroup::RebootState,
     )?;
-    if mode.name == "all" && (given.warning.is_some() || given.critical.is_some()) {
-        return Err(Failure::new(
-            "mode all checks every mode against its own default thresholds, so -w/-c do not apply \
-             (use --mount-warning/--mount-critical for mounts, or a single mode)",
-        ));
+    if let ThresholdKind::Refused(why) = mode.thresholds
+        && (warning.is_some() || critical.is_some())
+    {
+        return Err(Failure::new(why));
     }
 
     let (default_warning, default_critical) = if given.free {
         (Some(FREE_WARNING), Some(FREE_CRITICAL))
-    } else if super::takes_lists(mode) {
+    } else if lists.is_some() {
         // Its defaults are comma lists, read by `ThresholdLists`.
         (None, None)
     } else {
         (mode.default_warning, mode.default_critical)
     };
-    let sizes = SIZE_MODES.contains(&mode.name);
+    let sizes = matches!(
+        mode.thresholds,
+        ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
+    );
     let range = |text: &str, option: &str| {
         if !sizes && has_size_suffix(text) {
             return Err(Failure::new(format!(
                 "{option}: size suffixes (K, M, G, T) apply to modes {} only",
-                SIZE_MODES.join(", ")
+                sized_modes().join(", ")
             )));
         }
         let parsed = if sizes {
@@ -183,7 +245,7 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             }
         }
     };
-    let mount_unit = FREE_MODES.contains(&mode.name);
+    let mount_unit = mode.thresholds == ThresholdKind::PercentOrSizes;
 
     let mut threshold = |given: Option<String>, default: Option<&str>, option: &str| {
         let named = match given {
@@ -202,8 +264,8 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             .transpose()
     };
     let thresholds = Thresholds {
-        warning: threshold(given.warning, default_warning, "-w")?,
-        critical: threshold(given.critical, default_critical, "-c")?,
+        warning: threshold(warning, default_warning, "-w")?,
+        critical: threshold(critical, default_critical, "-c")?,
     };
 
     let mut per_mount = Vec::new();
@@ -254,13 +316,43 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             return Err(Failure::new("--reboot-state must be warning or critical"));
         }
     };
+    // After the reboot state: errors come in the order they always did.
+    let include = regexes(&given.include, "--include")?;
+    let exclude = regexes(&given.exclude, "--exclude")?;
+    let wear_range = |given: Option<String>, flag: &str| {
+        given
+            .map(|text| {
+                text.parse::<Range>()
+                    .map_err(|e| Failure::new(format!("{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let wear = Thresholds {
+        warning: wear_range(given.wear_warning, "--wear-warning")?,
+        critical: wear_range(given.wear_critical, "--wear-critical")?,
+    };
+    if given.api == Version::V1 && wear != Thresholds::default() {
+        return Err(Failure::new(
+            "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
+        ));
+    }
+    only(
+        wear != Thresholds::default(),
+        "--wear-warning/--wear-critical",
+        OptionGroup::Wear,
+    )?;
+    only(given.per_cpu, "--per-cpu", OptionGroup::PerCpu)?;
+    only(given.window, "--window", OptionGroup::Window)?;
     let options = Options {
-        include: regexes(&given.include, "--include")?,
-        exclude: regexes(&given.exclude, "--exclude")?,
+        include,
+        exclude,
         per_mount,
         free: given.free,
         absolute: unit.is_some_and(|(sized, _)| sized),
         reboot_state,
+        lists: lists.unwrap_or_default(),
+        per_cpu: given.per_cpu,
+        wear,
     };
     Ok((thresholds, options))
 }
@@ -341,6 +433,73 @@ mod tests {
             .filter(|m| options.selects(m))
             .collect();
         assert_eq!(kept, ["/", "/boot"]);
+    }
+
+    #[test]
+    fn messages_name_the_modes_that_accept_an_option_in_help_order() {
+        assert_eq!(OptionGroup::Mounts.modes(), ["disk", "inodes", "all"]);
+        assert_eq!(OptionGroup::Free.modes(), ["disk", "inodes"]);
+        assert_eq!(OptionGroup::RebootState.modes(), ["reboot", "all"]);
+        assert_eq!(OptionGroup::PerCpu.modes(), ["load"]);
+        assert_eq!(OptionGroup::Wear.modes(), ["smart"]);
+        assert_eq!(
+            OptionGroup::Window.modes(),
+            ["cpu", "ram", "swap", "iowait", "all", "temp", "steal"]
+        );
+        assert_eq!(sized_modes(), ["net", "disk", "inodes"]);
+    }
+
+    #[test]
+    fn one_mode_settings_land_in_the_options() {
+        let (thresholds, options) = configured("load", given(Some("5,4,3"), Some("9"))).unwrap();
+        assert_eq!(thresholds, Thresholds::default());
+        assert_eq!(options.lists.warning.len(), 3);
+        assert_eq!(options.lists.at(2).critical, Some("9".parse().unwrap()));
+        let (_, options) = configured(
+            "load",
+            Given {
+                per_cpu: true,
+                ..Given::default()
+            },
+        )
+        .unwrap();
+        assert!(options.per_cpu);
+        let (_, options) = configured(
+            "smart",
+            Given {
+                wear_critical: Some("90".into()),
+                api: Version::V3,
+                ..Given::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(options.wear.critical, Some("90".parse().unwrap()));
+        assert_eq!(options.wear.warning, None);
+    }
+
+    #[rstest]
+    #[case("disk", Given { window: true, ..Given::default() }, "--window applies to modes cpu, ram")]
+    #[case("cpu", Given { per_cpu: true, ..Given::default() }, "--per-cpu applies to mode load only, not to mode cpu")]
+    #[case("smart", Given { wear_warning: Some("80".into()), ..Given::default() }, "need --api v3")]
+    #[case("cpu", Given { wear_warning: Some("80".into()), api: Version::V3, ..Given::default() }, "applies to mode smart only")]
+    #[case("smart", Given { wear_warning: Some("x".into()), api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
+    #[case(
+        "ping",
+        given(Some("200"), None),
+        "mode ping takes 2 comma-separated ranges"
+    )]
+    fn refuses_one_mode_settings_that_do_not_fit(
+        #[case] mode: &str,
+        #[case] given: Given,
+        #[case] message: &str,
+    ) {
+        let error = configured(mode, given)
+            .expect_err("should fail")
+            .to_string();
+        assert!(
+            error.contains(message),
+            "{error:?} should mention {message:?}"
+        );
     }
 
     #[rstest]

@@ -4,7 +4,9 @@
 //! the worse of its response time and its packet loss; at 100 % loss there
 //! is no response time to judge. API v3 only.
 
-use super::{Argument, Context, Item, ListShape, Mode, Outcome, select, summarize};
+use super::{
+    Apis, Argument, Context, Item, ListShape, Mode, Outcome, ThresholdKind, select, summarize,
+};
 use crate::failure::Failure;
 use crate::model::Ping;
 use crate::output::{Perfdata, State, Unit};
@@ -16,11 +18,13 @@ pub const MODE: Mode = Mode {
     label: "PING",
     default_warning: Some("200,20%"),
     default_critical: Some("500,60%"),
-    needs_fresh_data: true,
+    api: Apis::V3Only,
+    thresholds: ThresholdKind::Lists(&THRESHOLDS),
     check,
+    ..Mode::DEFAULT
 };
 
-pub const THRESHOLDS: ListShape = ListShape {
+const THRESHOLDS: ListShape = ListShape {
     positions: &["ms", "loss%"],
     one_for_all: false,
     example: "200,20%",
@@ -61,7 +65,7 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
             text: format!("{}{target} packet loss not reported", ping.name),
         };
     };
-    let loss_limits = ctx.lists.at(PACKET_LOSS);
+    let loss_limits = ctx.options.lists.at(PACKET_LOSS);
     perfdata.push(
         Perfdata::new(format!("{}_pl", ping.name), loss, Unit::Percent)
             .thresholds(loss_limits.warning, loss_limits.critical)
@@ -84,7 +88,7 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
             ),
         };
     };
-    let time_limits = ctx.lists.at(RESPONSE_TIME);
+    let time_limits = ctx.options.lists.at(RESPONSE_TIME);
     // Milliseconds without a unit: perfdata's time unit is the second, and
     // seconds at three decimals would round a LAN ping to nothing.
     perfdata.push(

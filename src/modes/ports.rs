@@ -7,12 +7,9 @@ use crate::output::{Perfdata, State, Unit};
 
 pub const ALL: Mode = Mode {
     name: "ports",
-    argument: Argument::None,
     label: "PORTS",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
     check,
+    ..Mode::DEFAULT
 };
 
 pub const ONE: Mode = Mode {

@@ -1,26 +1,21 @@
 //! `quota`: API calls the token has left. Reads the account status call
-//! instead of a server's data (see [`reads_account_status`]); the monitor
+//! instead of a server's data ([`DataSource::AccountStatus`]); the monitor
 //! ID is not used.
 
-use super::{Argument, Context, Mode, Outcome};
+use super::{Context, DataSource, Mode, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 
 pub const MODE: Mode = Mode {
     name: "quota",
-    argument: Argument::None,
     label: "QUOTA",
     default_warning: Some("500:"),
     default_critical: Some("100:"),
     needs_fresh_data: false,
+    source: DataSource::AccountStatus,
     check,
+    ..Mode::DEFAULT
 };
-
-/// Whether `mode` needs the API account's status rather than a server's
-/// data.
-pub fn reads_account_status(mode: &Mode) -> bool {
-    mode.name == MODE.name
-}
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let quota = ctx.snapshot.quota.as_ref().ok_or_else(|| {

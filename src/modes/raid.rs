@@ -1,18 +1,15 @@
 //! `raid`: software RAID arrays as the agent sees them (mdadm, ZFS).
 
-use super::{Argument, Context, Item, Mode, Outcome, not_reported, summarize};
+use super::{Context, Item, Mode, Outcome, not_reported, summarize};
 use crate::failure::Failure;
 use crate::model::Raid;
 use crate::output::State;
 
 pub const MODE: Mode = Mode {
     name: "raid",
-    argument: Argument::None,
     label: "RAID",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
     check,
+    ..Mode::DEFAULT
 };
 
 /// Words in an array's state that mean it is degraded-but-working on its

@@ -1,18 +1,16 @@
 //! `reboot`: whether installed updates wait for a reboot; WARNING by
 //! default, `--reboot-state critical` to page.
 
-use super::{Argument, Context, Mode, Outcome, not_reported};
+use super::{Context, Mode, OptionGroup, Outcome, not_reported};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
 
 pub const MODE: Mode = Mode {
     name: "reboot",
-    argument: Argument::None,
     label: "REBOOT",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
+    accepts: &[OptionGroup::RebootState],
     check,
+    ..Mode::DEFAULT
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {

@@ -3,19 +3,18 @@
 //! On API v3 also each SSD's wearout % against `--wear-warning` and
 //! `--wear-critical` (no default: drives without wear data never alert).
 
-use super::{Argument, Context, Item, Mode, Outcome, Thresholds, not_reported, summarize};
+use super::{Context, Item, Mode, OptionGroup, Outcome, Thresholds, not_reported, summarize};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
 use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "smart",
-    argument: Argument::None,
     label: "SMART",
     default_warning: Some("0"),
-    default_critical: None,
-    needs_fresh_data: true,
+    accepts: &[OptionGroup::Wear],
     check,
+    ..Mode::DEFAULT
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
@@ -68,16 +67,16 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             Some(wear) => {
                 perfdata.push(
                     Perfdata::new(format!("{}_wearout", drive.name), wear, Unit::Percent)
-                        .thresholds(ctx.wear.warning, ctx.wear.critical)
+                        .thresholds(ctx.options.wear.warning, ctx.options.wear.critical)
                         .bounds(Some(0.0), Some(100.0)),
                 );
-                ctx.wear.state_of(wear)
+                ctx.options.wear.state_of(wear)
             }
             None => State::Ok,
         };
         let wear_text = match drive.wearout {
             Some(wear) => format!(", {}% worn out", format_number(wear)),
-            None if ctx.wear != Thresholds::default() => ", wear not reported".to_string(),
+            None if ctx.options.wear != Thresholds::default() => ", wear not reported".to_string(),
             None => String::new(),
         };
         items.push(Item {

@@ -2,15 +2,15 @@
 //! Stats minute(s); CPU usage alongside. API v3 only.
 
 use super::usage::{Column, check};
-use super::{Argument, Mode};
+use super::{Apis, Mode, OptionGroup};
 
 pub const MODE: Mode = Mode {
     name: "steal",
-    argument: Argument::None,
     label: "STEAL",
     default_warning: Some("10"),
     default_critical: Some("20"),
-    needs_fresh_data: true,
+    api: Apis::V3Only,
+    accepts: &[OptionGroup::Window],
     check: |ctx| {
         check(
             ctx,
@@ -24,4 +24,5 @@ pub const MODE: Mode = Mode {
             },
         )
     },
+    ..Mode::DEFAULT
 };

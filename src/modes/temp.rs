@@ -3,19 +3,20 @@
 //! Plugins guidelines define no temperature unit.
 
 use super::usage::Column;
-use super::{Argument, Context, Mode, Outcome};
+use super::{Apis, Context, Mode, OptionGroup, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "temp",
-    argument: Argument::None,
     label: "TEMP",
     default_warning: Some("80"),
     default_critical: Some("90"),
-    needs_fresh_data: true,
+    api: Apis::V3Only,
+    accepts: &[OptionGroup::Window],
     check,
+    ..Mode::DEFAULT
 };
 
 const TEMPERATURE: Column = Column {

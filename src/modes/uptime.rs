@@ -1,18 +1,15 @@
 //! `uptime`: seconds since the server booted, as of the agent's last data.
 //! No alert by default; `-w 3600:` warns within an hour of a reboot.
 
-use super::{Argument, Context, Mode, Outcome};
+use super::{Context, Mode, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit, duration};
 
 pub const MODE: Mode = Mode {
     name: "uptime",
-    argument: Argument::None,
     label: "UPTIME",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
     check,
+    ..Mode::DEFAULT
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {

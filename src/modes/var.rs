@@ -1,7 +1,7 @@
 //! `var:<name>`: a custom variable the agent reports (a number from the
 //! user's own script) against `-w/-c`. API v3 only.
 
-use super::{Argument, Context, Mode, Outcome, select};
+use super::{Apis, Argument, Context, Mode, Outcome, select};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 use crate::range::format_number;
@@ -10,10 +10,9 @@ pub const MODE: Mode = Mode {
     name: "var",
     argument: Argument::Required("name"),
     label: "VAR",
-    default_warning: None,
-    default_critical: None,
-    needs_fresh_data: true,
+    api: Apis::V3Only,
     check,
+    ..Mode::DEFAULT
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
