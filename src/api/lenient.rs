@@ -4,60 +4,114 @@
 
 use serde_json::Value;
 
+/// One JSON value that is not an array or object, as both the `Value`
+/// helpers here and the typed reader in [`typed`](super::typed) see it, so
+/// the two read fields by the same rules.
+#[derive(Debug, Clone, Copy)]
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Text(&'a str),
+}
+
+impl<'a> Scalar<'a> {
+    /// `None` for arrays and objects.
+    fn of(value: &'a Value) -> Option<Scalar<'a>> {
+        Some(match value {
+            Value::Null => Scalar::Null,
+            Value::Bool(b) => Scalar::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Scalar::Unsigned(u),
+                (None, Some(i)) => Scalar::Signed(i),
+                (None, None) => Scalar::Float(n.as_f64()?),
+            },
+            Value::String(s) => Scalar::Text(s),
+            Value::Array(_) | Value::Object(_) => return None,
+        })
+    }
+
+    /// What JSON calls this kind of value, for messages.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Unsigned(_) | Scalar::Signed(_) | Scalar::Float(_) => "a number",
+            Scalar::Text(_) => "a string",
+        }
+    }
+}
+
 /// A number, or a string holding one.
-pub fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
+pub fn scalar_number(scalar: Scalar) -> Option<f64> {
+    match scalar {
+        Scalar::Unsigned(n) => Some(n as f64),
+        Scalar::Signed(n) => Some(n as f64),
+        Scalar::Float(x) => Some(x),
+        Scalar::Text(s) => s.trim().parse::<f64>().ok(),
+        Scalar::Null | Scalar::Bool(_) => None,
     }
     .filter(|x| x.is_finite())
 }
 
 /// A non-negative integer (bytes, counts), or a string holding one.
 pub fn count(value: Option<&Value>) -> Option<u64> {
-    if let Some(n) = value?.as_u64() {
-        return Some(n);
+    scalar_count(Scalar::of(value?)?)
+}
+
+pub fn scalar_count(scalar: Scalar) -> Option<u64> {
+    match scalar {
+        Scalar::Unsigned(n) => return Some(n),
+        Scalar::Text(s) => {
+            if let Ok(n) = s.trim().parse::<u64>() {
+                return Some(n);
+            }
+        }
+        _ => {}
     }
-    if let Some(Ok(n)) = value?.as_str().map(|s| s.trim().parse::<u64>()) {
-        return Some(n);
-    }
-    number(value)
+    scalar_number(scalar)
         .filter(|x| *x >= 0.0 && *x <= u64::MAX as f64)
         .map(|x| x.round() as u64)
 }
 
 /// Unix seconds.
-pub fn timestamp(value: Option<&Value>) -> Option<i64> {
-    if let Some(n) = value?.as_i64() {
-        return Some(n);
+pub fn scalar_timestamp(scalar: Scalar) -> Option<i64> {
+    match scalar {
+        Scalar::Unsigned(n) if i64::try_from(n).is_ok() => Some(n as i64),
+        Scalar::Signed(n) => Some(n),
+        _ => scalar_number(scalar)
+            .filter(|x| x.abs() < 1e15)
+            .map(|x| x.round() as i64),
     }
-    number(value)
-        .filter(|x| x.abs() < 1e15)
-        .map(|x| x.round() as i64)
 }
 
 /// A string; numbers are accepted as their text (a service named `8080`).
 /// A blank string is as good as a missing one.
 pub fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+    scalar_text(Scalar::of(value?)?)
+}
+
+pub fn scalar_text(scalar: Scalar) -> Option<String> {
+    match scalar {
+        Scalar::Text(s) if s.trim().is_empty() => None,
+        Scalar::Text(s) => Some(s.to_string()),
+        // serde_json's own spelling of numbers, as `Value` printed them.
+        Scalar::Unsigned(n) => Some(n.to_string()),
+        Scalar::Signed(n) => Some(n.to_string()),
+        Scalar::Float(x) => serde_json::Number::from_f64(x).map(|n| n.to_string()),
+        Scalar::Null | Scalar::Bool(_) => None,
     }
 }
 
 /// A boolean, or `0`/`1`, or a string holding one of those.
-pub fn flag(value: Option<&Value>) -> Option<bool> {
-    match value? {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => match n.as_u64()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+pub fn scalar_flag(scalar: Scalar) -> Option<bool> {
+    match scalar {
+        Scalar::Bool(b) => Some(b),
+        Scalar::Unsigned(0) => Some(false),
+        Scalar::Unsigned(1) => Some(true),
+        Scalar::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Some(true),
             "false" | "0" | "no" => Some(false),
             _ => None,
@@ -79,8 +133,22 @@ pub fn objects(value: Option<&Value>) -> impl Iterator<Item = &Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::typed;
     use rstest::rstest;
     use serde_json::json;
+
+    /// The typed reader the adapters use, fed the value's JSON text.
+    fn number(value: Option<&Value>) -> Option<f64> {
+        serde_json::from_str::<typed::Number>(&value?.to_string())
+            .unwrap()
+            .0
+    }
+
+    fn flag(value: Option<&Value>) -> Option<bool> {
+        serde_json::from_str::<typed::Flag>(&value?.to_string())
+            .unwrap()
+            .0
+    }
 
     #[rstest]
     #[case(json!(9.26), Some(9.26))]
