@@ -32,16 +32,6 @@ impl<'a> Scalar<'a> {
             Value::Array(_) | Value::Object(_) => return None,
         })
     }
-
-    /// What JSON calls this kind of value, for messages.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Scalar::Null => "null",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Unsigned(_) | Scalar::Signed(_) | Scalar::Float(_) => "a number",
-            Scalar::Text(_) => "a string",
-        }
-    }
 }
 
 /// A number, or a string holding one.

@@ -64,15 +64,11 @@ macro_rules! fields {
 }
 pub(crate) use fields;
 
-/// How one field type takes each kind of JSON value; whatever it does not
-/// read is skipped and becomes [`Shape::other`].
+/// How a container type takes each kind of JSON value; whatever it does
+/// not read is skipped and becomes [`Shape::other`].
 trait Shape: Sized {
     /// A value of a kind this shape does not read.
     fn other(kind: &'static str) -> Self;
-
-    fn scalar(scalar: Scalar) -> Self {
-        Self::other(scalar.kind())
-    }
 
     fn seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -94,32 +90,32 @@ impl<'de, T: Shape> Visitor<'de> for ShapeVisitor<T> {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Bool(v)))
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(T::other("a boolean"))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Unsigned(v)))
+    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+        Ok(T::other("a number"))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Signed(v)))
+    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+        Ok(T::other("a number"))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Float(v)))
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok(T::other("a number"))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Text(v)))
+    fn visit_str<E>(self, _: &str) -> Result<T, E> {
+        Ok(T::other("a string"))
     }
 
     fn visit_unit<E>(self) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Null))
+        Ok(T::other("null"))
     }
 
     fn visit_none<E>(self) -> Result<T, E> {
-        Ok(T::scalar(Scalar::Null))
+        Ok(T::other("null"))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
@@ -131,18 +127,117 @@ impl<'de, T: Shape> Visitor<'de> for ShapeVisitor<T> {
     }
 }
 
-/// `Deserialize` for shapes (a blanket impl would break the orphan rule).
-macro_rules! deserialize_shape {
-    ($($name:ident $(<$param:ident: $bound:ident>)?),*) => {$(
-        impl<'de $(, $param: $bound)?> Deserialize<'de> for $name$(<$param>)? {
+impl<'de, T: Fields> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ShapeVisitor(PhantomData))
+    }
+}
+
+impl<'de, T: Fields> Deserialize<'de> for Section<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ShapeVisitor(PhantomData))
+    }
+}
+
+impl<'de, T: Fields> Deserialize<'de> for Body<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ShapeVisitor(PhantomData))
+    }
+}
+
+/// Any JSON value as a single field sees it: a [`Scalar`], or an array or
+/// object it skips. One visitor for every field type keeps the binary
+/// small: each visitor type gets its own copy of serde_json's parser.
+enum Token<'de> {
+    Scalar(Scalar<'static>),
+    Text(Cow<'de, str>),
+    Skipped,
+}
+
+impl<'de> Deserialize<'de> for Token<'de> {
+    // One copy of serde_json's value parser for all fields, not one
+    // inlined into every field of every struct.
+    #[inline(never)]
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TokenVisitor)
+    }
+}
+
+struct TokenVisitor;
+
+impl<'de> Visitor<'de> for TokenVisitor {
+    type Value = Token<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Token<'de>, E> {
+        Ok(Token::Scalar(Scalar::Bool(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Token<'de>, E> {
+        Ok(Token::Scalar(Scalar::Unsigned(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Token<'de>, E> {
+        Ok(Token::Scalar(Scalar::Signed(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Token<'de>, E> {
+        Ok(Token::Scalar(Scalar::Float(v)))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Token<'de>, E> {
+        Ok(Token::Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Token<'de>, E> {
+        Ok(Token::Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Token<'de>, E> {
+        Ok(Token::Scalar(Scalar::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Token<'de>, E> {
+        Ok(Token::Scalar(Scalar::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Token<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Token::Skipped)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Token<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Token::Skipped)
+    }
+}
+
+/// `Deserialize` for a field type through [`Token`] and a rule of
+/// [`lenient`]: arrays and objects are never a readable field.
+macro_rules! field_type {
+    ($($name:ident: $rule:path,)*) => {$(
+        impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any(ShapeVisitor(PhantomData))
+                Ok($name(match Token::deserialize(d)? {
+                    Token::Scalar(scalar) => $rule(scalar),
+                    Token::Text(text) => $rule(Scalar::Text(&text)),
+                    Token::Skipped => None,
+                }))
             }
         }
     )*};
 }
 
-deserialize_shape!(Number, Count, Timestamp, Text, Flag, Object<T: Fields>, Section<T: Fields>, Body<T: Fields>);
+field_type! {
+    Number: lenient::scalar_number,
+    Count: lenient::scalar_count,
+    Timestamp: lenient::scalar_timestamp,
+    Text: lenient::scalar_text,
+    Flag: lenient::scalar_flag,
+}
 
 /// A number, or a string holding one ([`lenient::scalar_number`]).
 #[derive(Debug, Default, PartialEq)]
@@ -179,56 +274,6 @@ impl<T> Default for Object<T> {
 impl<T> Default for Section<T> {
     fn default() -> Self {
         Section(Vec::new())
-    }
-}
-
-impl Shape for Number {
-    fn other(_: &'static str) -> Self {
-        Number(None)
-    }
-
-    fn scalar(scalar: Scalar) -> Self {
-        Number(lenient::scalar_number(scalar))
-    }
-}
-
-impl Shape for Count {
-    fn other(_: &'static str) -> Self {
-        Count(None)
-    }
-
-    fn scalar(scalar: Scalar) -> Self {
-        Count(lenient::scalar_count(scalar))
-    }
-}
-
-impl Shape for Timestamp {
-    fn other(_: &'static str) -> Self {
-        Timestamp(None)
-    }
-
-    fn scalar(scalar: Scalar) -> Self {
-        Timestamp(lenient::scalar_timestamp(scalar))
-    }
-}
-
-impl Shape for Text {
-    fn other(_: &'static str) -> Self {
-        Text(None)
-    }
-
-    fn scalar(scalar: Scalar) -> Self {
-        Text(lenient::scalar_text(scalar))
-    }
-}
-
-impl Shape for Flag {
-    fn other(_: &'static str) -> Self {
-        Flag(None)
-    }
-
-    fn scalar(scalar: Scalar) -> Self {
-        Flag(lenient::scalar_flag(scalar))
     }
 }
 
