@@ -394,6 +394,17 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_skipped_without_recursion() {
+        let deep = |n| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let body = format!(r#"{{"x": {0}, "items": {0}, "c": 3}}"#, deep(100_000));
+        let p = probe(&body);
+        assert_eq!(p.c, Count(Some(3)));
+        assert!(p.items.0.is_empty());
+        let truncated = format!(r#"{{"x": {}"#, "[".repeat(100_000));
+        assert!(read::<Probe>(truncated.as_bytes()).is_none());
+    }
+
+    #[test]
     fn bodies_that_are_not_objects_say_what_they_are() {
         let kind = |body: &str| read::<Probe>(body.as_bytes()).map(|r| r.err());
         assert_eq!(kind("[1, 2]"), Some(Some("an array")));
