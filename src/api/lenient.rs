@@ -2,11 +2,8 @@
 //! strings, sections null, missing or empty. Anything unreadable becomes
 //! `None` (or an empty list) and the mode that needs it says so.
 
-use serde_json::Value;
-
-/// One JSON value that is not an array or object, as both the `Value`
-/// helpers here and the typed reader in [`typed`](super::typed) see it, so
-/// the two read fields by the same rules.
+/// One JSON value that is not an array or object, as the field types of
+/// [`typed`](super::typed) hand it to the rules here.
 #[derive(Debug, Clone, Copy)]
 pub enum Scalar<'a> {
     Null,
@@ -15,23 +12,6 @@ pub enum Scalar<'a> {
     Signed(i64),
     Float(f64),
     Text(&'a str),
-}
-
-impl<'a> Scalar<'a> {
-    /// `None` for arrays and objects.
-    fn of(value: &'a Value) -> Option<Scalar<'a>> {
-        Some(match value {
-            Value::Null => Scalar::Null,
-            Value::Bool(b) => Scalar::Bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => Scalar::Unsigned(u),
-                (None, Some(i)) => Scalar::Signed(i),
-                (None, None) => Scalar::Float(n.as_f64()?),
-            },
-            Value::String(s) => Scalar::Text(s),
-            Value::Array(_) | Value::Object(_) => return None,
-        })
-    }
 }
 
 /// A number, or a string holding one.
@@ -47,10 +27,6 @@ pub fn scalar_number(scalar: Scalar) -> Option<f64> {
 }
 
 /// A non-negative integer (bytes, counts), or a string holding one.
-pub fn count(value: Option<&Value>) -> Option<u64> {
-    scalar_count(Scalar::of(value?)?)
-}
-
 pub fn scalar_count(scalar: Scalar) -> Option<u64> {
     match scalar {
         Scalar::Unsigned(n) => return Some(n),
@@ -79,10 +55,6 @@ pub fn scalar_timestamp(scalar: Scalar) -> Option<i64> {
 
 /// A string; numbers are accepted as their text (a service named `8080`).
 /// A blank string is as good as a missing one.
-pub fn text(value: Option<&Value>) -> Option<String> {
-    scalar_text(Scalar::of(value?)?)
-}
-
 pub fn scalar_text(scalar: Scalar) -> Option<String> {
     match scalar {
         Scalar::Text(s) if s.trim().is_empty() => None,
@@ -110,34 +82,51 @@ pub fn scalar_flag(scalar: Scalar) -> Option<bool> {
     }
 }
 
-/// The objects of an array; anything else (null, missing, wrong type) is
-/// an empty section.
-pub fn objects(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|item| item.is_object())
+/// A JSON boolean only: for flags the API itself sets, not the agent.
+pub fn scalar_bool(scalar: Scalar) -> Option<bool> {
+    match scalar {
+        Scalar::Bool(b) => Some(b),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::api::typed;
+    use crate::api::typed::{self, Count, Flag, Number, Section, Text};
     use rstest::rstest;
-    use serde_json::json;
+    use serde::Deserialize;
+    use serde_json::{Value, json};
 
-    /// The typed reader the adapters use, fed the value's JSON text.
+    // The rules as the adapters apply them: through the typed reader, fed
+    // the value's JSON text.
+    fn read<T: for<'de> Deserialize<'de>>(value: &Value) -> T {
+        serde_json::from_str(&value.to_string()).unwrap()
+    }
+
+    fn count(value: Option<&Value>) -> Option<u64> {
+        read::<Count>(value?).0
+    }
+
+    fn text(value: Option<&Value>) -> Option<String> {
+        read::<Text>(value?).0
+    }
+
+    typed::fields! {
+        Item {}
+    }
+
+    fn objects(value: Option<&Value>) -> std::vec::IntoIter<Item> {
+        value
+            .map_or_else(Vec::new, |v| read::<Section<Item>>(v).0)
+            .into_iter()
+    }
+
     fn number(value: Option<&Value>) -> Option<f64> {
-        serde_json::from_str::<typed::Number>(&value?.to_string())
-            .unwrap()
-            .0
+        read::<Number>(value?).0
     }
 
     fn flag(value: Option<&Value>) -> Option<bool> {
-        serde_json::from_str::<typed::Flag>(&value?.to_string())
-            .unwrap()
-            .0
+        read::<Flag>(value?).0
     }
 
     #[rstest]

@@ -237,6 +237,7 @@ field_type! {
     Timestamp: lenient::scalar_timestamp,
     Text: lenient::scalar_text,
     Flag: lenient::scalar_flag,
+    Bool: lenient::scalar_bool,
 }
 
 /// A number, or a string holding one ([`lenient::scalar_number`]).
@@ -258,6 +259,10 @@ pub struct Text(pub Option<String>);
 /// A boolean, `0`/`1`, or a string holding one ([`lenient::scalar_flag`]).
 #[derive(Debug, Default, PartialEq)]
 pub struct Flag(pub Option<bool>);
+
+/// A JSON boolean and nothing else ([`lenient::scalar_bool`]).
+#[derive(Debug, Default, PartialEq)]
+pub struct Bool(pub Option<bool>);
 
 /// A nested object, `None` when the value is anything else.
 pub struct Object<T>(pub Option<T>);

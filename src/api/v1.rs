@@ -7,7 +7,6 @@
 //! body are checked.
 
 use serde::de::MapAccess;
-use serde_json::Value;
 
 use super::typed::{self, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
 use crate::failure::Failure;
@@ -137,17 +136,6 @@ pub(super) fn not_json(body: &[u8]) -> String {
     } else {
         "HetrixTools API returned a response that is not valid JSON (truncated?); try again later"
             .to_string()
-    }
-}
-
-pub(super) fn kind(json: &Value) -> &'static str {
-    match json {
-        Value::Array(_) => "an array",
-        Value::String(_) => "a string",
-        Value::Number(_) => "a number",
-        Value::Bool(_) => "a boolean",
-        Value::Null => "null",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -5,11 +5,8 @@
 //! Errors come as real HTTP statuses with `{"status": ..., "message": ...}`,
 //! and every response carries `ratelimit-*` headers.
 
-use serde_json::{Map, Value};
-
-use super::lenient::{count, objects, text};
-use super::typed::{self, Count, Flag, Number, Object, Section, Text, Timestamp};
-use super::v1::{kind, not_json};
+use super::typed::{self, Bool, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
+use super::v1::not_json;
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable};
@@ -45,10 +42,7 @@ const METRICS_NOT_FOUND: &str = "the monitor does not exist or has no server age
 /// Why the metrics call failed, judged with the response headers (429
 /// says when to retry); `None` for a 200.
 pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
-    (response.status != 200).then(|| {
-        let json: Option<Value> = serde_json::from_slice(&response.body).ok();
-        error(response, json.as_ref(), now, METRICS_NOT_FOUND)
-    })
+    (response.status != 200).then(|| error(response, now, METRICS_NOT_FOUND))
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
@@ -59,13 +53,9 @@ pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
             headers: Vec::new(),
             body: body.to_vec(),
         };
-        return Err(object(&response, 0, METRICS_NOT_FOUND).unwrap_err());
+        return Err(error(&response, 0, METRICS_NOT_FOUND));
     }
-    match typed::read::<Metrics>(body) {
-        Some(Ok(metrics)) => Ok(snapshot(metrics)),
-        Some(Err(kind)) => Err(not_an_object(kind)),
-        None => Err(Failure::new(not_json(body))),
-    }
+    object::<Metrics>(body).map(snapshot)
 }
 
 /// One page of the monitor list.
@@ -100,25 +90,35 @@ impl Monitor {
 }
 
 pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Failure> {
-    let json = object(response, now, "check --api-url")?;
+    if response.status != 200 {
+        return Err(error(response, now, "check --api-url"));
+    }
+    let list = object::<MonitorList>(&response.body)?;
     Ok(MonitorPage {
-        monitors: objects(json.get("monitors"))
+        monitors: list
+            .monitors
+            .0
+            .into_iter()
             .filter_map(|m| {
                 Some(Monitor {
                     // `-i` accepts no other IDs, so such a monitor could
                     // not be checked anyway.
-                    id: text(m.get("id")).filter(|id| {
+                    id: m.id.0.filter(|id| {
                         id.bytes()
                             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
                     })?,
-                    name: text(m.get("name")).unwrap_or_default(),
-                    uptime: text(m.get("uptime_status")),
-                    status: text(m.get("monitor_status")),
-                    has_agent: m.get("has_agent").and_then(Value::as_bool) == Some(true),
+                    name: m.name.0.unwrap_or_default(),
+                    uptime: m.uptime.0,
+                    status: m.status.0,
+                    has_agent: m.has_agent.0 == Some(true),
                 })
             })
             .collect(),
-        next: count(field(field(json.get("meta"), "pagination"), "next")),
+        next: list
+            .meta
+            .0
+            .and_then(|m| m.pagination.0)
+            .and_then(|p| p.next.0),
     })
 }
 
@@ -137,36 +137,31 @@ pub fn rate_limits(response: &Response, now: i64) -> Option<String> {
     (!parts.is_empty()).then(|| format!("rate limit: {}", parts.join(", ")))
 }
 
-/// The JSON object of a 200 response; any other status is an error.
-fn object(response: &Response, now: i64, not_found: &str) -> Result<Map<String, Value>, Failure> {
-    let json: Option<Value> = serde_json::from_slice(&response.body).ok();
-    if response.status != 200 {
-        return Err(error(response, json.as_ref(), now, not_found));
+/// The fields of a 200 response's body.
+fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
+    match typed::read::<T>(body) {
+        Some(Ok(object)) => Ok(object),
+        Some(Err(kind)) => Err(Failure::new(format!(
+            "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
+        ))),
+        None => Err(Failure::new(not_json(body))),
     }
-    match json {
-        Some(Value::Object(object)) => Ok(object),
-        Some(other) => Err(not_an_object(kind(&other))),
-        None => Err(Failure::new(not_json(&response.body))),
-    }
-}
-
-fn not_an_object(kind: &str) -> Failure {
-    Failure::new(format!(
-        "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
-    ))
 }
 
 /// The longest server message quoted; anything longer is not a message.
 const MESSAGE_CHARS: usize = 200;
 
-fn error(response: &Response, json: Option<&Value>, now: i64, not_found: &str) -> Failure {
+fn error(response: &Response, now: i64, not_found: &str) -> Failure {
     let status = response.status;
-    let quoted = |key| {
-        text(json.and_then(|j| j.get(key)))
+    let reply = typed::read::<Refusal>(&response.body)
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let quoted = |text: Text| {
+        text.0
             .map(|t| t.trim().chars().take(MESSAGE_CHARS).collect::<String>())
             .filter(|t| !t.is_empty())
     };
-    let said = match (quoted("status"), quoted("message")) {
+    let said = match (quoted(reply.status), quoted(reply.message)) {
         (Some(code), Some(message)) => format!(" ({code}: {message})"),
         (Some(only), None) | (None, Some(only)) => format!(" ({only})"),
         (None, None) => String::new(),
@@ -231,11 +226,34 @@ fn reset_in(response: &Response, scope: &str, now: i64) -> Option<i64> {
     )
 }
 
-fn field<'a>(value: Option<&'a Value>, key: &str) -> Option<&'a Value> {
-    value?.get(key)
-}
-
 typed::fields! {
+    MonitorList {
+        "monitors" => monitors: Section<RawMonitor>,
+        "meta" => meta: Object<ListMeta>,
+    }
+
+    ListMeta {
+        "pagination" => pagination: Object<Pagination>,
+    }
+
+    Pagination {
+        "next" => next: Count,
+    }
+
+    RawMonitor {
+        "id" => id: Text,
+        "name" => name: Text,
+        "uptime_status" => uptime: Text,
+        "monitor_status" => status: Text,
+        "has_agent" => has_agent: Bool,
+    }
+
+    /// An error reply: `{"status": ..., "message": ...}`.
+    Refusal {
+        "status" => status: Text,
+        "message" => message: Text,
+    }
+
     Metrics {
         "meta" => meta: Object<Meta>,
         "agent" => agent: Object<Agent>,
@@ -458,7 +476,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn response(status: u16, headers: &[(&str, &str)], body: &Value) -> Response {
         Response {
@@ -527,6 +545,21 @@ mod tests {
         );
         assert!(message.contains("per-endpoint limit"), "{message}");
         assert!(message.contains("again in 42 s"), "{message}");
+    }
+
+    #[test]
+    fn has_agent_is_a_json_boolean_only_and_errors_quote_any_body() {
+        let body = json!({"monitors": [{"id": "a", "has_agent": "true"},
+                                       {"id": "b", "has_agent": 1},
+                                       {"id": "c", "has_agent": true}],
+                          "meta": {"pagination": null}});
+        let page = parse_monitors(&response(200, &[], &body), 0).unwrap();
+        let agents: Vec<bool> = page.monitors.iter().map(|m| m.has_agent).collect();
+        assert_eq!(agents, [false, false, true]);
+        assert_eq!(page.next, None);
+        let quoted = |body: &Value| error(&response(404, &[], body), 0, "x").to_string();
+        assert!(quoted(&json!([1])).starts_with("HetrixTools API v3 answered HTTP 404: x"));
+        assert!(quoted(&json!({"message": 7, "status": " "})).contains("HTTP 404 (7): x"));
     }
 
     #[test]
