@@ -155,9 +155,6 @@ enum Token<'de> {
 }
 
 impl<'de> Deserialize<'de> for Token<'de> {
-    // One copy of serde_json's value parser for all fields, not one
-    // inlined into every field of every struct.
-    #[inline(never)]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(TokenVisitor)
     }
