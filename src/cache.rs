@@ -3,7 +3,7 @@
 //! each spending a call of the API quota.
 //!
 //! An entry is one file holding a successfully parsed response body behind
-//! a header with its time, HTTP status, length and SHA-256, so a truncated
+//! a header with its time, HTTP status, length and checksum, so a truncated
 //! or corrupt file is noticed and refetched. Entries are written to a temp
 //! file and renamed into place, so readers never see half an entry. Runs
 //! for the same key take an OS lock (`flock`) on a per-key lock file before
@@ -24,7 +24,7 @@ use crate::fetch::{MAX_BODY_BYTES, Response};
 
 /// Written first in every entry; a different first word means a different
 /// (older or newer) format, read as corrupt and replaced.
-const MAGIC: &str = "check_hetrix-cache-1";
+const MAGIC: &str = "check_hetrix-cache-2";
 
 /// How often a run waiting for another run's fetch looks again.
 const LOCK_POLL: Duration = Duration::from_millis(20);
@@ -110,14 +110,14 @@ pub fn load<T>(
     };
     let mut notes = Notes { log, verbose };
     if !settings.enabled() {
-        notes.say("off (--cache-ttl 0)".to_string());
+        notes.say("off (--cache-ttl 0)");
         let response = fetch(notes.log)?;
         return parse(response.status, &response.body).map(fresh);
     }
     let dir = match safe_dir(&settings.dir, euid()) {
         Ok(dir) => dir,
         Err(reason) => {
-            notes.say(format!("not used, {reason}"));
+            notes.say(format_args!("not used, {reason}"));
             let response = fetch(notes.log)?;
             return parse(response.status, &response.body).map(fresh);
         }
@@ -134,14 +134,18 @@ pub fn load<T>(
     };
     match store.read(&parse, settings.stale_if_error.saturating_add(1)) {
         Ok((value, age)) => {
-            notes.say(format!("the API failed, serving the {age} s old entry"));
+            notes.say(format_args!(
+                "the API failed, serving the {age} s old entry"
+            ));
             Ok(Loaded {
                 value,
                 stale_note: Some(format!("(cached {age} s ago: {failure})")),
             })
         }
         Err(reason) => {
-            notes.say(format!("nothing to serve for --stale-if-error: {reason}"));
+            notes.say(format_args!(
+                "nothing to serve for --stale-if-error: {reason}"
+            ));
             Err(failure)
         }
     }
@@ -154,7 +158,8 @@ struct Notes<'a> {
 }
 
 impl Notes<'_> {
-    fn say(&mut self, line: String) {
+    /// Takes `format_args!` so that runs without `-v` format nothing.
+    fn say(&mut self, line: impl std::fmt::Display) {
         if self.verbose >= 1 {
             self.log.push(format!("cache: {line}"));
         }
@@ -189,17 +194,20 @@ impl Store {
             }
             _lock = self.wait_for_lock(deadline, notes)?;
             if let Ok((value, age)) = self.read(parse, ttl) {
-                notes.say(format!("{age} s old entry stored by another run"));
+                notes.say(format_args!("{age} s old entry stored by another run"));
                 return Ok(value);
             }
         }
         let response = fetch(notes.log)?;
         let value = parse(response.status, &response.body)?;
         match self.write(response.status, &response.body) {
-            Ok(()) => notes.say(format!("stored {}", self.entry.display())),
+            Ok(()) => notes.say(format_args!("stored {}", self.entry.display())),
             Err(error) => {
                 let _ = fs::remove_file(&self.temp);
-                notes.say(format!("cannot store {}: {error}", self.entry.display()));
+                notes.say(format_args!(
+                    "cannot store {}: {error}",
+                    self.entry.display()
+                ));
             }
         }
         Ok(value)
@@ -213,7 +221,7 @@ impl Store {
     ) -> Option<T> {
         match self.read(parse, ttl) {
             Ok((value, age)) => {
-                notes.say(format!(
+                notes.say(format_args!(
                     "{age} s old entry {} (fresh for --cache-ttl {ttl})",
                     self.entry.display()
                 ));
@@ -239,7 +247,7 @@ impl Store {
         {
             Ok(file) => file,
             Err(error) => {
-                notes.say(format!("cannot open {}: {error}", self.lock.display()));
+                notes.say(format_args!("cannot open {}: {error}", self.lock.display()));
                 return Ok(None);
             }
         };
@@ -248,7 +256,7 @@ impl Store {
             match file.try_lock() {
                 Ok(()) => {
                     if waited {
-                        notes.say("waited for another run's fetch".to_string());
+                        notes.say("waited for another run's fetch");
                     }
                     return Ok(Some(file));
                 }
@@ -264,7 +272,7 @@ impl Store {
                     ));
                 }
                 Err(TryLockError::Error(error)) => {
-                    notes.say(format!("cannot lock {}: {error}", self.lock.display()));
+                    notes.say(format_args!("cannot lock {}: {error}", self.lock.display()));
                     return Ok(None);
                 }
             }
@@ -281,10 +289,15 @@ impl Store {
         let name = self.entry.display();
         let mut bytes = Vec::new();
         match File::open(&self.entry) {
-            Ok(file) => file
-                .take(MAX_BODY_BYTES + 256)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read {name}: {e}"))?,
+            Ok(file) => {
+                const LIMIT: u64 = MAX_BODY_BYTES + 256;
+                // Sized up front: one read instead of a dozen doubling ones.
+                let size = file.metadata().map_or(0, |m| m.len()).min(LIMIT);
+                bytes.reserve_exact(size as usize + 1);
+                file.take(LIMIT)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("cannot read {name}: {e}"))?
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(format!("no entry {name}"));
             }
@@ -316,8 +329,8 @@ impl Store {
 }
 
 fn encode(stored: i64, status: u16, body: &[u8]) -> Vec<u8> {
-    let sum = hex(digest(&SHA256, body).as_ref());
-    let mut bytes = format!("{MAGIC} {stored} {status} {} {sum}\n", body.len()).into_bytes();
+    let sum = checksum(body);
+    let mut bytes = format!("{MAGIC} {stored} {status} {} {sum:016x}\n", body.len()).into_bytes();
     bytes.extend_from_slice(body);
     bytes
 }
@@ -334,7 +347,7 @@ fn decode(bytes: &[u8]) -> Option<(i64, u16, &[u8])> {
     };
     let intact = magic == MAGIC
         && length.parse::<usize>().ok()? == body.len()
-        && sum == hex(digest(&SHA256, body).as_ref());
+        && u64::from_str_radix(sum, 16).ok()? == checksum(body);
     intact.then_some((stored.parse().ok()?, status.parse().ok()?, body))
 }
 
@@ -417,7 +430,31 @@ fn unix_now() -> i64 {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        text.push(DIGITS[usize::from(b >> 4)] as char);
+        text.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    text
+}
+
+/// Notices a damaged entry; every warm run checks one, so it must be
+/// cheap (SHA-256 was a quarter of a warm run). Not a defence against
+/// forgery: whoever can write the private cache directory could forge any
+/// sum. Every step is a bijection of the state for a given word, so a
+/// change in any one word always changes the sum.
+fn checksum(body: &[u8]) -> u64 {
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut words = body.chunks_exact(8);
+    let mut sum = body.len() as u64;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        sum = (sum.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    (sum.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(MULTIPLIER)
 }
 
 #[cfg(test)]
@@ -452,6 +489,20 @@ mod tests {
             decode(&bytes),
             Some((1_700_000_000, 200, &b"{\"a\":1}"[..]))
         );
+    }
+
+    #[test]
+    fn any_changed_byte_changes_the_checksum() {
+        let body = include_bytes!("demo.json");
+        let sum = checksum(body);
+        let mut damaged = body.to_vec();
+        for i in (0..body.len()).step_by(7).chain([body.len() - 1]) {
+            damaged[i] ^= 0x20;
+            assert_ne!(checksum(&damaged), sum, "byte {i}");
+            damaged[i] ^= 0x20;
+        }
+        assert_ne!(checksum(b"ab"), checksum(b"ab\0"));
+        assert_eq!(hex(&[0x00, 0x9f, 0xff]), "009fff");
     }
 
     #[rstest]

@@ -9,7 +9,7 @@ use std::fmt;
 use std::io::Write;
 use std::sync::Mutex;
 
-use crate::range::{Range, format_number};
+use crate::range::{Range, format_integer, format_number};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -89,7 +89,7 @@ impl Unit {
 
     fn number(self, x: f64) -> String {
         match self {
-            Unit::Bytes | Unit::Count => format!("{}", x.round() as i128),
+            Unit::Bytes | Unit::Count => format_integer(x),
             _ => format_number(x),
         }
     }
@@ -149,25 +149,27 @@ impl Perfdata {
                 .map(|b| self.unit.number(b))
                 .unwrap_or_default()
         };
-        let label: String = self
-            .label
-            .chars()
-            .map(|c| match c {
-                '=' | '\'' | '|' => '_',
-                c if c.is_control() => ' ',
-                c => c,
-            })
-            .collect();
-        let text = format!(
-            "'{label}'={}{};{};{};{};{}",
-            self.unit.number(self.value),
-            self.unit.suffix(),
+        let mut text = String::with_capacity(self.label.len() + 64);
+        text.push('\'');
+        push_replacing(&mut text, &self.label, |c| match c {
+            '=' | '\'' | '|' => Some('_'),
+            c if c.is_control() => Some(' '),
+            _ => None,
+        });
+        text.push_str("'=");
+        text.push_str(&self.unit.number(self.value));
+        text.push_str(self.unit.suffix());
+        for part in [
             range(&self.warning),
             range(&self.critical),
             bound(self.min),
             bound(self.max),
-        );
-        Some(text.trim_end_matches(';').to_string())
+        ] {
+            text.push(';');
+            text.push_str(&part);
+        }
+        text.truncate(text.trim_end_matches(';').len());
+        Some(text)
     }
 }
 
@@ -195,20 +197,17 @@ impl Report {
     }
 
     pub fn render(&self) -> String {
-        let mut out = format!(
-            "{} {} - {}",
-            self.label,
-            self.state,
-            plain_text(&self.summary)
-        );
-        let perfdata: Vec<String> = self.perfdata.iter().filter_map(Perfdata::render).collect();
-        if !perfdata.is_empty() {
-            out.push_str(" | ");
-            out.push_str(&perfdata.join(" "));
+        let mut out = format!("{} {} - ", self.label, self.state);
+        push_plain_text(&mut out, &self.summary);
+        let mut separator = " | ";
+        for perfdata in self.perfdata.iter().filter_map(Perfdata::render) {
+            out.push_str(separator);
+            out.push_str(&perfdata);
+            separator = " ";
         }
         for line in &self.details {
             out.push('\n');
-            out.push_str(&plain_text(line));
+            push_plain_text(&mut out, line);
         }
         out.push('\n');
         out
@@ -218,14 +217,24 @@ impl Report {
 /// Human text may quote names from the agent (mounts, services). A `|`
 /// would start perfdata early and a newline would end the first line, so
 /// both are replaced.
-fn plain_text(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '|' => '¦',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect()
+fn push_plain_text(out: &mut String, text: &str) {
+    push_replacing(out, text, |c| match c {
+        '|' => Some('¦'),
+        c if c.is_control() => Some(' '),
+        _ => None,
+    });
+}
+
+/// Appends `text` with the characters `replace` maps replaced; text
+/// without any (the usual case) is copied whole instead of char by char.
+fn push_replacing(out: &mut String, text: &str, replace: impl Fn(char) -> Option<char>) {
+    // Printable ASCII other than these is never replaced by either caller.
+    let plain = |b: &u8| matches!(b, b' '..=b'~') && !matches!(b, b'|' | b'=' | b'\'');
+    if text.bytes().all(|b| plain(&b)) {
+        out.push_str(text);
+    } else {
+        out.extend(text.chars().map(|c| replace(c).unwrap_or(c)));
+    }
 }
 
 /// Byte counts for people: both numbers in the unit of the larger one,
@@ -292,7 +301,10 @@ fn secrets() -> std::sync::MutexGuard<'static, Vec<String>> {
 pub fn redact(text: &str) -> String {
     let mut text = text.to_string();
     for secret in secrets().iter() {
-        text = text.replace(secret.as_str(), "***");
+        // Copied only when the secret is there: output is rarely redacted.
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "***");
+        }
     }
     text
 }

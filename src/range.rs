@@ -47,7 +47,7 @@ impl Range {
 
     /// Renders the range with endpoints rounded to integers (for byte counts).
     pub fn to_integer_string(self) -> String {
-        self.render(|x| format!("{}", x.round() as i128))
+        self.render(format_integer)
     }
 
     fn render(&self, number: impl Fn(f64) -> String) -> String {
@@ -85,6 +85,17 @@ impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `+ 0.0` turns -0 into 0.
         f.write_str(&self.render(|x| format!("{}", x + 0.0)))
+    }
+}
+
+/// Formats a number rounded to an integer (bytes, counts). Through i64
+/// when it fits: printing an i128 costs several times as much, and a disk
+/// check prints four of these per mount.
+pub fn format_integer(x: f64) -> String {
+    let n = x.round() as i128;
+    match i64::try_from(n) {
+        Ok(n) => n.to_string(),
+        Err(_) => n.to_string(),
     }
 }
 

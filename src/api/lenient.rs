@@ -2,62 +2,78 @@
 //! strings, sections null, missing or empty. Anything unreadable becomes
 //! `None` (or an empty list) and the mode that needs it says so.
 
-use serde_json::Value;
+/// One JSON value that is not an array or object, as the field types of
+/// [`typed`](super::typed) hand it to the rules here.
+#[derive(Debug, Clone, Copy)]
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Text(&'a str),
+}
 
 /// A number, or a string holding one.
-pub fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
+pub fn scalar_number(scalar: Scalar) -> Option<f64> {
+    match scalar {
+        Scalar::Unsigned(n) => Some(n as f64),
+        Scalar::Signed(n) => Some(n as f64),
+        Scalar::Float(x) => Some(x),
+        Scalar::Text(s) => s.trim().parse::<f64>().ok(),
+        Scalar::Null | Scalar::Bool(_) => None,
     }
     .filter(|x| x.is_finite())
 }
 
 /// A non-negative integer (bytes, counts), or a string holding one.
-pub fn count(value: Option<&Value>) -> Option<u64> {
-    if let Some(n) = value?.as_u64() {
-        return Some(n);
+pub fn scalar_count(scalar: Scalar) -> Option<u64> {
+    match scalar {
+        Scalar::Unsigned(n) => return Some(n),
+        Scalar::Text(s) => {
+            if let Ok(n) = s.trim().parse::<u64>() {
+                return Some(n);
+            }
+        }
+        _ => {}
     }
-    if let Some(Ok(n)) = value?.as_str().map(|s| s.trim().parse::<u64>()) {
-        return Some(n);
-    }
-    number(value)
+    scalar_number(scalar)
         .filter(|x| *x >= 0.0 && *x <= u64::MAX as f64)
         .map(|x| x.round() as u64)
 }
 
 /// Unix seconds.
-pub fn timestamp(value: Option<&Value>) -> Option<i64> {
-    if let Some(n) = value?.as_i64() {
-        return Some(n);
+pub fn scalar_timestamp(scalar: Scalar) -> Option<i64> {
+    match scalar {
+        Scalar::Unsigned(n) if i64::try_from(n).is_ok() => Some(n as i64),
+        Scalar::Signed(n) => Some(n),
+        _ => scalar_number(scalar)
+            .filter(|x| x.abs() < 1e15)
+            .map(|x| x.round() as i64),
     }
-    number(value)
-        .filter(|x| x.abs() < 1e15)
-        .map(|x| x.round() as i64)
 }
 
 /// A string; numbers are accepted as their text (a service named `8080`).
 /// A blank string is as good as a missing one.
-pub fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+pub fn scalar_text(scalar: Scalar) -> Option<String> {
+    match scalar {
+        Scalar::Text(s) if s.trim().is_empty() => None,
+        Scalar::Text(s) => Some(s.to_string()),
+        // serde_json's own spelling of numbers, as `Value` printed them.
+        Scalar::Unsigned(n) => Some(n.to_string()),
+        Scalar::Signed(n) => Some(n.to_string()),
+        Scalar::Float(x) => serde_json::Number::from_f64(x).map(|n| n.to_string()),
+        Scalar::Null | Scalar::Bool(_) => None,
     }
 }
 
 /// A boolean, or `0`/`1`, or a string holding one of those.
-pub fn flag(value: Option<&Value>) -> Option<bool> {
-    match value? {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => match n.as_u64()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+pub fn scalar_flag(scalar: Scalar) -> Option<bool> {
+    match scalar {
+        Scalar::Bool(b) => Some(b),
+        Scalar::Unsigned(0) => Some(false),
+        Scalar::Unsigned(1) => Some(true),
+        Scalar::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Some(true),
             "false" | "0" | "no" => Some(false),
             _ => None,
@@ -66,21 +82,52 @@ pub fn flag(value: Option<&Value>) -> Option<bool> {
     }
 }
 
-/// The objects of an array; anything else (null, missing, wrong type) is
-/// an empty section.
-pub fn objects(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|item| item.is_object())
+/// A JSON boolean only: for flags the API itself sets, not the agent.
+pub fn scalar_bool(scalar: Scalar) -> Option<bool> {
+    match scalar {
+        Scalar::Bool(b) => Some(b),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::api::typed::{self, Count, Flag, Number, Section, Text};
     use rstest::rstest;
-    use serde_json::json;
+    use serde::Deserialize;
+    use serde_json::{Value, json};
+
+    // The rules as the adapters apply them: through the typed reader, fed
+    // the value's JSON text.
+    fn read<T: for<'de> Deserialize<'de>>(value: &Value) -> T {
+        serde_json::from_str(&value.to_string()).unwrap()
+    }
+
+    fn count(value: Option<&Value>) -> Option<u64> {
+        read::<Count>(value?).0
+    }
+
+    fn text(value: Option<&Value>) -> Option<String> {
+        read::<Text>(value?).0
+    }
+
+    typed::fields! {
+        Item {}
+    }
+
+    fn objects(value: Option<&Value>) -> std::vec::IntoIter<Item> {
+        value
+            .map_or_else(Vec::new, |v| read::<Section<Item>>(v).0)
+            .into_iter()
+    }
+
+    fn number(value: Option<&Value>) -> Option<f64> {
+        read::<Number>(value?).0
+    }
+
+    fn flag(value: Option<&Value>) -> Option<bool> {
+        read::<Flag>(value?).0
+    }
 
     #[rstest]
     #[case(json!(9.26), Some(9.26))]

@@ -7,6 +7,7 @@ pub mod v1;
 pub mod v3;
 
 mod lenient;
+mod typed;
 
 /// Which HetrixTools API a run talks to (`--api`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

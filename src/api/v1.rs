@@ -6,9 +6,9 @@
 //! `{"status":"ERROR","error_message":"..."}`, so both the status and the
 //! body are checked.
 
-use serde_json::{Map, Value};
+use serde::de::MapAccess;
 
-use super::lenient::{count, flag, number, objects, text, timestamp};
+use super::typed::{self, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
 use crate::failure::Failure;
 use crate::model::{Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot};
 
@@ -28,13 +28,13 @@ pub fn url(base: &str, token: &str, monitor: &str) -> String {
 
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
 pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    object(status, body).map(|json| snapshot(&json))
+    object::<Stats>(status, body).map(snapshot)
 }
 
 /// Turns a status call response into a snapshot holding only the quota.
 pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    let json = object(status, body)?;
-    let remaining = count(json.get("Remaining_API_Calls")).ok_or_else(|| {
+    let account = object::<Account>(status, body)?;
+    let remaining = account.remaining.0.ok_or_else(|| {
         Failure::new(
             "the HetrixTools API status reply holds no Remaining_API_Calls (check --api-url)",
         )
@@ -42,21 +42,21 @@ pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
     Ok(Snapshot {
         quota: Some(Quota {
             remaining,
-            max: count(json.get("Max_API_Calls")),
+            max: account.max.0,
         }),
         ..Snapshot::default()
     })
 }
 
-/// The JSON object of a successful response, or why there is none.
-fn object(status: u16, body: &[u8]) -> Result<Map<String, Value>, Failure> {
-    let json: Option<Value> = serde_json::from_slice(body).ok();
+/// The fields of a successful response, or why there is none.
+fn object<T: Fields>(status: u16, body: &[u8]) -> Result<T, Failure> {
     // An outage first: a 5xx with a JSON body is still an outage, not a
     // problem with the token.
     if (500..=599).contains(&status) {
         return Err(Failure::unreachable(http_status_advice(status)));
     }
-    if let Some(message) = json.as_ref().and_then(api_error) {
+    let json = typed::read::<Reply<T>>(body);
+    if let Some(message) = json.as_ref().and_then(|j| j.as_ref().ok()?.api_error()) {
         return Err(Failure::new(format!(
             "HetrixTools API error: {message} (check the API token, its permissions and the monitor ID)"
         )));
@@ -65,27 +65,51 @@ fn object(status: u16, body: &[u8]) -> Result<Map<String, Value>, Failure> {
         return Err(Failure::new(http_status_advice(status)));
     }
     match json {
-        Some(Value::Object(object)) => Ok(object),
-        Some(other) => Err(Failure::new(format!(
-            "HetrixTools API returned JSON {} instead of an object (check --api-url)",
-            kind(&other)
+        Some(Ok(reply)) => Ok(reply.data),
+        Some(Err(kind)) => Err(Failure::new(format!(
+            "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
         ))),
         None => Err(Failure::new(not_json(body))),
     }
 }
 
-/// `{"status":"ERROR", "error_message": ...}`, with or without the message.
-fn api_error(json: &Value) -> Option<String> {
-    let status = json.get("status")?.as_str()?;
-    if !status.eq_ignore_ascii_case("error") {
-        return None;
+/// A v1 reply: its data, or `{"status":"ERROR", "error_message": ...}`.
+#[derive(Default)]
+struct Reply<T> {
+    status: Text,
+    error_message: Text,
+    message: Text,
+    data: T,
+}
+
+impl<T: Fields> Fields for Reply<T> {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "error_message" => self.error_message = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => self.data.read(key, map)?,
+        }
+        Ok(())
     }
-    Some(
-        text(json.get("error_message"))
-            .or_else(|| text(json.get("message")))
-            .filter(|m| !m.trim().is_empty())
-            .unwrap_or_else(|| "no error message given".to_string()),
-    )
+}
+
+impl<T> Reply<T> {
+    /// The error message when the reply says `"status":"ERROR"`, with or
+    /// without a message.
+    fn api_error(&self) -> Option<String> {
+        if !self.status.0.as_ref()?.eq_ignore_ascii_case("error") {
+            return None;
+        }
+        Some(
+            self.error_message
+                .0
+                .clone()
+                .or_else(|| self.message.0.clone())
+                .filter(|m| !m.trim().is_empty())
+                .unwrap_or_else(|| "no error message given".to_string()),
+        )
+    }
 }
 
 fn http_status_advice(status: u16) -> String {
@@ -115,83 +139,158 @@ pub(super) fn not_json(body: &[u8]) -> String {
     }
 }
 
-pub(super) fn kind(json: &Value) -> &'static str {
-    match json {
-        Value::Array(_) => "an array",
-        Value::String(_) => "a string",
-        Value::Number(_) => "a number",
-        Value::Bool(_) => "a boolean",
-        Value::Null => "null",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// The name of a mount, drive or service the agent sent without one, so
 /// output never shows a blank name or an empty perfdata label.
 fn unnamed() -> String {
     "(unnamed)".to_string()
 }
 
-fn snapshot(json: &Map<String, Value>) -> Snapshot {
+typed::fields! {
+    Account {
+        "Remaining_API_Calls" => remaining: Count,
+        "Max_API_Calls" => max: Count,
+    }
+
+    Stats {
+        "AgentLastData" => last_data: Timestamp,
+        "Disks" => disks: Section<RawDisk>,
+        "Drives" => drives: Section<RawDrive>,
+        "Services" => services: Section<RawService>,
+        "Stats" => stats: Section<RawSample>,
+        "AgentType" => agent_type: Text,
+        "SystemUptime" => uptime: Count,
+        "RebootRequired" => reboot_required: Flag,
+        "NetworkInterfaces" => interfaces: Section<RawInterface>,
+        "PortConnections" => ports: Section<RawPort>,
+    }
+
+    RawDisk {
+        "Mount" => mount: Text,
+        "Size" => size: Count,
+        "Used" => used: Count,
+        "Inodes" => inodes: Count,
+        "InodesUsed" => inodes_used: Count,
+        "RAID" => raid: Object<RawRaid>,
+    }
+
+    RawRaid {
+        "Type" => kind: Text,
+        "Health" => health: Text,
+        "State" => state: Text,
+        "TotalDrives" => total_drives: Count,
+        "ActiveDrives" => active_drives: Count,
+        "FailedDrives" => failed_drives: Count,
+    }
+
+    RawDrive {
+        "Name" => name: Text,
+        "SMARTTest" => smart_test: Text,
+        "ErrorCount" => error_count: Count,
+    }
+
+    RawService {
+        "Name" => name: Text,
+        "Status" => status: Text,
+    }
+
+    RawSample {
+        "Minute" => minute: Timestamp,
+        "CPU" => cpu: Number,
+        "IOWait" => iowait: Number,
+        "RAM" => ram: Number,
+        "Swap" => swap: Number,
+    }
+
+    RawInterface {
+        "Name" => name: Text,
+        "NetIn" => net_in: Number,
+        "NetOut" => net_out: Number,
+    }
+
+    RawPort {
+        "Port" => port: Count,
+        "Connections" => connections: Count,
+    }
+}
+
+fn snapshot(stats: Stats) -> Snapshot {
     Snapshot {
-        last_data: timestamp(json.get("AgentLastData")),
-        disks: objects(json.get("Disks"))
+        last_data: stats.last_data.0,
+        disks: stats
+            .disks
+            .0
+            .into_iter()
             .map(|d| Disk {
-                mount: text(d.get("Mount")).unwrap_or_else(unnamed),
-                size: count(d.get("Size")),
-                used: count(d.get("Used")),
-                inodes: count(d.get("Inodes")),
-                inodes_used: count(d.get("InodesUsed")),
-                raid: d.get("RAID").filter(|r| r.is_object()).map(|r| Raid {
-                    kind: text(r.get("Type")),
-                    health: text(r.get("Health")),
-                    state: text(r.get("State")),
-                    total_drives: count(r.get("TotalDrives")),
-                    active_drives: count(r.get("ActiveDrives")),
-                    failed_drives: count(r.get("FailedDrives")),
+                mount: d.mount.0.unwrap_or_else(unnamed),
+                size: d.size.0,
+                used: d.used.0,
+                inodes: d.inodes.0,
+                inodes_used: d.inodes_used.0,
+                raid: d.raid.0.map(|r| Raid {
+                    kind: r.kind.0,
+                    health: r.health.0,
+                    state: r.state.0,
+                    total_drives: r.total_drives.0,
+                    active_drives: r.active_drives.0,
+                    failed_drives: r.failed_drives.0,
                 }),
             })
             .collect(),
-        drives: objects(json.get("Drives"))
+        drives: stats
+            .drives
+            .0
+            .into_iter()
             .map(|d| Drive {
-                name: text(d.get("Name")).unwrap_or_else(unnamed),
-                smart_test: text(d.get("SMARTTest")),
-                error_count: count(d.get("ErrorCount")),
+                name: d.name.0.unwrap_or_else(unnamed),
+                smart_test: d.smart_test.0,
+                error_count: d.error_count.0,
                 ..Drive::default()
             })
             .collect(),
-        services: objects(json.get("Services"))
+        services: stats
+            .services
+            .0
+            .into_iter()
             .map(|s| Service {
-                name: text(s.get("Name")).unwrap_or_else(unnamed),
-                status: text(s.get("Status")),
+                name: s.name.0.unwrap_or_else(unnamed),
+                status: s.status.0,
             })
             .collect(),
-        stats: objects(json.get("Stats"))
+        stats: stats
+            .stats
+            .0
+            .into_iter()
             .filter_map(|s| {
                 Some(Sample {
-                    minute: timestamp(s.get("Minute"))?,
-                    cpu: number(s.get("CPU")),
-                    iowait: number(s.get("IOWait")),
-                    ram: number(s.get("RAM")),
-                    swap: number(s.get("Swap")),
+                    minute: s.minute.0?,
+                    cpu: s.cpu.0,
+                    iowait: s.iowait.0,
+                    ram: s.ram.0,
+                    swap: s.swap.0,
                     ..Sample::default()
                 })
             })
             .collect(),
-        agent_type: text(json.get("AgentType")).map(|t| t.trim().to_ascii_lowercase()),
-        uptime: count(json.get("SystemUptime")),
-        reboot_required: flag(json.get("RebootRequired")),
-        interfaces: objects(json.get("NetworkInterfaces"))
+        agent_type: stats.agent_type.0.map(|t| t.trim().to_ascii_lowercase()),
+        uptime: stats.uptime.0,
+        reboot_required: stats.reboot_required.0,
+        interfaces: stats
+            .interfaces
+            .0
+            .into_iter()
             .map(|i| Interface {
-                name: text(i.get("Name")).unwrap_or_default(),
-                net_in: number(i.get("NetIn")),
-                net_out: number(i.get("NetOut")),
+                name: i.name.0.unwrap_or_default(),
+                net_in: i.net_in.0,
+                net_out: i.net_out.0,
             })
             .collect(),
-        ports: objects(json.get("PortConnections"))
+        ports: stats
+            .ports
+            .0
+            .into_iter()
             .map(|p| Port {
-                port: count(p.get("Port")),
-                connections: count(p.get("Connections")),
+                port: p.port.0,
+                connections: p.connections.0,
             })
             .collect(),
         ..Snapshot::default()

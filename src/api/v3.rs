@@ -5,11 +5,9 @@
 //! Errors come as real HTTP statuses with `{"status": ..., "message": ...}`,
 //! and every response carries `ratelimit-*` headers.
 
-use serde_json::{Map, Value};
-
-use super::lenient::{count, flag, number, objects, text, timestamp};
 use super::rate_limit;
-use super::v1::{kind, not_json};
+use super::typed::{self, Bool, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
+use super::v1::not_json;
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable};
@@ -41,20 +39,20 @@ const METRICS_NOT_FOUND: &str = "the monitor does not exist or has no server age
 /// Why the metrics call failed, judged with the response headers (429
 /// says when to retry); `None` for a 200.
 pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
-    (response.status != 200).then(|| {
-        let json: Option<Value> = serde_json::from_slice(&response.body).ok();
-        error(response, json.as_ref(), now, METRICS_NOT_FOUND)
-    })
+    (response.status != 200).then(|| error(response, now, METRICS_NOT_FOUND))
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
 pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    let response = Response {
-        status,
-        headers: Vec::new(),
-        body: body.to_vec(),
-    };
-    Ok(snapshot(&object(&response, 0, METRICS_NOT_FOUND)?))
+    if status != 200 {
+        let response = Response {
+            status,
+            headers: Vec::new(),
+            body: body.to_vec(),
+        };
+        return Err(error(&response, 0, METRICS_NOT_FOUND));
+    }
+    object::<Metrics>(body).map(snapshot)
 }
 
 /// One page of the monitor list.
@@ -89,55 +87,63 @@ impl Monitor {
 }
 
 pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Failure> {
-    let json = object(response, now, "check --api-url")?;
+    if response.status != 200 {
+        return Err(error(response, now, "check --api-url"));
+    }
+    let list = object::<MonitorList>(&response.body)?;
     Ok(MonitorPage {
-        monitors: objects(json.get("monitors"))
+        monitors: list
+            .monitors
+            .0
+            .into_iter()
             .filter_map(|m| {
                 Some(Monitor {
                     // `-i` accepts no other IDs, so such a monitor could
                     // not be checked anyway.
-                    id: text(m.get("id")).filter(|id| {
+                    id: m.id.0.filter(|id| {
                         id.bytes()
                             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
                     })?,
-                    name: text(m.get("name")).unwrap_or_default(),
-                    uptime: text(m.get("uptime_status")),
-                    status: text(m.get("monitor_status")),
-                    has_agent: m.get("has_agent").and_then(Value::as_bool) == Some(true),
+                    name: m.name.0.unwrap_or_default(),
+                    uptime: m.uptime.0,
+                    status: m.status.0,
+                    has_agent: m.has_agent.0 == Some(true),
                 })
             })
             .collect(),
-        next: count(field(field(json.get("meta"), "pagination"), "next")),
+        next: list
+            .meta
+            .0
+            .and_then(|m| m.pagination.0)
+            .and_then(|p| p.next.0),
     })
 }
 
-/// The JSON object of a 200 response; any other status is an error.
-fn object(response: &Response, now: i64, not_found: &str) -> Result<Map<String, Value>, Failure> {
-    let json: Option<Value> = serde_json::from_slice(&response.body).ok();
-    if response.status != 200 {
-        return Err(error(response, json.as_ref(), now, not_found));
-    }
-    match json {
-        Some(Value::Object(object)) => Ok(object),
-        Some(other) => Err(Failure::new(format!(
-            "HetrixTools API returned JSON {} instead of an object (check --api-url)",
-            kind(&other)
+/// The fields of a 200 response's body.
+fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
+    match typed::read::<T>(body) {
+        Some(Ok(object)) => Ok(object),
+        Some(Err(kind)) => Err(Failure::new(format!(
+            "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
         ))),
-        None => Err(Failure::new(not_json(&response.body))),
+        None => Err(Failure::new(not_json(body))),
     }
 }
 
 /// The longest server message quoted; anything longer is not a message.
 const MESSAGE_CHARS: usize = 200;
 
-fn error(response: &Response, json: Option<&Value>, now: i64, not_found: &str) -> Failure {
+fn error(response: &Response, now: i64, not_found: &str) -> Failure {
     let status = response.status;
-    let quoted = |key| {
-        text(json.and_then(|j| j.get(key)))
+    let reply = typed::read::<Refusal>(&response.body)
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let quoted = |text: Text| {
+        text.0
             .map(|t| t.trim().chars().take(MESSAGE_CHARS).collect::<String>())
             .filter(|t| !t.is_empty())
     };
-    let said = match (quoted("status"), quoted("message")) {
+    let said = match (quoted(reply.status), quoted(reply.message)) {
         (Some(code), Some(message)) => format!(" ({code}: {message})"),
         (Some(only), None) | (None, Some(only)) => format!(" ({only})"),
         (None, None) => String::new(),
@@ -159,92 +165,248 @@ fn error(response: &Response, json: Option<&Value>, now: i64, not_found: &str) -
     }
 }
 
-fn field<'a>(value: Option<&'a Value>, key: &str) -> Option<&'a Value> {
-    value?.get(key)
+typed::fields! {
+    MonitorList {
+        "monitors" => monitors: Section<RawMonitor>,
+        "meta" => meta: Object<ListMeta>,
+    }
+
+    ListMeta {
+        "pagination" => pagination: Object<Pagination>,
+    }
+
+    Pagination {
+        "next" => next: Count,
+    }
+
+    RawMonitor {
+        "id" => id: Text,
+        "name" => name: Text,
+        "uptime_status" => uptime: Text,
+        "monitor_status" => status: Text,
+        "has_agent" => has_agent: Bool,
+    }
+
+    /// An error reply: `{"status": ..., "message": ...}`.
+    Refusal {
+        "status" => status: Text,
+        "message" => message: Text,
+    }
+
+    Metrics {
+        "meta" => meta: Object<Meta>,
+        "agent" => agent: Object<Agent>,
+        "system" => system: Object<System>,
+        "network_interfaces" => interfaces: Section<RawInterface>,
+        "port_connections" => ports: Section<RawPort>,
+        "disk" => disk: Object<DiskSection>,
+        "services" => services: Section<RawService>,
+        "stats" => stats: Section<RawSample>,
+        "cpu" => cpu: Object<Cpu>,
+        "outgoing_pings" => pings: Section<RawPing>,
+        "custom_variables" => variables: Section<RawVariable>,
+    }
+
+    Meta {
+        "last_updated" => last_updated: Timestamp,
+    }
+
+    Agent {
+        "type" => kind: Text,
+    }
+
+    System {
+        "uptime" => uptime: Count,
+        "reboot_required" => reboot_required: Flag,
+    }
+
+    Cpu {
+        "threads" => threads: Count,
+    }
+
+    DiskSection {
+        "disks" => disks: Section<RawDisk>,
+        "drives" => drives: Section<RawDrive>,
+    }
+
+    RawInterface {
+        "name" => name: Text,
+        "net_in" => net_in: Number,
+        "net_out" => net_out: Number,
+    }
+
+    RawPort {
+        "port" => port: Count,
+        "connections" => connections: Count,
+    }
+
+    RawDisk {
+        "mount" => mount: Text,
+        "size" => size: Count,
+        "used" => used: Count,
+        "inodes" => inodes: Count,
+        "inodes_used" => inodes_used: Count,
+        "raid" => raid: Object<RawRaid>,
+    }
+
+    RawRaid {
+        "type" => kind: Text,
+        "health" => health: Text,
+        "state" => state: Text,
+        "total_drives" => total_drives: Count,
+        "active_drives" => active_drives: Count,
+        "failed_drives" => failed_drives: Count,
+    }
+
+    RawDrive {
+        "name" => name: Text,
+        "smart_test" => smart_test: Text,
+        "error_count" => error_count: Count,
+        "wearout_percent" => wearout: Number,
+    }
+
+    RawService {
+        "name" => name: Text,
+        "status" => status: Text,
+    }
+
+    RawSample {
+        "timestamp" => minute: Timestamp,
+        "cpu" => cpu: Number,
+        "iowait" => iowait: Number,
+        "ram" => ram: Number,
+        "swap" => swap: Number,
+        "steal" => steal: Number,
+        "cpu_temp" => cpu_temp: Number,
+        "load_1" => load_1: Number,
+        "load_5" => load_5: Number,
+        "load_15" => load_15: Number,
+    }
+
+    RawPing {
+        "name" => name: Text,
+        "target" => target: Text,
+        "packet_loss_percent" => packet_loss: Number,
+        "response_time" => response_time: Number,
+    }
+
+    RawVariable {
+        "name" => name: Text,
+        "value" => value: Number,
+    }
 }
 
-fn snapshot(json: &Map<String, Value>) -> Snapshot {
-    let disk = json.get("disk");
+fn snapshot(metrics: Metrics) -> Snapshot {
+    let system = metrics.system.0.unwrap_or_default();
+    let disk = metrics.disk.0.unwrap_or_default();
     Snapshot {
-        last_data: timestamp(field(json.get("meta"), "last_updated")),
-        agent_type: text(field(json.get("agent"), "type")).map(|t| t.trim().to_ascii_lowercase()),
-        uptime: count(field(json.get("system"), "uptime")),
-        reboot_required: flag(field(json.get("system"), "reboot_required")),
-        interfaces: objects(json.get("network_interfaces"))
+        last_data: metrics.meta.0.and_then(|m| m.last_updated.0),
+        agent_type: metrics
+            .agent
+            .0
+            .and_then(|a| a.kind.0)
+            .map(|t| t.trim().to_ascii_lowercase()),
+        uptime: system.uptime.0,
+        reboot_required: system.reboot_required.0,
+        interfaces: metrics
+            .interfaces
+            .0
+            .into_iter()
             .map(|i| Interface {
-                name: text(i.get("name")).unwrap_or_default(),
-                net_in: number(i.get("net_in")),
-                net_out: number(i.get("net_out")),
+                name: i.name.0.unwrap_or_default(),
+                net_in: i.net_in.0,
+                net_out: i.net_out.0,
             })
             .collect(),
-        ports: objects(json.get("port_connections"))
+        ports: metrics
+            .ports
+            .0
+            .into_iter()
             .map(|p| Port {
-                port: count(p.get("port")),
-                connections: count(p.get("connections")),
+                port: p.port.0,
+                connections: p.connections.0,
             })
             .collect(),
         // v3 reports no call quota; its limits come as response headers.
         quota: None,
-        disks: objects(field(disk, "disks"))
+        disks: disk
+            .disks
+            .0
+            .into_iter()
             .map(|d| Disk {
-                mount: text(d.get("mount")).unwrap_or_default(),
-                size: count(d.get("size")),
-                used: count(d.get("used")),
-                inodes: count(d.get("inodes")),
-                inodes_used: count(d.get("inodes_used")),
-                raid: d.get("raid").filter(|r| r.is_object()).map(|r| Raid {
-                    kind: text(r.get("type")),
-                    health: text(r.get("health")),
-                    state: text(r.get("state")),
-                    total_drives: count(r.get("total_drives")),
-                    active_drives: count(r.get("active_drives")),
-                    failed_drives: count(r.get("failed_drives")),
+                mount: d.mount.0.unwrap_or_default(),
+                size: d.size.0,
+                used: d.used.0,
+                inodes: d.inodes.0,
+                inodes_used: d.inodes_used.0,
+                raid: d.raid.0.map(|r| Raid {
+                    kind: r.kind.0,
+                    health: r.health.0,
+                    state: r.state.0,
+                    total_drives: r.total_drives.0,
+                    active_drives: r.active_drives.0,
+                    failed_drives: r.failed_drives.0,
                 }),
             })
             .collect(),
-        drives: objects(field(disk, "drives"))
+        drives: disk
+            .drives
+            .0
+            .into_iter()
             .map(|d| Drive {
-                name: text(d.get("name")).unwrap_or_default(),
-                smart_test: text(d.get("smart_test")),
-                error_count: count(d.get("error_count")),
-                wearout: number(d.get("wearout_percent")),
+                name: d.name.0.unwrap_or_default(),
+                smart_test: d.smart_test.0,
+                error_count: d.error_count.0,
+                wearout: d.wearout.0,
             })
             .collect(),
-        services: objects(json.get("services"))
+        services: metrics
+            .services
+            .0
+            .into_iter()
             .map(|s| Service {
-                name: text(s.get("name")).unwrap_or_default(),
-                status: text(s.get("status")),
+                name: s.name.0.unwrap_or_default(),
+                status: s.status.0,
             })
             .collect(),
-        stats: objects(json.get("stats"))
+        stats: metrics
+            .stats
+            .0
+            .into_iter()
             .filter_map(|s| {
                 Some(Sample {
-                    minute: timestamp(s.get("timestamp"))?,
-                    cpu: number(s.get("cpu")),
-                    iowait: number(s.get("iowait")),
-                    ram: number(s.get("ram")),
-                    swap: number(s.get("swap")),
-                    steal: number(s.get("steal")),
-                    cpu_temp: number(s.get("cpu_temp")),
-                    load_1: number(s.get("load_1")),
-                    load_5: number(s.get("load_5")),
-                    load_15: number(s.get("load_15")),
+                    minute: s.minute.0?,
+                    cpu: s.cpu.0,
+                    iowait: s.iowait.0,
+                    ram: s.ram.0,
+                    swap: s.swap.0,
+                    steal: s.steal.0,
+                    cpu_temp: s.cpu_temp.0,
+                    load_1: s.load_1.0,
+                    load_5: s.load_5.0,
+                    load_15: s.load_15.0,
                 })
             })
             .collect(),
-        cpu_threads: count(field(json.get("cpu"), "threads")).filter(|t| *t > 0),
-        pings: objects(json.get("outgoing_pings"))
+        cpu_threads: metrics.cpu.0.and_then(|c| c.threads.0).filter(|t| *t > 0),
+        pings: metrics
+            .pings
+            .0
+            .into_iter()
             .map(|p| Ping {
-                name: text(p.get("name")).unwrap_or_default(),
-                target: text(p.get("target")),
-                packet_loss: number(p.get("packet_loss_percent")),
-                response_time: number(p.get("response_time")),
+                name: p.name.0.unwrap_or_default(),
+                target: p.target.0,
+                packet_loss: p.packet_loss.0,
+                response_time: p.response_time.0,
             })
             .collect(),
-        variables: objects(json.get("custom_variables"))
+        variables: metrics
+            .variables
+            .0
+            .into_iter()
             .map(|v| Variable {
-                name: text(v.get("name")).unwrap_or_default(),
-                value: number(v.get("value")),
+                name: v.name.0.unwrap_or_default(),
+                value: v.value.0,
             })
             .collect(),
     }
@@ -253,7 +415,7 @@ fn snapshot(json: &Map<String, Value>) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn response(status: u16, headers: &[(&str, &str)], body: &Value) -> Response {
         Response {
@@ -322,6 +484,21 @@ mod tests {
         );
         assert!(message.contains("per-endpoint limit"), "{message}");
         assert!(message.contains("it resets in 42 s"), "{message}");
+    }
+
+    #[test]
+    fn has_agent_is_a_json_boolean_only_and_errors_quote_any_body() {
+        let body = json!({"monitors": [{"id": "a", "has_agent": "true"},
+                                       {"id": "b", "has_agent": 1},
+                                       {"id": "c", "has_agent": true}],
+                          "meta": {"pagination": null}});
+        let page = parse_monitors(&response(200, &[], &body), 0).unwrap();
+        let agents: Vec<bool> = page.monitors.iter().map(|m| m.has_agent).collect();
+        assert_eq!(agents, [false, false, true]);
+        assert_eq!(page.next, None);
+        let quoted = |body: &Value| error(&response(404, &[], body), 0, "x").to_string();
+        assert!(quoted(&json!([1])).starts_with("HetrixTools API v3 answered HTTP 404: x"));
+        assert!(quoted(&json!({"message": 7, "status": " "})).contains("HTTP 404 (7): x"));
     }
 
     #[test]
