@@ -15,7 +15,7 @@ use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use ring::digest::{SHA256, digest};
 
@@ -305,7 +305,7 @@ impl Store {
         };
         let (stored, status, body) =
             decode(&bytes).ok_or_else(|| format!("ignoring corrupt entry {name}"))?;
-        let age = u64::try_from(unix_now() - stored)
+        let age = u64::try_from(crate::unix_now() - stored)
             .map_err(|_| format!("ignoring entry {name} from the future (clock changed?)"))?;
         if age >= max_age {
             return Err(format!("entry {name} is {age} s old, too old"));
@@ -322,7 +322,7 @@ impl Store {
             .truncate(true)
             .mode(0o600)
             .open(&self.temp)?;
-        file.write_all(&encode(unix_now(), status, body))?;
+        file.write_all(&encode(crate::unix_now(), status, body))?;
         drop(file);
         fs::rename(&self.temp, &self.entry)
     }
@@ -421,12 +421,6 @@ fn safe_dir(dir: &Path, euid: u32) -> Result<PathBuf, String> {
 fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -628,10 +622,10 @@ mod tests {
             temp: scratch.0.join("e.tmp"),
         };
         let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
-        fs::write(&store.entry, encode(unix_now() - 100, 200, b"x")).unwrap();
+        fs::write(&store.entry, encode(crate::unix_now() - 100, 200, b"x")).unwrap();
         assert_eq!(store.read(&parse, 101).unwrap().0, b"x");
         assert!(store.read(&parse, 100).unwrap_err().contains("too old"));
-        fs::write(&store.entry, encode(unix_now() + 100, 200, b"x")).unwrap();
+        fs::write(&store.entry, encode(crate::unix_now() + 100, 200, b"x")).unwrap();
         assert!(store.read(&parse, 1000).unwrap_err().contains("future"));
     }
 }

@@ -290,7 +290,7 @@ fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config,
     let mode_text = args.mode.ok_or_else(|| {
         Failure::new(format!(
             "no mode given: use -m with one of {} (see --help)",
-            mode_list()
+            modes::usages()
         ))
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
@@ -544,14 +544,6 @@ fn normalise(args: &[String]) -> Vec<String> {
 
 fn is_value_option(arg: &str) -> bool {
     VALUE_OPTIONS.contains(&arg) || MODE_VALUE_OPTIONS.contains(&arg)
-}
-
-fn mode_list() -> String {
-    modes::MODES
-        .iter()
-        .map(|m| m.usage())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// argh's help plus what it cannot generate: the modes with their default

@@ -294,6 +294,7 @@ fn show_ranges(ranges: &[range::Range]) -> String {
     }
 }
 
+/// Seconds since the epoch; 0 if the clock is before it.
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

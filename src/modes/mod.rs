@@ -174,6 +174,15 @@ impl Mode {
     }
 }
 
+/// Every mode as `-m` takes it, e.g. `cpu, disk[:<mount>], ...`.
+pub fn usages() -> String {
+    MODES
+        .iter()
+        .map(|m| m.usage())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Finds the mode for `-m` text like `disk:/var lib`, returning it with its
 /// argument.
 pub fn find(text: &str) -> Result<(&'static Mode, Option<String>), Failure> {
@@ -181,17 +190,10 @@ pub fn find(text: &str) -> Result<(&'static Mode, Option<String>), Failure> {
         Some((name, argument)) => (name, Some(argument.to_string())),
         None => (text, None),
     };
-    let known = || {
-        MODES
-            .iter()
-            .map(|m| m.usage())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mode = MODES
         .iter()
         .find(|m| m.name == name)
-        .ok_or_else(|| Failure::new(format!("unknown mode '{text}'; modes are: {}", known())))?;
+        .ok_or_else(|| Failure::new(format!("unknown mode '{text}'; modes are: {}", usages())))?;
     match (mode.argument, &argument) {
         (Argument::None, Some(_)) => Err(Failure::new(format!(
             "mode '{name}' takes no ':<argument>' (use -m {name})"
