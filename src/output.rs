@@ -5,6 +5,7 @@
 //! API token, so no code path (HTTP client errors, verbose logs, panics)
 //! can leak it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
 use std::sync::Mutex;
@@ -198,7 +199,7 @@ impl Report {
 
     pub fn render(&self) -> String {
         let mut out = format!("{} {} - ", self.label, self.state);
-        push_plain_text(&mut out, &self.summary);
+        push_plain_text(&mut out, &shorten(&self.summary, SUMMARY_LIMIT, KEPT_END));
         let mut separator = " | ";
         for perfdata in self.perfdata.iter().filter_map(Perfdata::render) {
             out.push_str(separator);
@@ -207,12 +208,31 @@ impl Report {
         }
         for line in &self.details {
             out.push('\n');
-            push_plain_text(&mut out, line);
+            push_plain_text(&mut out, &shorten(line, DETAIL_LIMIT, KEPT_END));
         }
         out.push('\n');
         out
     }
 }
+
+/// Cuts the middle out of `text` if it is longer than `limit` characters,
+/// keeping its last `kept_end` (numbers and "… and N more" sit at the end).
+pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
+    let length = text.chars().count();
+    if length <= limit {
+        return Cow::Borrowed(text);
+    }
+    let head: String = text.chars().take(limit - kept_end - 1).collect();
+    let tail: String = text.chars().skip(length - kept_end).collect();
+    Cow::Owned(format!("{head}…{tail}"))
+}
+
+/// Longest summary and detail line, in characters: names the agent sends
+/// (a 5,000-character service name) or a TLS error quoting every name of a
+/// certificate must not make the first line unreadable.
+const SUMMARY_LIMIT: usize = 400;
+const DETAIL_LIMIT: usize = 1000;
+const KEPT_END: usize = 80;
 
 /// Human text may quote names from the agent (mounts, services). A `|`
 /// would start perfdata early and a newline would end the first line, so

@@ -275,3 +275,27 @@ fn a_range_that_never_alerts_leaves_the_perfdata_field_empty() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_huge_name_from_the_agent_cannot_flood_the_first_line() {
+    let mut payload = example();
+    payload["Services"][0]["Name"] = json!("x".repeat(5000));
+    payload["Services"][0]["Status"] = json!("offline");
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "services"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let summary = run.first_line().split(" | ").next().unwrap();
+    assert!(
+        summary.chars().count() < 450,
+        "{} characters",
+        summary.chars().count()
+    );
+    assert!(summary.ends_with("x offline"), "the end is kept: {summary}");
+    for line in run.stdout.lines().skip(1) {
+        assert!(
+            line.chars().count() <= 1000,
+            "{} characters",
+            line.chars().count()
+        );
+    }
+}

@@ -12,7 +12,7 @@ use super::{
     ThresholdKind, ThresholdLists, Thresholds, summarize_joined,
 };
 use crate::failure::Failure;
-use crate::output::{Perfdata, State};
+use crate::output::{Perfdata, State, shorten};
 
 pub const MODE: Mode = Mode {
     name: "all",
@@ -62,7 +62,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                 } else {
                     ""
                 };
-                skipped.push(shorten(&format!(
+                skipped.push(shorten_to(&format!(
                     "skipped {}{only_v3}: {failure}",
                     mode.name
                 )));
@@ -70,7 +70,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             }
             Err(failure) => (State::Unknown, failure.to_string()),
         };
-        let summary = shorten(&summary);
+        let summary = shorten_to(&summary);
         details.push(format!("[{state}] {}: {summary}", mode.label));
         items.push(Item {
             state,
@@ -131,15 +131,8 @@ fn merge(perfdata: &mut Vec<Perfdata>, perf: Perfdata) {
     }
 }
 
-/// Cuts the middle out of texts longer than `TEXT_LIMIT`.
-fn shorten(text: &str) -> String {
-    let length = text.chars().count();
-    if length <= TEXT_LIMIT {
-        return text.to_string();
-    }
-    let head: String = text.chars().take(TEXT_LIMIT - KEPT_END - 1).collect();
-    let tail: String = text.chars().skip(length - KEPT_END).collect();
-    format!("{head}…{tail}")
+fn shorten_to(text: &str) -> String {
+    shorten(text, TEXT_LIMIT, KEPT_END).into_owned()
 }
 
 #[cfg(test)]
@@ -162,10 +155,10 @@ mod tests {
     #[test]
     fn shorten_keeps_both_ends_of_long_texts() {
         let long = format!("{}, … and 997 more", "é".repeat(TEXT_LIMIT));
-        let short = shorten(&long);
+        let short = shorten_to(&long);
         assert_eq!(short.chars().count(), TEXT_LIMIT);
         assert!(short.starts_with("éé") && short.ends_with("é, … and 997 more"));
         assert_eq!(short.matches('…').count(), 2);
-        assert_eq!(shorten("short"), "short");
+        assert_eq!(shorten_to("short"), "short");
     }
 }
