@@ -59,7 +59,7 @@ fn help_and_version_exit_zero_on_stdout() {
 #[case(Reply::raw(502, "text/html", "<html>Bad gateway</html>"), "HTTP 502")]
 #[case(
     Reply::raw(403, "text/html", "<html>denied</html>"),
-    "HTTP 403: check the API token"
+    "HTTP 403: the API key lacks permission for this call"
 )]
 #[case(Reply::raw(429, "application/json", "{}").header("Retry-After", "30"), "HTTP 429: rate limited")]
 #[case(

@@ -113,13 +113,7 @@ impl<T> Reply<T> {
 }
 
 fn http_status_advice(status: u16) -> String {
-    let advice = match status {
-        401 | 403 => "check the API token and its permissions",
-        404 => "check --api-url and the monitor ID",
-        429 => "rate limited (120 calls a minute on v1); check less often",
-        500..=599 => "HetrixTools or a proxy in between has a problem; try again later",
-        _ => "check --api-url",
-    };
+    let advice = super::status_advice(status, "check --api-url and the monitor ID");
     format!("HetrixTools API answered HTTP {status}: {advice}")
 }
 

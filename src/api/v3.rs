@@ -149,13 +149,8 @@ fn error(response: &Response, now: i64, not_found: &str) -> Failure {
         (None, None) => String::new(),
     };
     let advice = match status {
-        400 => "the API refused the request: check --api-url (the base URL, without /v3)".into(),
-        401 => "the API key was not accepted: check HETRIX_API_TOKEN, --token-file or -T".into(),
-        403 => "the API key lacks permission for this call: allow it in HetrixTools under Account, API keys".into(),
-        404 => not_found.to_string(),
         429 => rate_limit::advice(response, now),
-        500..=599 => "HetrixTools or a proxy in between has a problem; try again later".into(),
-        _ => "check --api-url".into(),
+        _ => super::status_advice(status, not_found).to_string(),
     };
     let message = format!("HetrixTools API v3 answered HTTP {status}{said}: {advice}");
     match status {
