@@ -22,7 +22,7 @@ use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
 use modes::{Context, DataSource};
-use output::{Report, State, duration, emit};
+use output::{Report, State, emit};
 
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
@@ -107,22 +107,13 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
     let (snapshot, stale_note) = load(config, started, now, log)?;
     let mode = config.mode;
 
-    if mode.needs_fresh_data && config.max_age > 0 {
-        let last = snapshot.last_data.ok_or_else(|| {
-            Failure::new("the API did not say when the agent last sent data, so its age is unknown (--max-age 0 skips this check)")
-        })?;
-        let age = now - last;
-        if age > config.max_age as i64 {
-            return Err(Failure::new(format!(
-                "data is stale: last agent data {} ago (--max-age {} s); is the agent running?",
-                duration(age),
-                config.max_age
-            )));
-        }
+    if mode.needs_fresh_data {
+        modes::fresh_enough(&snapshot, now, config.max_age)?;
     }
 
     let context = Context {
         snapshot: &snapshot,
+        max_age: config.max_age,
         argument: config.mode_argument.as_deref(),
         thresholds: config.thresholds,
         window: config.window,

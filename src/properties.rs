@@ -71,6 +71,7 @@ fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
                         thresholds,
                         window,
                         now: NOW,
+                        max_age: 0,
                         options: &options,
                         verbose: 0,
                     })

@@ -400,3 +400,32 @@ fn all_stays_under_4_kib_of_text_with_1000_mounts() {
         run.first_line()
     );
 }
+
+/// The longer the agent is dead, the worse `all` must look, never better:
+/// stale data runs only the freshness sub-check (CRITICAL past 600 s) and
+/// reports the rest as not run.
+#[rstest]
+#[case(700)]
+#[case(3600)]
+fn all_on_stale_data_stays_critical(#[case] age: i64) {
+    let mut payload = example();
+    payload["AgentLastData"] = json!(common::now() - age);
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "all"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.first_line()
+            .starts_with("HETRIX CRITICAL - FRESHNESS CRITICAL"),
+        "{run:?}"
+    );
+    if age > 900 {
+        assert!(
+            run.stdout.contains("checks not run: data is stale"),
+            "{run:?}"
+        );
+        assert!(
+            !run.stdout.contains("[WARNING] SMART"),
+            "stale numbers judged: {run:?}"
+        );
+    }
+}

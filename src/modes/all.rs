@@ -9,7 +9,7 @@
 
 use super::{
     Apis, Argument, Context, DataSource, Item, MODES, Mode, OptionGroup, Options, Outcome,
-    ThresholdKind, ThresholdLists, Thresholds, summarize_joined,
+    ThresholdKind, ThresholdLists, Thresholds, fresh_enough, summarize_joined,
 };
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, shorten};
@@ -27,6 +27,8 @@ pub const MODE: Mode = Mode {
         OptionGroup::Window,
     ],
     check,
+    // It gates its sub-checks itself (see `check`), so freshness still runs.
+    needs_fresh_data: false,
     ..Mode::DEFAULT
 };
 
@@ -42,7 +44,16 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let mut details = Vec::new();
     let mut perfdata: Vec<Perfdata> = Vec::new();
     let mut skipped = Vec::new();
+    // On stale data only the freshness check speaks: the others would judge
+    // a dead agent's last numbers. (Not an UNKNOWN for all of it, as single
+    // modes end: that would rank below freshness' own CRITICAL.)
+    let stale = fresh_enough(ctx.snapshot, ctx.now, ctx.max_age).err();
+    let mut not_run = 0;
     for mode in MODES.iter().filter(|m| included(m)) {
+        if stale.is_some() && mode.needs_fresh_data {
+            not_run += 1;
+            continue;
+        }
         // Each mode with its own defaults: single ranges or comma lists.
         let options = Options {
             lists: ThresholdLists::parse(mode, None, None)?.unwrap_or_default(),
@@ -75,6 +86,13 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         items.push(Item {
             state,
             text: format!("{} {state}: {summary}", mode.label),
+        });
+    }
+    if let Some(stale) = stale.filter(|_| not_run > 0) {
+        details.push(format!("[UNKNOWN] {not_run} checks not run: {stale}"));
+        items.push(Item {
+            state: State::Unknown,
+            text: format!("{not_run} checks not run: {stale}"),
         });
     }
     if items.is_empty() {
@@ -111,6 +129,7 @@ fn run(
         thresholds,
         window: ctx.window,
         now: ctx.now,
+        max_age: ctx.max_age,
         options,
         verbose: ctx.verbose,
     })

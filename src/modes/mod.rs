@@ -3,7 +3,7 @@
 
 use crate::failure::Failure;
 use crate::model::Snapshot;
-use crate::output::{Perfdata, State};
+use crate::output::{Perfdata, State, duration};
 use crate::range::Range;
 
 mod all;
@@ -218,11 +218,33 @@ pub struct Context<'a> {
     pub window: usize,
     /// Unix seconds.
     pub now: i64,
+    /// `--max-age` in seconds (0: off), for modes that gate sub-checks.
+    pub max_age: u64,
     /// Options only some modes read (mount selection, `--free`, comma
     /// lists, ...).
     pub options: &'a Options,
     /// `-v` count, for modes that have more to say.
     pub verbose: u8,
+}
+
+/// Whether the agent's data is recent enough to judge the server by
+/// (`--max-age`, 0 = always): a dead agent's last numbers are not the
+/// server's state.
+pub fn fresh_enough(snapshot: &Snapshot, now: i64, max_age: u64) -> Result<(), Failure> {
+    if max_age == 0 {
+        return Ok(());
+    }
+    let last = snapshot.last_data.ok_or_else(|| {
+        Failure::new("the API did not say when the agent last sent data, so its age is unknown (--max-age 0 skips this check)")
+    })?;
+    let age = now - last;
+    if age > max_age as i64 {
+        return Err(Failure::new(format!(
+            "data is stale: last agent data {} ago (--max-age {max_age} s); is the agent running?",
+            duration(age)
+        )));
+    }
+    Ok(())
 }
 
 /// The items a mode checks: all of them, or the one `-m mode:<name>` names.
