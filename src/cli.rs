@@ -393,6 +393,18 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
     if args.timeout == 0 {
         return Err(Failure::new("-t must be at least 1 second"));
     }
+    // A listing checks nothing: check options here are a mistaken command.
+    let check_options = [
+        (args.mode.is_some(), "-m"),
+        (args.monitor.is_some(), "-i"),
+        (args.warning.is_some() || args.critical.is_some(), "-w/-c"),
+        (args.demo, "--demo"),
+    ];
+    if let Some((_, option)) = check_options.iter().find(|(given, _)| *given) {
+        return Err(Failure::new(format!(
+            "--list-monitors lists monitors and checks nothing: drop {option}"
+        )));
+    }
     Ok(Listing {
         trust: trust(args.ca_file, args.insecure)?,
         base_url: base_url(args.api_url, env)?,

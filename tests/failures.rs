@@ -299,3 +299,11 @@ fn a_huge_name_from_the_agent_cannot_flood_the_first_line() {
         );
     }
 }
+
+#[rstest]
+#[case(&["--list-monitors", "-m", "disk"], "drop -m")]
+#[case(&["--list-monitors", "-i", "abc"], "drop -i")]
+#[case(&["--list-monitors", "--demo"], "drop --demo")]
+fn a_listing_refuses_check_options(#[case] args: &[&str], #[case] message: &str) {
+    assert_unknown(&run(args, &[("HETRIX_API_TOKEN", TOKEN)]), message);
+}
