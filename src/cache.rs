@@ -305,8 +305,11 @@ impl Store {
         };
         let (stored, status, body) =
             decode(&bytes).ok_or_else(|| format!("ignoring corrupt entry {name}"))?;
-        let age = u64::try_from(crate::unix_now() - stored)
-            .map_err(|_| format!("ignoring entry {name} from the future (clock changed?)"))?;
+        // Checked: the header's time is not under the checksum.
+        let age = crate::unix_now()
+            .checked_sub(stored)
+            .and_then(|age| u64::try_from(age).ok())
+            .ok_or_else(|| format!("ignoring entry {name} from the future (clock changed?)"))?;
         if age >= max_age {
             return Err(format!("entry {name} is {age} s old, too old"));
         }

@@ -93,12 +93,11 @@ fn main() {
 
 /// Prints the report, then the `-v` lines, and exits with the state's code.
 fn finish(report: &Report, log: &[String]) -> ! {
-    let mut text = report.render();
-    for line in log {
-        text.push_str(line);
-        text.push('\n');
-    }
-    emit(&text);
+    // As long-output lines they get the same care as any detail: no `|` or
+    // newline from an API header or error starts perfdata, no endless line.
+    let mut report = report.clone();
+    report.details.extend_from_slice(log);
+    emit(&report.render());
     std::process::exit(report.state.exit_code());
 }
 

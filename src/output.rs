@@ -218,9 +218,15 @@ impl Report {
 /// Cuts the middle out of `text` if it is longer than `limit` characters,
 /// keeping its last `kept_end` (numbers and "… and N more" sit at the end).
 pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
+    if text.chars().count() <= limit {
+        return Cow::Borrowed(text);
+    }
+    // Redacted before cutting: a cut through the token would leave halves
+    // that the redaction in `emit` no longer recognises.
+    let text = redact(text);
     let length = text.chars().count();
     if length <= limit {
-        return Cow::Borrowed(text);
+        return Cow::Owned(text);
     }
     let head: String = text.chars().take(limit - kept_end - 1).collect();
     let tail: String = text.chars().skip(length - kept_end).collect();

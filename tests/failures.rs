@@ -307,3 +307,54 @@ fn a_huge_name_from_the_agent_cannot_flood_the_first_line() {
 fn a_listing_refuses_check_options(#[case] args: &[&str], #[case] message: &str) {
     assert_unknown(&run(args, &[("HETRIX_API_TOKEN", TOKEN)]), message);
 }
+
+#[test]
+fn a_token_on_the_cut_of_a_shortened_line_is_still_masked() {
+    // The API echoes the token deep inside a long message, right where
+    // the first line is cut: both halves must not survive.
+    for padding in [250, 280, 300, 320, 360] {
+        let message = format!("{}{TOKEN}{}", "x".repeat(padding), " y".repeat(100));
+        let body = json!({"status": "ERROR", "error_message": message}).to_string();
+        let api = MockApi::replying(Reply::raw(200, "application/json", body));
+        let run = check(&api, &["-m", "cpu"]);
+        assert_eq!(run.code, 3, "{run:?}");
+        assert!(
+            !run.stdout.contains(&TOKEN[..8]),
+            "token prefix leaked: {run:?}"
+        );
+        assert!(
+            !run.stdout.contains(&TOKEN[TOKEN.len() - 8..]),
+            "token suffix leaked: {run:?}"
+        );
+    }
+}
+
+#[rstest]
+#[case("AgentLastData", json!(i64::MIN), "cpu", "data is stale")]
+#[case("AgentLastData", json!(i64::MIN), "freshness", "FRESHNESS CRITICAL")]
+#[case("AgentLastData", json!(i64::MAX), "freshness", "FRESHNESS OK")]
+fn extreme_timestamps_do_not_panic(
+    #[case] field: &str,
+    #[case] value: serde_json::Value,
+    #[case] mode: &str,
+    #[case] expected: &str,
+) {
+    let mut payload = example();
+    payload[field] = value;
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", mode]);
+    assert!(run.first_line().contains(expected), "{run:?}");
+}
+
+#[test]
+fn connection_counts_at_the_integer_limit_do_not_panic() {
+    let mut payload = example();
+    payload["PortConnections"][0]["Connections"] = json!(u64::MAX);
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "ports"]);
+    assert!(
+        run.first_line()
+            .starts_with("PORTS OK - 2 ports, 18446744073709551615 connections"),
+        "{run:?}"
+    );
+}

@@ -787,3 +787,13 @@ fn v3_sections_of_the_wrong_type_are_unknown_not_ok(#[case] args: &[&str], #[cas
     assert_eq!(run.code, 3, "{run:?}");
     assert!(run.first_line().starts_with(line), "{run:?}");
 }
+
+#[test]
+fn a_rate_limit_header_cannot_inject_perfdata() {
+    let mut v3_payload = to_v3(&example());
+    v3_payload["meta"]["last_updated"] = json!(now());
+    let reply = Reply::json(&v3_payload).header("ratelimit-remaining-user", "5 | x=1;2");
+    let api = MockApi::replying(reply);
+    let run = v3(&api, &["-m", "cpu", "-v"]);
+    assert_eq!(run.stdout.matches('|').count(), 1, "{run:?}");
+}

@@ -44,7 +44,12 @@ pub fn remaining(response: &Response, now: i64) -> Option<String> {
     let parts: Vec<String> = SCOPES
         .iter()
         .filter_map(|scope| {
-            let left = response.header(&format!("ratelimit-remaining-{scope}"))?;
+            // A number, not the header's text: `-v` lines are plugin
+            // output, and a `|` in them would start perfdata.
+            let left: u64 = response
+                .header(&format!("ratelimit-remaining-{scope}"))?
+                .parse()
+                .ok()?;
             let reset = reset_in(response, scope, now)
                 .map(|s| format!(" (resets in {})", duration(s)))
                 .unwrap_or_default();

@@ -21,7 +21,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .last_data
         .ok_or_else(|| Failure::missing("the API did not say when the agent last sent data"))?;
     // A clock a little ahead of ours is not "negative age".
-    let age = (ctx.now - last).max(0);
+    let age = ctx.now.saturating_sub(last).max(0);
     Ok(Outcome {
         state: ctx.thresholds.state_of(age as f64),
         summary: format!("last agent data {} ago", duration(age)),

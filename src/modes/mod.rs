@@ -237,7 +237,8 @@ pub fn fresh_enough(snapshot: &Snapshot, now: i64, max_age: u64) -> Result<(), F
     let last = snapshot.last_data.ok_or_else(|| {
         Failure::new("the API did not say when the agent last sent data, so its age is unknown (--max-age 0 skips this check)")
     })?;
-    let age = now - last;
+    // Saturating: a timestamp of i64::MIN from the API is very old, not a panic.
+    let age = now.saturating_sub(last);
     if age > max_age as i64 {
         return Err(Failure::new(format!(
             "data is stale: last agent data {} ago (--max-age {max_age} s); is the agent running?",

@@ -68,7 +68,10 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let all_ok = match items.len() {
         1 => items[0].text.clone(),
         n => {
-            let total: u64 = ports.iter().filter_map(|p| p.connections).sum();
+            let total = ports
+                .iter()
+                .filter_map(|p| p.connections)
+                .fold(0u64, u64::saturating_add);
             format!("{n} ports, {total} connections")
         }
     };
