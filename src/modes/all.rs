@@ -67,9 +67,10 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                 (outcome.state, outcome.summary)
             }
             Err(failure) if failure.is_missing_data() => {
-                // On v1 the reason is the API, whatever the mode says.
+                // On v1 the real reason is the API, whatever the mode says;
+                // on v3 the mode's own reason holds. Both read true this way.
                 let only_v3 = if mode.api == Apis::V3Only {
-                    " (only API v3 reports it)"
+                    " (a metric only API v3 has)"
                 } else {
                     ""
                 };
