@@ -3,31 +3,17 @@
 
 mod common;
 
-use common::{MockApi, Reply, check, example, now};
+use common::variants::{
+    degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,
+};
+use common::{MockApi, Reply, check, example};
 use rstest::rstest;
 use serde_json::{Value, json};
-
-fn healthy(_: &mut Value) {}
-
-fn degraded_raid(p: &mut Value) {
-    let raid = &mut p["Disks"][0]["RAID"];
-    raid["Health"] = json!("Degraded");
-    raid["ActiveDrives"] = json!(1);
-    raid["FailedDrives"] = json!(1);
-}
-
-fn resyncing_raid(p: &mut Value) {
-    p["Disks"][2]["RAID"]["State"] = json!("Active, resyncing (42%)");
-}
 
 fn no_raid(p: &mut Value) {
     for disk in p["Disks"].as_array_mut().unwrap() {
         disk["RAID"] = Value::Null;
     }
-}
-
-fn failed_drive(p: &mut Value) {
-    p["Drives"][1]["SMARTTest"] = json!("FAILED");
 }
 
 fn unsupported_drive(p: &mut Value) {
@@ -39,20 +25,8 @@ fn no_drives(p: &mut Value) {
     p["Drives"] = json!([]);
 }
 
-fn offline_service(p: &mut Value) {
-    p["Services"][1]["Status"] = json!("offline");
-}
-
 fn no_services(p: &mut Value) {
     p["Services"] = Value::Null;
-}
-
-fn old_data(p: &mut Value) {
-    p["AgentLastData"] = json!(now() - 3600);
-}
-
-fn full_bak(p: &mut Value) {
-    p["Disks"][1]["Used"] = json!(5_799_038_128_128u64); // 96.7 %
 }
 
 fn spaced_mount(p: &mut Value) {
@@ -136,17 +110,7 @@ fn mode_on_payload(
     let mut args = vec!["-m", mode];
     args.extend_from_slice(thresholds);
     let run = check(&api, &args);
-    assert_eq!(run.code, code, "{run:?}");
-    assert!(
-        run.first_line().starts_with(first_line),
-        "{:?} should start with {first_line:?}",
-        run.first_line()
-    );
-    assert!(
-        run.perfdata().contains(perfdata),
-        "{:?} should contain {perfdata:?}",
-        run.perfdata()
-    );
+    run.assert_outcome(code, first_line, perfdata);
     assert_eq!(api.requests().len(), 1, "one check, one API call");
 }
 

@@ -4,11 +4,10 @@
 
 mod common;
 
+use common::variants::{full_bak, healthy};
 use common::{MockApi, Reply, Run, check, example};
 use rstest::rstest;
 use serde_json::{Value, json};
-
-fn healthy(_: &mut Value) {}
 
 fn swapping(p: &mut Value) {
     p["Stats"][0]["Swap"] = json!(65.5);
@@ -33,10 +32,6 @@ fn no_inodes_anywhere(p: &mut Value) {
         disk["Inodes"] = json!(0);
         disk["InodesUsed"] = json!(0);
     }
-}
-
-fn full_bak(p: &mut Value) {
-    p["Disks"][1]["Used"] = json!(5_799_038_128_128u64); // 96.7 %
 }
 
 fn no_ports(p: &mut Value) {
@@ -173,17 +168,7 @@ fn mode_on_payload(
     #[case] perfdata: &str,
 ) {
     let run = run_mode(mode, options, variant);
-    assert_eq!(run.code, code, "{run:?}");
-    assert!(
-        run.first_line().starts_with(first_line),
-        "{:?} should start with {first_line:?}",
-        run.first_line()
-    );
-    assert!(
-        run.perfdata().contains(perfdata),
-        "{:?} should contain {perfdata:?}",
-        run.perfdata()
-    );
+    run.assert_outcome(code, first_line, perfdata);
 }
 
 fn run_mode(mode: &str, options: &[&str], variant: fn(&mut Value)) -> Run {
@@ -326,12 +311,7 @@ fn all_ranks_ok_warning_unknown_critical(
     #[case] first_line: &str,
 ) {
     let run = run_mode("all", options, variant);
-    assert_eq!(run.code, code, "{run:?}");
-    assert!(
-        run.first_line().starts_with(first_line),
-        "{:?} should start with {first_line:?}",
-        run.first_line()
-    );
+    run.assert_outcome(code, first_line, "");
 }
 
 #[test]

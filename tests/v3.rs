@@ -5,6 +5,9 @@
 
 mod common;
 
+use common::variants::{
+    degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,
+};
 use common::{MONITOR, MockApi, Reply, Request, Run, TOKEN, check, example, execute, now};
 use rstest::rstest;
 use serde_json::{Value, json};
@@ -140,39 +143,10 @@ fn v3(api: &MockApi, args: &[&str]) -> Run {
 
 // Variants of the v1 payload; the v3 twin follows through `to_v3`.
 
-fn healthy(_: &mut Value) {}
-
-fn degraded_raid(p: &mut Value) {
-    let raid = &mut p["Disks"][0]["RAID"];
-    raid["Health"] = json!("Degraded");
-    raid["ActiveDrives"] = json!(1);
-    raid["FailedDrives"] = json!(1);
-}
-
-fn resyncing_raid(p: &mut Value) {
-    p["Disks"][2]["RAID"]["State"] = json!("Active, resyncing (42%)");
-}
-
-fn failed_drive(p: &mut Value) {
-    p["Drives"][1]["SMARTTest"] = json!("FAILED");
-}
-
-fn offline_service(p: &mut Value) {
-    p["Services"][1]["Status"] = json!("offline");
-}
-
-fn full_bak(p: &mut Value) {
-    p["Disks"][1]["Used"] = json!(5_799_038_128_128u64);
-}
-
 fn busy_minute(p: &mut Value) {
     let newest = p["Stats"][0]["Minute"].as_i64().unwrap() + 60;
     let stats = p["Stats"].as_array_mut().unwrap();
     stats.push(json!({"Minute": newest, "CPU": 95.5, "IOWait": 3, "RAM": 85, "Swap": 1.5}));
-}
-
-fn old_data(p: &mut Value) {
-    p["AgentLastData"] = json!(now() - 3600);
 }
 
 fn empty_sections(p: &mut Value) {
@@ -354,17 +328,7 @@ fn v3_only_modes(
     let mut args = vec!["-m", mode];
     args.extend_from_slice(options);
     let run = v3(&api, &args);
-    assert_eq!(run.code, code, "{run:?}");
-    assert!(
-        run.first_line().starts_with(first_line),
-        "{:?} should start with {first_line:?}",
-        run.first_line()
-    );
-    assert!(
-        run.perfdata().contains(perfdata),
-        "{:?} should contain {perfdata:?}",
-        run.perfdata()
-    );
+    run.assert_outcome(code, first_line, perfdata);
 }
 
 #[test]

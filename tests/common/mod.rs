@@ -13,6 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
+pub mod variants;
+
 /// A token distinctive enough that finding it in output is a real leak.
 pub const TOKEN: &str = "tok3nSECRETabc123";
 pub const MONITOR: &str = "0123456789abcdef0123456789abcdef";
@@ -293,6 +295,22 @@ impl Run {
             .split_once(" | ")
             .map(|(_, p)| p)
             .unwrap_or_default()
+    }
+
+    /// Asserts what an rstest row of a mode table expects: the exit code,
+    /// the start of the first line and a piece of its perfdata.
+    pub fn assert_outcome(&self, code: i32, first_line: &str, perfdata: &str) {
+        assert_eq!(self.code, code, "{self:?}");
+        assert!(
+            self.first_line().starts_with(first_line),
+            "{:?} should start with {first_line:?}",
+            self.first_line()
+        );
+        assert!(
+            self.perfdata().contains(perfdata),
+            "{:?} should contain {perfdata:?}",
+            self.perfdata()
+        );
     }
 
     /// Asserts the plugin contract that holds for every run: exit code and

@@ -1,0 +1,36 @@
+//! Variants of the v1 example payload that several test files check
+//! (tests/v3.rs turns each into its v3 twin).
+
+use serde_json::{Value, json};
+
+use super::now;
+
+pub fn healthy(_: &mut Value) {}
+
+pub fn degraded_raid(p: &mut Value) {
+    let raid = &mut p["Disks"][0]["RAID"];
+    raid["Health"] = json!("Degraded");
+    raid["ActiveDrives"] = json!(1);
+    raid["FailedDrives"] = json!(1);
+}
+
+pub fn resyncing_raid(p: &mut Value) {
+    p["Disks"][2]["RAID"]["State"] = json!("Active, resyncing (42%)");
+}
+
+pub fn failed_drive(p: &mut Value) {
+    p["Drives"][1]["SMARTTest"] = json!("FAILED");
+}
+
+pub fn offline_service(p: &mut Value) {
+    p["Services"][1]["Status"] = json!("offline");
+}
+
+pub fn old_data(p: &mut Value) {
+    p["AgentLastData"] = json!(now() - 3600);
+}
+
+/// /bak at 96.7 %.
+pub fn full_bak(p: &mut Value) {
+    p["Disks"][1]["Used"] = json!(5_799_038_128_128u64);
+}
