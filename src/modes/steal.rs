@@ -1,7 +1,7 @@
 //! `steal`: CPU time % the hypervisor gave to other guests, from the newest
 //! Stats minute(s); CPU usage alongside. API v3 only.
 
-use super::usage::{Column, check};
+use super::usage::{CPU, STEAL, check};
 use super::{Apis, Mode, OptionGroup};
 
 pub const MODE: Mode = Mode {
@@ -11,18 +11,6 @@ pub const MODE: Mode = Mode {
     default_critical: Some("20"),
     api: Apis::V3Only,
     accepts: &[OptionGroup::Window],
-    check: |ctx| {
-        check(
-            ctx,
-            Column {
-                name: "steal",
-                read: |s| s.steal,
-            },
-            Column {
-                name: "cpu",
-                read: |s| s.cpu,
-            },
-        )
-    },
+    check: |ctx| check(ctx, STEAL, CPU),
     ..Mode::DEFAULT
 };

@@ -2,7 +2,7 @@
 //! only. Perfdata has no unit: Icinga 2 rejects `°C` and the Monitoring
 //! Plugins guidelines define no temperature unit.
 
-use super::usage::Column;
+use super::usage::{Column, window_note};
 use super::{Apis, Context, Mode, OptionGroup, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
@@ -31,10 +31,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             "CPU temperature not reported by the agent in the newest Stats minutes (the agent reads it from the CPU's sensors; some virtual machines have none)",
         )
     })?;
-    let window = match ctx.window {
-        1 => String::new(),
-        n => format!(" (mean of {} of the last {n} min)", samples.len()),
-    };
+    let window = window_note(ctx, samples.len());
     Ok(Outcome {
         state: ctx.thresholds.state_of(celsius),
         summary: format!("CPU temperature {} °C{window}", format_number(celsius)),

@@ -1,6 +1,6 @@
 //! Shared by the modes that check a usage percentage from the per-minute
-//! Stats (cpu, ram, swap, iowait): the mean over `--window` minutes, thresholded, with a
-//! companion percentage reported alongside.
+//! Stats (cpu, ram, swap, iowait, steal): the mean over `--window` minutes,
+//! thresholded, with a companion percentage reported alongside.
 
 use super::{Context, Outcome};
 use crate::failure::Failure;
@@ -30,12 +30,25 @@ pub const SWAP: Column = Column {
     name: "swap",
     read: |s| s.swap,
 };
+pub const STEAL: Column = Column {
+    name: "steal",
+    read: |s| s.steal,
+};
 
 impl Column {
     /// Mean over the samples that report this column.
     pub fn mean(&self, samples: &[&Sample]) -> Option<f64> {
         let values: Vec<f64> = samples.iter().filter_map(|s| (self.read)(s)).collect();
         (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    }
+}
+
+/// ` (mean of 3 of the last 5 min)` when `--window` asks for a mean of
+/// several minutes, else nothing.
+pub fn window_note(ctx: &Context, samples: usize) -> String {
+    match ctx.window {
+        1 => String::new(),
+        window => format!(" (mean of {samples} of the last {window} min)"),
     }
 }
 
@@ -60,13 +73,7 @@ pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcom
         summary.push_str(&format!(", {} {}%", companion.name, format_number(other)));
         perfdata.push(percent(companion.name, other));
     }
-    if ctx.window > 1 {
-        summary.push_str(&format!(
-            " (mean of {} of the last {} min)",
-            samples.len(),
-            ctx.window
-        ));
-    }
+    summary.push_str(&window_note(ctx, samples.len()));
     Ok(Outcome {
         state,
         summary,
