@@ -283,6 +283,21 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
                         "{option} '{text}': expected MOUNT=RANGE, e.g. {option} /bak=95"
                     ))
                 })?;
+            // Two ranges for one mount are a typo or a copy-paste left-over;
+            // keeping either silently would alert on the one not meant.
+            let same = |m: &MountThresholds| {
+                m.mount == mount
+                    && if is_warning {
+                        m.warning.is_some()
+                    } else {
+                        m.critical.is_some()
+                    }
+            };
+            if per_mount.iter().any(same) {
+                return Err(Failure::new(format!(
+                    "{option} names mount '{mount}' twice: give one range per mount"
+                )));
+            }
             if mount_unit {
                 agree(range_text, option)?;
             }
@@ -519,6 +534,8 @@ mod tests {
     #[case("disk", Given { include: vec!["(".into()], ..Given::default() }, "--include: invalid regular expression '('")]
     #[case("disk", Given { mount_warning: vec!["95".into()], ..Given::default() }, "expected MOUNT=RANGE")]
     #[case("disk", Given { mount_warning: vec!["/=5G".into()], ..Given::default() }, "mix a size and a percentage")]
+    #[case("disk", Given { mount_warning: vec!["/bak=95".into(), "/bak=90".into()], ..Given::default() }, "--mount-warning names mount '/bak' twice")]
+    #[case("inodes", Given { mount_critical: vec!["/=95".into(), "/=95".into()], ..Given::default() }, "--mount-critical names mount '/' twice")]
     #[case("reboot", Given { reboot_state: Some("panic".into()), ..Given::default() }, "--reboot-state must be warning or critical")]
     #[case("cpu", Given { reboot_state: Some("critical".into()), ..Given::default() }, "--reboot-state applies to modes reboot, all only")]
     #[case("all", given(Some("80"), None), "-w/-c do not apply")]
