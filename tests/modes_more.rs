@@ -130,7 +130,9 @@ fn windows(p: &mut Value) {
 #[case("port:80", &["-w", "40"], healthy, 1, "PORT WARNING - port 80: 44 connections", "'port_80'=44;40;;0")]
 #[case("port:443", &["-c", "100"], healthy, 2, "PORT CRITICAL - port 443: 145 connections", "'port_443'=145;;100;0")]
 #[case("port:22", &[], healthy, 3, "PORT UNKNOWN - port '22' not reported by the agent; it reports: 80, 443", "")]
-#[case("port:ssh", &[], healthy, 3, "PORT UNKNOWN - port 'ssh' is not a number", "")]
+#[case("port:ssh", &[], healthy, 3, "PORT UNKNOWN - port 'ssh' is not a port number from 1 to 65535 (use e.g. -m port:443)", "")]
+#[case("port:70000", &[], healthy, 3, "PORT UNKNOWN - port '70000' is not a port number from 1 to 65535 (use e.g. -m port:443)", "")]
+#[case("port:0", &[], healthy, 3, "PORT UNKNOWN - port '0' is not a port number from 1 to 65535 (use e.g. -m port:443)", "")]
 #[case("ports", &[], no_ports, 3, "PORTS UNKNOWN - no port connection data reported by the agent", "")]
 // reboot
 #[case("reboot", &[], healthy, 0, "REBOOT OK - no reboot required", "'reboot_required'=0;;;0;1")]

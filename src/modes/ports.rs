@@ -30,9 +30,9 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     // `port:0443` means port 443.
     let wanted = match ctx.argument {
         None => None,
-        Some(text) => Some(text.parse::<u64>().map_err(|_| {
+        Some(text) => Some(text.parse::<u16>().ok().filter(|&p| p > 0).ok_or_else(|| {
             Failure::new(format!(
-                "port '{text}' is not a number (use e.g. -m port:443)"
+                "port '{text}' is not a port number from 1 to 65535 (use e.g. -m port:443)"
             ))
         })?),
     };
