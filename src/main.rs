@@ -112,6 +112,7 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
 
     let context = Context {
         snapshot: &snapshot,
+        api: config.api,
         max_age: config.max_age,
         argument: config.mode_argument.as_deref(),
         thresholds: config.thresholds,

@@ -67,6 +67,7 @@ fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
                 .and_then(|snapshot| {
                     (mode.check)(&Context {
                         snapshot,
+                        api: api::Version::V1,
                         argument: argument.as_deref(),
                         thresholds,
                         window,

@@ -11,6 +11,7 @@ use super::{
     Apis, Argument, Context, DataSource, Item, MODES, Mode, OptionGroup, Options, Outcome,
     ThresholdKind, ThresholdLists, Thresholds, fresh_enough, summarize_joined,
 };
+use crate::api::Version;
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, shorten};
 
@@ -50,6 +51,10 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let stale = fresh_enough(ctx.snapshot, ctx.now, ctx.max_age).err();
     let mut not_run = 0;
     for mode in MODES.iter().filter(|m| included(m)) {
+        if ctx.api == Version::V1 && mode.api == Apis::V3Only {
+            skipped.push(format!("skipped {}: a metric only --api v3 has", mode.name));
+            continue;
+        }
         if stale.is_some() && mode.needs_fresh_data {
             not_run += 1;
             continue;
@@ -67,17 +72,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                 (outcome.state, outcome.summary)
             }
             Err(failure) if failure.is_missing_data() => {
-                // On v1 the real reason is the API, whatever the mode says;
-                // on v3 the mode's own reason holds. Both read true this way.
-                let only_v3 = if mode.api == Apis::V3Only {
-                    " (a metric only API v3 has)"
-                } else {
-                    ""
-                };
-                skipped.push(shorten_to(&format!(
-                    "skipped {}{only_v3}: {failure}",
-                    mode.name
-                )));
+                skipped.push(shorten_to(&format!("skipped {}: {failure}", mode.name)));
                 continue;
             }
             Err(failure) => (State::Unknown, failure.to_string()),
@@ -126,6 +121,7 @@ fn run(
 ) -> Result<Outcome, Failure> {
     (mode.check)(&Context {
         snapshot: ctx.snapshot,
+        api: ctx.api,
         argument: None,
         thresholds,
         window: ctx.window,

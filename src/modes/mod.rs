@@ -1,6 +1,7 @@
 //! Check modes. Each mode is one file exporting a [`Mode`]; registering it
 //! is one line in [`MODES`].
 
+use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Snapshot;
 use crate::output::{Perfdata, State, duration};
@@ -211,6 +212,8 @@ pub fn find(text: &str) -> Result<(&'static Mode, Option<String>), Failure> {
 /// What a mode gets to work with.
 pub struct Context<'a> {
     pub snapshot: &'a Snapshot,
+    /// The API the snapshot came from, for modes that run others (`all`).
+    pub api: Version,
     /// The text after `mode:`, if any.
     pub argument: Option<&'a str>,
     pub thresholds: Thresholds,
