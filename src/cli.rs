@@ -286,14 +286,23 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     configure(parsed, env).map(|config| Command::Check(Box::new(config)))
 }
 
-fn configure(args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config, Failure> {
-    let mode_text = args.mode.ok_or_else(|| {
+fn configure(mut args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config, Failure> {
+    let mode_text = args.mode.take().ok_or_else(|| {
         Failure::new(format!(
             "no mode given: use -m with one of {} (see --help)",
             modes::usages()
         ))
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
+    configure_mode(mode, mode_argument, args, env).map_err(|failure| failure.in_mode(mode.label))
+}
+
+fn configure_mode(
+    mode: &'static Mode,
+    mode_argument: Option<String>,
+    args: Args,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Config, Failure> {
     let api = api_version(args.api.as_deref())?;
     if api == Version::V1 && mode.api == Apis::V3Only {
         return Err(Failure::new(format!(

@@ -11,6 +11,10 @@ pub struct Failure {
     /// timeouts, HTTP 5xx. Operators may map these to another state
     /// (`--unreachable-state`).
     unreachable: bool,
+    /// The label of the mode it happened in, when a failure before the
+    /// check (an argument error) already knew the mode: `LOAD UNKNOWN`
+    /// reads better on a service than the plugin's generic label.
+    mode_label: Option<&'static str>,
 }
 
 impl Failure {
@@ -19,6 +23,15 @@ impl Failure {
             message: message.into(),
             missing_data: false,
             unreachable: false,
+            mode_label: None,
+        }
+    }
+
+    /// The same failure, said of mode `label`.
+    pub fn in_mode(self, label: &'static str) -> Self {
+        Failure {
+            mode_label: Some(label),
+            ..self
         }
     }
 
@@ -46,6 +59,10 @@ impl Failure {
 
     pub fn is_unreachable(&self) -> bool {
         self.unreachable
+    }
+
+    pub fn mode_label(&self) -> Option<&'static str> {
+        self.mode_label
     }
 }
 

@@ -74,7 +74,10 @@ fn main() {
                 Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
             }
         }
-        Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
+        Err(failure) => {
+            let label = failure.mode_label().unwrap_or(PLUGIN_LABEL);
+            finish(&Report::unknown(label, failure.to_string()), &[])
+        }
     };
     if let Source::Api { token, .. } = &config.source {
         output::add_secret(token);

@@ -285,8 +285,8 @@ fn worn_out(p: &mut Value) {
 #[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.708;1;2;0")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the CPU thread count", "")]
-#[case("load", &["-w", "5,4"], healthy, 3, "HETRIX UNKNOWN - -w: mode load takes 3 comma-separated ranges (load1,load5,load15), e.g. -w 5,4,3", "")]
-#[case("load", &["-c", "5,x,3"], healthy, 3, "HETRIX UNKNOWN - -c (load5): invalid range", "")]
+#[case("load", &["-w", "5,4"], healthy, 3, "LOAD UNKNOWN - -w: mode load takes 3 comma-separated ranges (load1,load5,load15), e.g. -w 5,4,3", "")]
+#[case("load", &["-c", "5,x,3"], healthy, 3, "LOAD UNKNOWN - -c (load5): invalid range", "")]
 // temp
 #[case("temp", &[], healthy, 0, "TEMP OK - CPU temperature 54.5 °C", "'cpu_temp'=54.5;80;90")]
 #[case("temp", &[], hot, 2, "TEMP CRITICAL - CPU temperature 93 °C", "'cpu_temp'=93;80;90")]
@@ -302,7 +302,7 @@ fn worn_out(p: &mut Value) {
 #[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1) 100% loss", "'gateway_pl'=100%")]
 #[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8) 0% loss, 612.5 ms", "'google_rta_ms'=612.5;200;500;0")]
 #[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8) 0% loss, 12.3 ms", "'google_pl'=0%;50;90")]
-#[case("ping", &["-w", "100"], healthy, 3, "HETRIX UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
+#[case("ping", &["-w", "100"], healthy, 3, "PING UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
 #[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent; it reports: gateway, google", "")]
 #[case("ping", &[], no_pings, 3, "PING UNKNOWN - no outgoing pings reported by the agent", "")]
 // var
