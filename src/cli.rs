@@ -63,8 +63,8 @@ struct Args {
     #[argh(option, default = "900")]
     max_age: u64,
 
-    /// cpu, ram, swap, iowait, steal, temp: average the newest N Stats
-    /// minutes, 1 to 60 (default 1)
+    /// cpu, ram, swap, iowait, steal, temp, all: average the newest N
+    /// Stats minutes, 1 to 60 (default 1)
     #[argh(option, default = "1")]
     window: usize,
 
@@ -598,6 +598,7 @@ fn help(argh_help: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modes::options::OptionGroup;
     use rstest::rstest;
 
     fn strings(args: &[&str]) -> Vec<String> {
@@ -760,6 +761,45 @@ mod tests {
         );
         assert_eq!(token_of(&["-m", "cpu", "-i", "x"]), "token-from-env");
         std::fs::remove_file(dir).unwrap();
+    }
+
+    /// `--help` names by hand the modes an option applies to (argh takes
+    /// only literal doc comments); the modes' `accepts` lists decide.
+    #[rstest]
+    #[case("--window", OptionGroup::Window)]
+    #[case("--include", OptionGroup::Mounts)]
+    #[case("--exclude", OptionGroup::Mounts)]
+    #[case("--mount-warning", OptionGroup::Mounts)]
+    #[case("--mount-critical", OptionGroup::Mounts)]
+    #[case("--free", OptionGroup::Free)]
+    #[case("--reboot-state", OptionGroup::RebootState)]
+    #[case("--per-cpu", OptionGroup::PerCpu)]
+    #[case("--wear-warning", OptionGroup::Wear)]
+    #[case("--wear-critical", OptionGroup::Wear)]
+    fn help_names_the_modes_that_accept_an_option(
+        #[case] option: &str,
+        #[case] group: OptionGroup,
+    ) {
+        let Ok(Command::Print(help)) = parse(&strings(&["--help"]), no_env) else {
+            panic!("--help should print");
+        };
+        let line = help
+            .lines()
+            .find(|line| line.trim_start().starts_with(&format!("{option} ")))
+            .unwrap_or_else(|| panic!("{option} not in --help"));
+        let named = line
+            .trim_start()
+            .trim_start_matches(option)
+            .split(':')
+            .next()
+            .unwrap()
+            .trim()
+            .trim_end_matches(" on --api v3");
+        let mut named: Vec<&str> = named.split(", ").collect();
+        let mut accepting = group.modes();
+        named.sort_unstable();
+        accepting.sort_unstable();
+        assert_eq!(named, accepting, "{line}");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub enum OptionGroup {
 
 impl OptionGroup {
     /// The modes that accept the group, in `--help` order, for messages.
-    fn modes(self) -> Vec<&'static str> {
+    pub fn modes(self) -> Vec<&'static str> {
         MODES
             .iter()
             .filter(|m| m.accepts.contains(&self))
