@@ -36,14 +36,7 @@ const DEMO_V3_PAYLOAD: &[u8] = include_bytes!("demo_v3.json");
 
 fn main() {
     let started = Instant::now();
-    // A panic must still be a plugin answer: UNKNOWN and exit 3, not Rust's
-    // exit 101 that Nagios shows as CRITICAL.
-    std::panic::set_hook(Box::new(|info| {
-        emit(&format!(
-            "{PLUGIN_LABEL} UNKNOWN - internal error ({info}); please report this as a bug\n"
-        ));
-        std::process::exit(State::Unknown.exit_code());
-    }));
+    install_panic_hook();
 
     // Arguments that are not UTF-8 cannot be a valid option; lossy text
     // lets the parser say so instead of panicking.
@@ -92,6 +85,20 @@ fn main() {
         report
     });
     finish(&report, &log);
+}
+
+/// A panic must still be a plugin answer: UNKNOWN and exit 3, not Rust's
+/// exit 101 that Nagios shows as CRITICAL; rendered like any report, so
+/// the message's own line break cannot split the first line.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let report = Report::unknown(
+            PLUGIN_LABEL,
+            format!("internal error ({info}); please report this as a bug"),
+        );
+        emit(&report.render());
+        std::process::exit(State::Unknown.exit_code());
+    }));
 }
 
 /// Prints the report, then the `-v` lines, and exits with the state's code.
@@ -293,4 +300,43 @@ fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    /// Set in the child process that [`a_panic_ends_unknown_on_one_line`]
+    /// starts: the hook ends the process, so it cannot run in the harness.
+    const IN_CHILD: &str = "CHECK_HETRIX_PANIC_HOOK_CHILD";
+    const SECRET: &str = "secretToken0123456789";
+
+    #[test]
+    fn a_panic_ends_unknown_on_one_line() {
+        if std::env::var_os(IN_CHILD).is_some() {
+            output::add_secret(SECRET);
+            install_panic_hook();
+            panic!("on purpose\nwith the token {SECRET} in it");
+        }
+        let child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "tests::a_panic_ends_unknown_on_one_line"])
+            .args(["--nocapture", "--test-threads=1"])
+            .env(IN_CHILD, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&child.stdout);
+        assert_eq!(child.status.code(), Some(3), "{stdout}");
+        // After the harness's "test … ... ", which ends in no newline.
+        let line = stdout
+            .lines()
+            .find_map(|line| Some(&line[line.find("HETRIX UNKNOWN - internal error (")?..]))
+            .unwrap_or_else(|| panic!("no UNKNOWN line in {stdout:?}"));
+        assert!(
+            line.contains("on purpose with the token *** in it"),
+            "{line}"
+        );
+        assert!(line.ends_with("please report this as a bug"), "{line}");
+        assert!(!stdout.contains(SECRET), "{stdout}");
+    }
 }
