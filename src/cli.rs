@@ -262,12 +262,13 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         Ok(parsed) => parsed,
         Err(exit) if exit.status.is_ok() => return Ok(Command::Print(help(&exit.output))),
         Err(exit) => {
-            let reason = exit
-                .output
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim();
+            let reason = argh_reason(
+                exit.output
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid arguments")
+                    .trim(),
+            );
             return Err(Failure::new(format!("{reason} (see check_hetrix --help)")));
         }
     };
@@ -528,7 +529,8 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,
-/// `--warning=80` → `--warning 80`, `-w80` → `-w 80`.
+/// `--warning=80` → `--warning 80`, `-w80` → `-w 80`, and clusters of
+/// switches, last maybe one with a value: `-kvT<token>` → `-k -v -T <token>`.
 fn normalise(args: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
     let mut takes_value = false;
@@ -546,14 +548,12 @@ fn normalise(args: &[String]) -> Vec<String> {
             out.push(name.to_string());
             out.push(value.to_string());
         } else if arg.len() > 2 && arg.starts_with('-') && !arg.starts_with("--") {
-            let flag = &arg[..2];
-            if arg[1..].bytes().all(|b| b == b'v') {
-                out.extend(std::iter::repeat_n("-v".to_string(), arg.len() - 1));
-            } else if is_value_option(flag) && arg.is_char_boundary(2) {
-                out.push(flag.to_string());
-                out.push(arg[2..].to_string());
-            } else {
-                out.push(arg.clone());
+            match unclustered(arg) {
+                Some((words, value_follows)) => {
+                    out.extend(words);
+                    takes_value = value_follows;
+                }
+                None => out.push(arg.clone()),
             }
         } else {
             takes_value = is_value_option(arg);
@@ -561,6 +561,50 @@ fn normalise(args: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Short switches that getopt lets stand together (`-kv`).
+const SHORT_SWITCHES: [u8; 3] = [b'v', b'k', b'V'];
+
+/// `-kvT<token>` as getopt reads it: switches, then maybe one option that
+/// takes the rest of the word as its value, or else the next word (then
+/// `true`); `None` if `arg` is no such cluster (an unknown letter), so argh
+/// can name it.
+fn unclustered(arg: &str) -> Option<(Vec<String>, bool)> {
+    let mut words = Vec::new();
+    for (at, letter) in arg.bytes().enumerate().skip(1) {
+        let flag = format!("-{}", letter as char);
+        if SHORT_SWITCHES.contains(&letter) {
+            words.push(flag);
+        } else if is_value_option(&flag) {
+            words.push(flag);
+            let value = &arg[at + 1..];
+            if value.is_empty() {
+                return Some((words, true));
+            }
+            words.push(value.to_string());
+            return Some((words, false));
+        } else {
+            return None;
+        }
+    }
+    Some((words, false))
+}
+
+/// argh's first error line, without what it would quote of a word that is
+/// no option: that word may be the token with its `-T` forgotten.
+fn argh_reason(first_line: &str) -> String {
+    match first_line.strip_prefix("Unrecognized argument: ") {
+        Some(word) if word.starts_with("--") => format!("unknown option {word}"),
+        Some(word) if word.starts_with('-') => match word.chars().nth(1) {
+            Some(letter) => format!("unknown option -{letter}"),
+            None => "unexpected argument '-'".to_string(),
+        },
+        Some(_) => "unexpected argument: a word that is no option's value (is an option \
+                    missing before it?)"
+            .to_string(),
+        None => first_line.to_string(),
+    }
 }
 
 fn is_value_option(arg: &str) -> bool {
@@ -630,6 +674,10 @@ mod tests {
     #[case(&["--exclude", "-vv"], &["--exclude", "-vv"])]
     #[case(&["--mount-critical=/a=-5:"], &["--mount-critical", "/a=-5:"])]
     #[case(&["--cache-dir", "-x", "--cache-ttl=0"], &["--cache-dir", "-x", "--cache-ttl", "0"])]
+    #[case(&["-kv"], &["-k", "-v"])]
+    #[case(&["-vTsecretToken123"], &["-v", "-T", "secretToken123"])]
+    #[case(&["-vkT", "-vv"], &["-v", "-k", "-T", "-vv"])]
+    #[case(&["-vw80", "-vx"], &["-v", "-w", "80", "-vx"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }
