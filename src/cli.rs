@@ -49,7 +49,8 @@ struct Args {
     #[argh(option, short = 'c')]
     critical: Option<String>,
 
-    /// seconds the whole run may take, connection to last byte (default 10)
+    /// seconds the whole run may take, connection to last byte, 1 to 3600
+    /// (default 10)
     #[argh(option, short = 't', default = "10")]
     timeout: u64,
 
@@ -329,9 +330,7 @@ fn configure_mode(
             api,
         },
     )?;
-    if args.timeout == 0 {
-        return Err(Failure::new("-t must be at least 1 second"));
-    }
+    let timeout = timeout(args.timeout)?;
     if !(1..=60).contains(&args.window) {
         return Err(Failure::new(
             "--window must be 1 to 60 minutes (the API keeps the last 60)",
@@ -366,7 +365,7 @@ fn configure_mode(
         mode_argument,
         thresholds,
         source,
-        timeout: Duration::from_secs(args.timeout),
+        timeout,
         max_age: args.max_age,
         window: args.window,
         verbose: args.verbose,
@@ -381,6 +380,16 @@ fn configure_mode(
         },
         api,
     })
+}
+
+/// `-t`: at least a second, and at most an hour, which is already far more
+/// than any monitoring core waits (a deadline beyond what the clock can
+/// hold would be a panic).
+fn timeout(seconds: u64) -> Result<Duration, Failure> {
+    if !(1..=3600).contains(&seconds) {
+        return Err(Failure::new("-t must be 1 to 3600 seconds"));
+    }
+    Ok(Duration::from_secs(seconds))
 }
 
 fn api_version(given: Option<&str>) -> Result<Version, Failure> {
@@ -400,9 +409,7 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
             "--list-monitors uses API v3 (v1 cannot list agents); drop --api v1",
         ));
     }
-    if args.timeout == 0 {
-        return Err(Failure::new("-t must be at least 1 second"));
-    }
+    let timeout = timeout(args.timeout)?;
     // A listing checks nothing: check options here are a mistaken command.
     let check_options = [
         (args.mode.is_some(), "-m"),
@@ -420,7 +427,7 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
         base_url: base_url(args.api_url, env)?,
         token: token(args.token, args.token_file, env)?,
         format: Format::parse(args.format.as_deref())?,
-        timeout: Duration::from_secs(args.timeout),
+        timeout,
     })
 }
 

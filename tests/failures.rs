@@ -33,6 +33,9 @@ fn assert_unknown(run: &common::Run, message: &str) {
 #[case(&["-m", "cpu", "--demo", "-t"], "HETRIX UNKNOWN - No value provided for option '-t'")]
 #[case(&["-m", "cpu", "-i", "abc", "--token-file", "/nonexistent/token"], "CPU UNKNOWN - cannot read the token file /nonexistent/token")]
 #[case(&["-m", "load", "--demo"], "LOAD UNKNOWN - mode load needs --api v3")]
+#[case(&["-m", "cpu", "--demo", "-t", "0"], "CPU UNKNOWN - -t must be 1 to 3600 seconds")]
+#[case(&["-m", "cpu", "--demo", "-t", "18446744073709551615"], "CPU UNKNOWN - -t must be 1 to 3600 seconds")]
+#[case(&["--list-monitors", "-t", "3601"], "HETRIX UNKNOWN - -t must be 1 to 3600 seconds")]
 fn argument_errors_are_unknown(#[case] args: &[&str], #[case] start: &str) {
     let run = run(args, &[]);
     assert_eq!(run.code, 3, "{run:?}");
@@ -240,6 +243,18 @@ fn argument_errors_never_quote_a_stray_token(
     #[case] message: &str,
 ) {
     assert_unknown(&run(args, env), message);
+}
+
+/// Numbers past what a clock or an i64 holds are options like any other.
+#[rstest]
+#[case(&["-m", "cpu", "--max-age", "18446744073709551615"], "CPU OK - ")]
+#[case(&["-m", "cpu", "--cache-ttl", "18446744073709551615"], "CPU OK - ")]
+#[case(&["-m", "cpu", "--stale-if-error", "18446744073709551615"], "CPU OK - ")]
+#[case(&["-m", "cpu", "-t", "3600"], "CPU OK - ")]
+fn huge_option_values_are_no_crash(#[case] args: &[&str], #[case] start: &str) {
+    let api = MockApi::replying(Reply::json(&example()));
+    let run = check(&api, args);
+    assert!(run.first_line().starts_with(start), "{run:?}");
 }
 
 #[test]

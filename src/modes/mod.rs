@@ -242,7 +242,7 @@ pub fn fresh_enough(snapshot: &Snapshot, now: i64, max_age: u64) -> Result<(), F
     })?;
     // Saturating: a timestamp of i64::MIN from the API is very old, not a panic.
     let age = now.saturating_sub(last);
-    if age > max_age as i64 {
+    if age > i64::try_from(max_age).unwrap_or(i64::MAX) {
         return Err(Failure::new(format!(
             "data is stale: last agent data {} ago (--max-age {max_age} s); is the agent running?",
             duration(age)
