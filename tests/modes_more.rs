@@ -195,6 +195,11 @@ fn run_mode(mode: &str, options: &[&str], variant: fn(&mut Value)) -> Run {
 #[case(&["-m", "reboot", "--reboot-state", "unknown"], "--reboot-state must be warning or critical")]
 #[case(&["-m", "all", "-w", "80"], "mode all checks every mode against its own default thresholds")]
 #[case(&["-m", "all", "--free"], "--free applies to modes disk, inodes only")]
+// Modes that judge by state words, not numbers, would ignore -w/-c.
+#[case(&["-m", "services", "-w", "3:"], "SERVICES UNKNOWN - modes services and service take no -w/-c")]
+#[case(&["-m", "service:nginx", "-c", "5"], "SERVICE UNKNOWN - modes services and service take no -w/-c")]
+#[case(&["-m", "raid", "-w", "1", "-c", "2"], "RAID UNKNOWN - mode raid takes no -w/-c")]
+#[case(&["-m", "reboot", "-c", "0"], "REBOOT UNKNOWN - mode reboot takes no -w/-c: use --reboot-state critical")]
 fn options_that_do_not_fit_are_unknown(#[case] args: &[&str], #[case] message: &str) {
     let mut all = vec!["--demo"];
     all.extend_from_slice(args);

@@ -1,6 +1,6 @@
 //! `raid`: software RAID arrays as the agent sees them (mdadm, ZFS).
 
-use super::{Context, Item, Mode, Outcome, not_reported, summarize};
+use super::{Context, Item, Mode, Outcome, ThresholdKind, not_reported, summarize};
 use crate::failure::Failure;
 use crate::model::Raid;
 use crate::output::State;
@@ -8,6 +8,10 @@ use crate::output::State;
 pub const MODE: Mode = Mode {
     name: "raid",
     label: "RAID",
+    thresholds: ThresholdKind::Refused(
+        "mode raid takes no -w/-c: a failed or missing drive is CRITICAL, a resync or check \
+         WARNING",
+    ),
     check,
     ..Mode::DEFAULT
 };

@@ -1,7 +1,7 @@
 //! `reboot`: whether installed updates wait for a reboot; WARNING by
 //! default, `--reboot-state critical` to page.
 
-use super::{Context, Mode, OptionGroup, Outcome, not_reported};
+use super::{Context, Mode, OptionGroup, Outcome, ThresholdKind, not_reported};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
 
@@ -9,6 +9,9 @@ pub const MODE: Mode = Mode {
     name: "reboot",
     label: "REBOOT",
     accepts: &[OptionGroup::RebootState],
+    thresholds: ThresholdKind::Refused(
+        "mode reboot takes no -w/-c: use --reboot-state critical to page on a pending reboot",
+    ),
     check,
     ..Mode::DEFAULT
 };

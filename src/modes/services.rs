@@ -1,13 +1,18 @@
 //! `services`: every service the agent watches must be online.
 //! `service:<name>`: one of them.
 
-use super::{Argument, Context, Item, Mode, Outcome, not_reported, select, summarize};
+use super::{
+    Argument, Context, Item, Mode, Outcome, ThresholdKind, not_reported, select, summarize,
+};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
 
 pub const ALL: Mode = Mode {
     name: "services",
     label: "SERVICES",
+    thresholds: ThresholdKind::Refused(
+        "modes services and service take no -w/-c: a service that is not online is CRITICAL",
+    ),
     check,
     ..Mode::DEFAULT
 };
