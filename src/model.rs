@@ -161,6 +161,13 @@ impl Snapshot {
     }
 }
 
+/// The name of a mount, drive, service, interface, ping or variable the
+/// agent sent without one, so output never shows a blank name or an empty
+/// perfdata label; the adapters of both APIs use it.
+pub fn unnamed() -> String {
+    "(unnamed)".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,6 +209,30 @@ fn shared_modes_agree_on_v1_and_v3(
     assert_eq!(paths, [v1_path(), v3_path()]);
 }
 
+/// Items the agent sent without a name.
+fn nameless(p: &mut Value) {
+    p["Disks"][1]["Mount"] = Value::Null;
+    p["Services"][0]["Name"] = Value::Null;
+    p["NetworkInterfaces"][0]["Name"] = json!("");
+}
+
+/// A nameless item gets the same stand-in name on either API, never an
+/// empty perfdata label.
+#[rstest]
+#[case("disk", "'(unnamed)'=3413452694905B;")]
+#[case("services", "\n[OK] (unnamed) online\n")]
+#[case("net", "'(unnamed)_in'=534350B;")]
+fn nameless_items_read_alike_on_v1_and_v3(#[case] mode: &str, #[case] expected: &str) {
+    let mut payload = example();
+    nameless(&mut payload);
+    let api = serving(payload, healthy);
+    let on_v1 = check(&api, &["-m", mode]);
+    let on_v3 = v3(&api, &["-m", mode]);
+    assert!(on_v1.stdout.contains(expected), "{on_v1:?}");
+    assert!(!on_v1.stdout.contains("''="), "{on_v1:?}");
+    assert_eq!(on_v1.stdout, on_v3.stdout);
+}
+
 // Edits of the v3 payload for the v3-only modes.
 
 fn loads(p: &mut Value, values: [Value; 3]) {

@@ -10,7 +10,7 @@ use serde::de::MapAccess;
 
 use super::typed::{self, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
 use crate::failure::Failure;
-use crate::model::{Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot};
+use crate::model::{Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot, unnamed};
 
 /// v1's documented limits, named when HTTP 429 says one was hit.
 pub const RATE_LIMIT: &str = "v1 allows 120 calls a minute and a monthly quota by plan";
@@ -131,12 +131,6 @@ pub(super) fn not_json(body: &[u8]) -> String {
         "HetrixTools API returned a response that is not valid JSON (truncated?); try again later"
             .to_string()
     }
-}
-
-/// The name of a mount, drive or service the agent sent without one, so
-/// output never shows a blank name or an empty perfdata label.
-fn unnamed() -> String {
-    "(unnamed)".to_string()
 }
 
 typed::fields! {
@@ -273,7 +267,7 @@ fn snapshot(stats: Stats) -> Snapshot {
             .0
             .into_iter()
             .map(|i| Interface {
-                name: i.name.0.unwrap_or_default(),
+                name: i.name.0.unwrap_or_else(unnamed),
                 net_in: i.net_in.0,
                 net_out: i.net_out.0,
             })

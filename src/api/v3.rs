@@ -10,7 +10,9 @@ use super::typed::{self, Bool, Count, Fields, Flag, Number, Object, Section, Tex
 use super::v1::not_json;
 use crate::failure::Failure;
 use crate::fetch::Response;
-use crate::model::{Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable};
+use crate::model::{
+    Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable, unnamed,
+};
 
 /// Monitors per page of the list; 200 is the API's maximum.
 pub const PAGE_SIZE: u32 = 200;
@@ -308,7 +310,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
             .0
             .into_iter()
             .map(|i| Interface {
-                name: i.name.0.unwrap_or_default(),
+                name: i.name.0.unwrap_or_else(unnamed),
                 net_in: i.net_in.0,
                 net_out: i.net_out.0,
             })
@@ -329,7 +331,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
             .0
             .into_iter()
             .map(|d| Disk {
-                mount: d.mount.0.unwrap_or_default(),
+                mount: d.mount.0.unwrap_or_else(unnamed),
                 size: d.size.0,
                 used: d.used.0,
                 inodes: d.inodes.0,
@@ -349,7 +351,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
             .0
             .into_iter()
             .map(|d| Drive {
-                name: d.name.0.unwrap_or_default(),
+                name: d.name.0.unwrap_or_else(unnamed),
                 smart_test: d.smart_test.0,
                 error_count: d.error_count.0,
                 wearout: d.wearout.0,
@@ -360,7 +362,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
             .0
             .into_iter()
             .map(|s| Service {
-                name: s.name.0.unwrap_or_default(),
+                name: s.name.0.unwrap_or_else(unnamed),
                 status: s.status.0,
             })
             .collect(),
@@ -389,7 +391,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
             .0
             .into_iter()
             .map(|p| Ping {
-                name: p.name.0.unwrap_or_default(),
+                name: p.name.0.unwrap_or_else(unnamed),
                 target: p.target.0,
                 packet_loss: p.packet_loss.0,
                 response_time: p.response_time.0,
@@ -400,7 +402,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
             .0
             .into_iter()
             .map(|v| Variable {
-                name: v.name.0.unwrap_or_default(),
+                name: v.name.0.unwrap_or_else(unnamed),
                 value: v.value.0,
             })
             .collect(),
