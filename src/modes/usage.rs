@@ -36,10 +36,16 @@ pub const STEAL: Column = Column {
 };
 
 impl Column {
-    /// Mean over the samples that report this column.
+    /// Mean over the samples that report this column, to 9 decimals: the
+    /// agent sends 2, and the noise of a float sum (79.9, 80.01 and 80.09
+    /// average to 80.00000000000001) would make a mean equal to a
+    /// threshold alert.
     pub fn mean(&self, samples: &[&Sample]) -> Option<f64> {
         let values: Vec<f64> = samples.iter().filter_map(|s| (self.read)(s)).collect();
-        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+        (!values.is_empty()).then(|| {
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            (mean * 1e9).round() / 1e9
+        })
     }
 }
 
@@ -80,4 +86,22 @@ pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcom
         details: Vec::new(),
         perfdata,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mean_equal_to_a_threshold_is_that_threshold() {
+        let samples: Vec<Sample> = [79.9, 80.01, 80.09]
+            .into_iter()
+            .map(|cpu| Sample {
+                cpu: Some(cpu),
+                ..Sample::default()
+            })
+            .collect();
+        let samples: Vec<&Sample> = samples.iter().collect();
+        assert_eq!(CPU.mean(&samples), Some(80.0));
+    }
 }
