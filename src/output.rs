@@ -359,10 +359,10 @@ mod tests {
     #[rstest]
     #[case(Perfdata::new("cpu", 9.26, Unit::Percent).thresholds(Some("80".parse().unwrap()), Some("90".parse().unwrap())).bounds(Some(0.0), Some(100.0)),
            Some("'cpu'=9.26%;80;90;0;100"))]
-    #[case(Perfdata::new("/", 763354265949.0, Unit::Bytes).thresholds(Some("80".parse::<Range>().unwrap().scaled(10.0)), None).bounds(Some(0.0), Some(1e12)),
+    #[case(Perfdata::new("/", 763354265949.0, Unit::Bytes).thresholds(Some("80".parse::<Range>().unwrap().percent_of(1000.0)), None).bounds(Some(0.0), Some(1e12)),
            Some("'/'=763354265949B;800;;0;1000000000000"))]
     #[case(Perfdata::new("age", 42.0, Unit::Seconds), Some("'age'=42s"))]
-    #[case(Perfdata::new("/_inodes", 350.0, Unit::Count).thresholds(Some("80".parse::<Range>().unwrap().scaled(655.36)), None).bounds(Some(0.0), Some(65536.0)),
+    #[case(Perfdata::new("/_inodes", 350.0, Unit::Count).thresholds(Some("80".parse::<Range>().unwrap().percent_of(65536.0)), None).bounds(Some(0.0), Some(65536.0)),
            Some("'/_inodes'=350;52429;;0;65536"))]
     #[case(Perfdata::new("a'b=c|d", 1.0, Unit::None), Some("'a_b_c_d'=1"))]
     #[case(Perfdata::new("x", f64::NAN, Unit::None), None)]

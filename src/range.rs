@@ -35,12 +35,25 @@ impl Range {
         !self.inside && self.start == f64::NEG_INFINITY && self.end == f64::INFINITY
     }
 
-    /// The same range with both endpoints multiplied by `factor`, e.g. a
-    /// percentage threshold turned into bytes for perfdata.
-    pub fn scaled(self, factor: f64) -> Range {
+    /// A range of percentages as amounts of `whole`, e.g. a disk threshold
+    /// in bytes. Multiplied before dividing: `55 * size / 100` is exact
+    /// where `size / 100 * 55` can land a hair off and alert on equality.
+    pub fn percent_of(self, whole: f64) -> Range {
         Range {
-            start: self.start * factor,
-            end: self.end * factor,
+            start: self.start * whole / 100.0,
+            end: self.end * whole / 100.0,
+            inside: self.inside,
+        }
+    }
+
+    /// The range as integer values (bytes, inodes) see it: start rounded up,
+    /// end down. An integer alerts against it exactly when it does against
+    /// `self`, and perfdata printed from it tells the same story as the
+    /// state (80 % of 65536 inodes is 52428.8: 52429 used is past it).
+    pub fn for_integers(self) -> Range {
+        Range {
+            start: self.start.ceil(),
+            end: self.end.floor(),
             inside: self.inside,
         }
     }
@@ -360,9 +373,15 @@ mod tests {
 
     #[test]
     fn scales_to_integer_bytes() {
-        assert_eq!(r("80").scaled(1000.0).to_integer_string(), "80000");
-        assert_eq!(r("10:").scaled(2.5).to_integer_string(), "25:");
-        assert_eq!(r("@10:20").scaled(0.5).to_integer_string(), "@5:10");
+        assert_eq!(r("80").percent_of(100000.0).to_integer_string(), "80000");
+        assert_eq!(r("10:").percent_of(250.0).to_integer_string(), "25:");
+        assert_eq!(r("@10:20").percent_of(50.0).to_integer_string(), "@5:10");
+        assert_eq!(r("80").percent_of(65536.0).for_integers(), r("52428"));
+        assert_eq!(r("@10.1:20.9").for_integers(), r("@11:20"));
+        assert_eq!(r("~:5.5").for_integers(), r("~:5"));
+        // 55 % of 100 GiB is exactly 55 GiB, however the size divides.
+        let size = 107_374_182_400.0;
+        assert_eq!(r("55").percent_of(size).end, 59_055_800_320.0);
     }
 
     #[rstest]

@@ -212,8 +212,8 @@ fn icinga2_runs_the_shipped_check_command() {
         ],
         [
             &json!(763354265949u64),
-            &json!(804695497114u64),
-            &json!(905282434253u64),
+            &json!(804695497113u64),
+            &json!(905282434252u64),
             &json!(0),
             &json!(1005869371392u64)
         ]

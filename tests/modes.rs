@@ -64,7 +64,7 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("ram", &[], busy_cpu_out_of_order, 1, "RAM WARNING - ram 85%", "'swap'=1.5%")]
 // disk
 #[case("disk", &[], healthy, 0, "DISK OK - 4 mounts OK, fullest / 75.9% used (710.9 of 936.8 GiB)",
-       "'/'=763354265949B;804695497114;905282434253;0;1005869371392")]
+       "'/'=763354265949B;804695497113;905282434252;0;1005869371392")]
 #[case("disk", &["-w", "70", "-c", "90"], healthy, 1, "DISK WARNING - / 75.9% used (710.9 of 936.8 GiB)", "'/boot'=216118723B;727322624;935129088;0;1039032320")]
 #[case("disk", &[], full_bak, 2, "DISK CRITICAL - /bak 96.7% used", "'/bak'=5799038128128B")]
 #[case("disk", &["-w", "70"], full_bak, 2, "DISK CRITICAL - /bak 96.7% used (5.3 of 5.5 TiB), / 75.9% used", "")]

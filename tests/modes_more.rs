@@ -22,6 +22,17 @@ fn inodes_full_boot(p: &mut Value) {
     p["Disks"][2]["InodesUsed"] = json!(60000); // 91.6 %
 }
 
+/// /bak at exactly 55 % used: 55 of 100 GiB.
+fn bak_at_55(p: &mut Value) {
+    p["Disks"][1]["Size"] = json!(107_374_182_400u64);
+    p["Disks"][1]["Used"] = json!(59_055_800_320u64);
+}
+
+/// /boot one inode past 80 % (80 % of 65536 is 52428.8).
+fn boot_inodes_past_80(p: &mut Value) {
+    p["Disks"][2]["InodesUsed"] = json!(52429);
+}
+
 fn btrfs_root(p: &mut Value) {
     p["Disks"][0]["Inodes"] = json!(0);
     p["Disks"][0]["InodesUsed"] = json!(0);
@@ -93,24 +104,29 @@ fn windows(p: &mut Value) {
 #[case("iowait", &[], io_bound, 2, "IOWAIT CRITICAL - iowait 25%", "'iowait'=25%;10;20")]
 #[case("iowait", &["--window", "2"], io_bound, 1, "IOWAIT WARNING - iowait 15%, cpu 8.83% (mean of 2 of the last 2 min)", "'iowait'=15%")]
 // inodes
-#[case("inodes", &[], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 0.5% inodes used (350 of 65536)", "'/_inodes'=65095;49951539;56195482;0;62439424")]
-#[case("inodes", &[], inodes_full_boot, 2, "INODES CRITICAL - /boot 91.6% inodes used (60000 of 65536)", "'/boot_inodes'=60000;52429;58982;0;65536")]
-#[case("inodes:/boot", &["-w", "95", "-c", "99"], inodes_full_boot, 0, "INODES OK - /boot 91.6% inodes used", "'/boot_inodes'=60000;62259;64881;0;65536")]
+#[case("inodes", &[], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 0.5% inodes used (350 of 65536)", "'/_inodes'=65095;49951539;56195481;0;62439424")]
+#[case("inodes", &[], inodes_full_boot, 2, "INODES CRITICAL - /boot 91.6% inodes used (60000 of 65536)", "'/boot_inodes'=60000;52428;58982;0;65536")]
+#[case("inodes:/boot", &["-w", "95", "-c", "99"], inodes_full_boot, 0, "INODES OK - /boot 91.6% inodes used", "'/boot_inodes'=60000;62259;64880;0;65536")]
 #[case("inodes", &[], btrfs_root, 0, "INODES OK - 4 mounts OK", "'/bak_inodes'=780")]
+// A value equal to a threshold is OK, and perfdata shows the state's own
+// integer threshold.
+#[case("disk:/bak", &["-w", "55", "-c", "90"], bak_at_55, 0, "DISK OK - /bak 55.0% used", "'/bak'=59055800320B;59055800320;")]
+#[case("disk:/bak", &["--free", "-w", "45:", "-c", "10:"], bak_at_55, 0, "DISK OK - /bak 45.0% free", "'/bak_free'=48318382080B;48318382080:;")]
+#[case("inodes:/boot", &[], boot_inodes_past_80, 1, "INODES WARNING - /boot 80.0% inodes used (52429 of 65536)", "'/boot_inodes'=52429;52428;58982;0;65536")]
 #[case("inodes:/", &[], btrfs_root, 3, "INODES UNKNOWN - no mount reports inode counts (btrfs and Windows report 0)", "")]
 #[case("inodes", &[], no_inodes_anywhere, 3, "INODES UNKNOWN - no mount reports inode counts", "")]
-#[case("inodes", &["--free"], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 99.5% inodes free (65186 of 65536)", "'/boot_inodes_free'=65186;13107:;6554:;0;65536")]
+#[case("inodes", &["--free"], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 99.5% inodes free (65186 of 65536)", "'/boot_inodes_free'=65186;13108:;6554:;0;65536")]
 #[case("inodes", &["--free", "-w", "100K:", "-c", "10K:"], healthy, 2, "INODES CRITICAL - /etc/pve 99.8% inodes free (9976 of 10000), /boot 99.5% inodes free", "'/boot_inodes_free'=65186;102400:;10240:;0;65536")]
 // disk: --free in percent and in bytes, per-mount thresholds, include/exclude
-#[case("disk", &["--free"], healthy, 0, "DISK OK - 4 mounts OK, fullest / 24.1% free (225.9 of 936.8 GiB)", "'/_free'=242515105443B;201173874278:;100586937139:;0;1005869371392")]
+#[case("disk", &["--free"], healthy, 0, "DISK OK - 4 mounts OK, fullest / 24.1% free (225.9 of 936.8 GiB)", "'/_free'=242515105443B;201173874279:;100586937140:;0;1005869371392")]
 #[case("disk", &["--free", "-w", "30:"], healthy, 1, "DISK WARNING - / 24.1% free", "")]
 #[case("disk:/", &["--free", "-w", "300G:", "-c", "200G:"], healthy, 1, "DISK WARNING - / 24.1% free (225.9 of 936.8 GiB)", "'/_free'=242515105443B;322122547200:;214748364800:;0;1005869371392")]
 #[case("disk:/", &["--free", "-w", "300G:", "-c", "250G:"], healthy, 2, "DISK CRITICAL", "")]
 #[case("disk", &["-w", "700G", "-c", "5T"], healthy, 1, "DISK WARNING - / 75.9% used (710.9 of 936.8 GiB)", "'/'=763354265949B;751619276800;5497558138880;0;1005869371392")]
 #[case("disk", &[], full_bak, 2, "DISK CRITICAL - /bak 96.7% used", "")]
-#[case("disk", &["--mount-warning", "/bak=95", "--mount-critical", "/bak=98"], full_bak, 1, "DISK WARNING - /bak 96.7% used", "'/bak'=5799038128128B;5699086221722;5879057365565;0;5999038128128")]
-#[case("disk", &["--mount-critical=/bak=98"], full_bak, 1, "DISK WARNING - /bak 96.7% used", "'/'=763354265949B;804695497114;905282434253")]
-#[case("disk", &["-w", "70", "--mount-warning", "/=76"], healthy, 0, "DISK OK - 4 mounts OK", "'/'=763354265949B;764460722258;")]
+#[case("disk", &["--mount-warning", "/bak=95", "--mount-critical", "/bak=98"], full_bak, 1, "DISK WARNING - /bak 96.7% used", "'/bak'=5799038128128B;5699086221721;5879057365565;0;5999038128128")]
+#[case("disk", &["--mount-critical=/bak=98"], full_bak, 1, "DISK WARNING - /bak 96.7% used", "'/'=763354265949B;804695497113;905282434252")]
+#[case("disk", &["-w", "70", "--mount-warning", "/=76"], healthy, 0, "DISK OK - 4 mounts OK", "'/'=763354265949B;764460722257;")]
 #[case("disk", &["--exclude", "^/bak$"], full_bak, 0, "DISK OK - 3 mounts OK, fullest / 75.9% used", "'/boot'=")]
 #[case("disk", &["--include", "^/b", "--include", "pve"], healthy, 0, "DISK OK - 3 mounts OK, fullest /bak 56.9% used", "'/etc/pve'=")]
 #[case("disk", &["--include", "^/b", "--exclude", "oo"], healthy, 0, "DISK OK - /bak 56.9% used (3.1 of 5.5 TiB)", "'/bak'=")]

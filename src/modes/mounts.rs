@@ -3,10 +3,11 @@
 //! `--exclude`), per-mount thresholds, used or `--free`, in percent or,
 //! with size-suffixed thresholds, in absolute amounts.
 
-use super::{Context, Item, Outcome, select, summarize};
+use super::{Context, Item, Outcome, Thresholds, select, summarize};
 use crate::failure::Failure;
 use crate::model::Disk;
 use crate::output::{Perfdata, State, Unit};
+use crate::range::Range;
 
 /// What one capacity mode measures.
 pub struct Capacity {
@@ -80,11 +81,20 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                 } else {
                     (used_percent, used)
                 };
-                let thresholds = options.thresholds_for(mount, ctx.thresholds);
-                let (value, to_amount) = if options.absolute {
-                    (amount as f64, 1.0)
-                } else {
-                    (percent, total as f64 / 100.0)
+                // Judged on the integer amount against integer thresholds,
+                // the ones perfdata shows: state and graph always agree.
+                let in_amounts = |range: Range| {
+                    if options.absolute {
+                        range
+                    } else {
+                        range.percent_of(total as f64)
+                    }
+                    .for_integers()
+                };
+                let given = options.thresholds_for(mount, ctx.thresholds);
+                let thresholds = Thresholds {
+                    warning: given.warning.map(in_amounts),
+                    critical: given.critical.map(in_amounts),
                 };
                 perfdata.push(
                     Perfdata::new(
@@ -92,17 +102,14 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                         amount as f64,
                         capacity.unit,
                     )
-                    .thresholds(
-                        thresholds.warning.map(|r| r.scaled(to_amount)),
-                        thresholds.critical.map(|r| r.scaled(to_amount)),
-                    )
+                    .thresholds(thresholds.warning, thresholds.critical)
                     .bounds(Some(0.0), Some(total as f64)),
                 );
                 if fullest.is_none_or(|(p, _)| used_percent > p) {
                     fullest = Some((used_percent, items.len()));
                 }
                 (
-                    thresholds.state_of(value),
+                    thresholds.state_of(amount as f64),
                     format!(
                         "{mount} {percent:.1}% {}{used_or_free} ({})",
                         capacity.noun,
