@@ -555,13 +555,9 @@ fn normalise(args: &[String]) -> Vec<String> {
             out.push(name.to_string());
             out.push(value.to_string());
         } else if arg.len() > 2 && arg.starts_with('-') && !arg.starts_with("--") {
-            match unclustered(arg) {
-                Some((words, value_follows)) => {
-                    out.extend(words);
-                    takes_value = value_follows;
-                }
-                None => out.push(arg.clone()),
-            }
+            let (words, value_follows) = unclustered(arg);
+            out.extend(words);
+            takes_value = value_follows;
         } else {
             takes_value = is_value_option(arg);
             out.push(arg.clone());
@@ -575,9 +571,9 @@ const SHORT_SWITCHES: [u8; 3] = [b'v', b'k', b'V'];
 
 /// `-kvT<token>` as getopt reads it: switches, then maybe one option that
 /// takes the rest of the word as its value, or else the next word (then
-/// `true`); `None` if `arg` is no such cluster (an unknown letter), so argh
-/// can name it.
-fn unclustered(arg: &str) -> Option<(Vec<String>, bool)> {
+/// `true`). From an unknown letter on, the rest stays one word (`-kvx` →
+/// `-k -v -x`), so argh names that letter, and `-h` still asks for help.
+fn unclustered(arg: &str) -> (Vec<String>, bool) {
     let mut words = Vec::new();
     for (at, letter) in arg.bytes().enumerate().skip(1) {
         let flag = format!("-{}", letter as char);
@@ -587,15 +583,17 @@ fn unclustered(arg: &str) -> Option<(Vec<String>, bool)> {
             words.push(flag);
             let value = &arg[at + 1..];
             if value.is_empty() {
-                return Some((words, true));
+                return (words, true);
             }
             words.push(value.to_string());
-            return Some((words, false));
+            return (words, false);
         } else {
-            return None;
+            // Every byte before `at` was an ASCII letter: a char boundary.
+            words.push(format!("-{}", &arg[at..]));
+            return (words, false);
         }
     }
-    Some((words, false))
+    (words, false)
 }
 
 /// argh's first error line, without what it would quote of a word that is
@@ -684,7 +682,10 @@ mod tests {
     #[case(&["-kv"], &["-k", "-v"])]
     #[case(&["-vTsecretToken123"], &["-v", "-T", "secretToken123"])]
     #[case(&["-vkT", "-vv"], &["-v", "-k", "-T", "-vv"])]
-    #[case(&["-vw80", "-vx"], &["-v", "-w", "80", "-vx"])]
+    #[case(&["-vw80", "-vx"], &["-v", "-w", "80", "-v", "-x"])]
+    #[case(&["-kvh"], &["-k", "-v", "-h"])]
+    #[case(&["-vxT", "-vv"], &["-v", "-xT", "-v", "-v"])]
+    #[case(&["-vé"], &["-v", "-é"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }

@@ -30,6 +30,7 @@ fn assert_unknown(run: &common::Run, message: &str) {
 #[case(&["-m", "cpu", "--demo", "-w", "NaN"], "CPU UNKNOWN - -w: invalid range 'NaN'")]
 #[case(&["-m", "disk:/", "--demo", "-c", "20:10"], "DISK UNKNOWN - -c: invalid range '20:10': start is greater than end")]
 #[case(&["-m", "cpu", "--demo", "--frobnicate"], "HETRIX UNKNOWN - unknown option --frobnicate")]
+#[case(&["-m", "cpu", "--demo", "-vx"], "HETRIX UNKNOWN - unknown option -x")]
 #[case(&["-m", "cpu", "--demo", "-t"], "HETRIX UNKNOWN - No value provided for option '-t'")]
 #[case(&["-m", "cpu", "-i", "abc", "--token-file", "/nonexistent/token"], "CPU UNKNOWN - cannot read the token file /nonexistent/token")]
 #[case(&["-m", "load", "--demo"], "LOAD UNKNOWN - mode load needs --api v3")]
