@@ -285,14 +285,8 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
                 })?;
             // Two ranges for one mount are a typo or a copy-paste left-over;
             // keeping either silently would alert on the one not meant.
-            let same = |m: &MountThresholds| {
-                m.mount == mount
-                    && if is_warning {
-                        m.warning.is_some()
-                    } else {
-                        m.critical.is_some()
-                    }
-            };
+            // Each entry holds a warning or a critical range, not both.
+            let same = |m: &MountThresholds| m.mount == mount && m.warning.is_some() == is_warning;
             if per_mount.iter().any(same) {
                 return Err(Failure::new(format!(
                     "{option} names mount '{mount}' twice: give one range per mount"
