@@ -5,19 +5,26 @@
 //! An entry is one file holding a successfully parsed response body behind
 //! a header with its time, HTTP status, length and checksum, so a truncated
 //! or corrupt file is noticed and refetched. Entries are written to a temp
-//! file and renamed into place, so readers never see half an entry. Runs
-//! for the same key take an OS lock (`flock`) on a per-key lock file before
-//! fetching, so N runs started together make one call; the kernel drops the
-//! lock when its holder exits or is killed, so a leftover lock file never
-//! blocks anyone.
+//! file with an unpredictable name and renamed into place, so readers never
+//! see half an entry. Runs for the same key take an OS lock (`flock`) on a
+//! per-key lock file before fetching, so N runs started together make one
+//! call; the kernel drops the lock when its holder exits or is killed, so a
+//! leftover lock file never blocks anyone. A failed call is recorded for a
+//! few seconds, so the runs that waited for it report it instead of each
+//! calling again.
+//!
+//! Files are opened without following symlinks and without blocking, and
+//! only regular files are used: whatever is planted in the directory can
+//! neither stall a run past `-t` nor make it write outside the directory.
 
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use ring::digest::{SHA256, digest};
+use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::failure::Failure;
 use crate::fetch::{MAX_BODY_BYTES, Response};
@@ -28,6 +35,17 @@ const MAGIC: &str = "check_hetrix-cache-2";
 
 /// How often a run waiting for another run's fetch looks again.
 const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// First word of a recorded failure (see [`Store::record_failure`]).
+const FAILURE_MAGIC: &str = "check_hetrix-failure-1";
+
+/// How long a failed call answers for later runs of the same key, so that
+/// checks started together make one call even while the API fails.
+const SHARED_FAILURE_MS: u128 = 5_000;
+
+/// Temp files older than this belong to runs that died between write and
+/// rename (no run lives longer than `-t`, at most an hour).
+const STALE_TEMP: Duration = Duration::from_secs(3600 + 300);
 
 /// What the cache may do, from the command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,11 +140,7 @@ pub fn load<T>(
             return parse(response.status, &response.body).map(fresh);
         }
     };
-    let store = Store {
-        entry: dir.join(&key.file_stem),
-        lock: dir.join(format!("{}.lock", key.file_stem)),
-        temp: dir.join(format!("{}.{}.tmp", key.file_stem, std::process::id())),
-    };
+    let store = Store::new(&dir, &key.file_stem);
     let failure = match store.fetch_once(settings.ttl, deadline, &mut notes, fetch, &parse) {
         Ok(value) => return Ok(fresh(value)),
         Err(failure) if settings.stale_if_error > 0 => failure,
@@ -168,12 +182,23 @@ impl Notes<'_> {
 
 /// The files of one key.
 struct Store {
+    dir: PathBuf,
     entry: PathBuf,
     lock: PathBuf,
-    temp: PathBuf,
+    /// The last failed call, for the runs that waited for it.
+    failed: PathBuf,
 }
 
 impl Store {
+    fn new(dir: &Path, file_stem: &str) -> Store {
+        Store {
+            dir: dir.to_path_buf(),
+            entry: dir.join(file_stem),
+            lock: dir.join(format!("{file_stem}.lock")),
+            failed: dir.join(format!("{file_stem}.failed")),
+        }
+    }
+
     /// A fresh entry, else the response of one fetch per key at a time:
     /// a run that finds the lock taken waits, then finds the entry the
     /// holder stored. With `ttl` 0 nothing is fresh, so there is nothing
@@ -192,24 +217,40 @@ impl Store {
             if let Some(value) = self.fresh(ttl, parse, notes) {
                 return Ok(value);
             }
-            _lock = self.wait_for_lock(deadline, notes)?;
+            let waiting_since = unix_millis();
+            let waited;
+            (_lock, waited) = self.wait_for_lock(deadline, notes)?;
             if let Ok((value, age)) = self.read(parse, ttl) {
                 notes.say(format_args!("{age} s old entry stored by another run"));
                 return Ok(value);
             }
-        }
-        let response = fetch(notes.log)?;
-        let value = parse(response.status, &response.body)?;
-        match self.write(response.status, &response.body) {
-            Ok(()) => notes.say(format_args!("stored {}", self.entry.display())),
-            Err(error) => {
-                let _ = fs::remove_file(&self.temp);
-                notes.say(format_args!(
-                    "cannot store {}: {error}",
-                    self.entry.display()
-                ));
+            if let Some(failure) = self.shared_failure(waited.then_some(waiting_since), notes) {
+                return Err(failure);
+            }
+            if waited && Instant::now() >= deadline {
+                return Err(waited_too_long(waiting_since));
             }
         }
+        let fetched = fetch(notes.log).and_then(|response| {
+            parse(response.status, &response.body).map(|value| (value, response))
+        });
+        let (value, response) = match fetched {
+            Ok(fetched) => fetched,
+            Err(failure) => {
+                if ttl > 0 {
+                    self.record_failure(&failure, notes);
+                }
+                return Err(failure);
+            }
+        };
+        match self.write(response.status, &response.body) {
+            Ok(()) => notes.say(format_args!("stored {}", self.entry.display())),
+            Err(error) => notes.say(format_args!(
+                "cannot store {}: {error}",
+                self.entry.display()
+            )),
+        }
+        let _ = fs::remove_file(&self.failed);
         Ok(value)
     }
 
@@ -234,21 +275,23 @@ impl Store {
         }
     }
 
-    /// Holds the key's lock until dropped. `None` when locking is not
-    /// possible here (the run then fetches without it); a failure when
-    /// another run holds it past the deadline.
-    fn wait_for_lock(&self, deadline: Instant, notes: &mut Notes) -> Result<Option<File>, Failure> {
-        let file = match OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&self.lock)
-        {
+    /// The key's lock, held until dropped, and whether another run held it
+    /// first. `None` when locking is not possible here (the run then
+    /// fetches without it); a failure when another run holds it past the
+    /// deadline.
+    fn wait_for_lock(
+        &self,
+        deadline: Instant,
+        notes: &mut Notes,
+    ) -> Result<(Option<File>, bool), Failure> {
+        let waiting_since = unix_millis();
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(false).mode(0o600);
+        let file = match open_regular(&self.lock, &mut options) {
             Ok(file) => file,
             Err(error) => {
                 notes.say(format_args!("cannot open {}: {error}", self.lock.display()));
-                return Ok(None);
+                return Ok((None, false));
             }
         };
         let mut waited = false;
@@ -258,25 +301,76 @@ impl Store {
                     if waited {
                         notes.say("waited for another run's fetch");
                     }
-                    return Ok(Some(file));
+                    return Ok((Some(file), waited));
                 }
                 Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
                     waited = true;
-                    std::thread::sleep(LOCK_POLL);
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    std::thread::sleep(LOCK_POLL.min(left));
                 }
-                Err(TryLockError::WouldBlock) => {
-                    // The run holding the lock is stuck on the API: as much an
-                    // outage as its own timeout, for --unreachable-state too.
-                    return Err(Failure::unreachable(
-                        "timeout (-t) while waiting for another check_hetrix run fetching the same data; raise -t, or check how fast the API answers",
-                    ));
-                }
+                // The run holding the lock is stuck on the API: as much an
+                // outage as its own timeout, for --unreachable-state too.
+                Err(TryLockError::WouldBlock) => return Err(waited_too_long(waiting_since)),
                 Err(TryLockError::Error(error)) => {
                     notes.say(format_args!("cannot lock {}: {error}", self.lock.display()));
-                    return Ok(None);
+                    return Ok((None, false));
                 }
             }
         }
+    }
+
+    /// Records a failed call for the runs waiting for it (redacted: the
+    /// server may have echoed the token). Best effort: without the record
+    /// they call again.
+    fn record_failure(&self, failure: &Failure, notes: &mut Notes) {
+        let flags = format!(
+            "{}{}",
+            u8::from(failure.is_unreachable()),
+            u8::from(failure.is_missing_data())
+        );
+        let text = format!(
+            "{FAILURE_MAGIC} {} {flags}\n{}",
+            unix_millis(),
+            crate::output::redact(&failure.to_string())
+        );
+        if let Err(error) = self.write_file(&self.failed, text.as_bytes()) {
+            notes.say(format_args!(
+                "cannot record the failure in {}: {error}",
+                self.failed.display()
+            ));
+        }
+    }
+
+    /// The failure another run's call ended in, if it is recent, or if it
+    /// happened while this run waited for it (`waiting_since`, Unix ms):
+    /// calling again would only add to what made it fail.
+    fn shared_failure(&self, waiting_since: Option<u128>, notes: &mut Notes) -> Option<Failure> {
+        let bytes = read_regular(&self.failed, 64 * 1024).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        let (header, message) = text.split_once('\n')?;
+        let [magic, at, flags] = header.split(' ').collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let at: u128 = at.parse().ok()?;
+        let now = unix_millis();
+        let recent = now
+            .checked_sub(at)
+            .is_some_and(|age| age < SHARED_FAILURE_MS);
+        let while_waiting = waiting_since.is_some_and(|since| at >= since && at <= now);
+        if magic != FAILURE_MAGIC || !(recent || while_waiting) {
+            return None;
+        }
+        let age = now.saturating_sub(at) / 1000;
+        notes.say(format_args!(
+            "another run's call failed {age} s ago; reporting its failure instead of calling again"
+        ));
+        let message = format!("{message} (failure of another check's call {age} s ago, shared)");
+        let failure = match flags {
+            "10" => Failure::unreachable(message),
+            "01" => Failure::missing(message),
+            _ => Failure::new(message),
+        };
+        Some(failure)
     }
 
     /// The entry's value and age if it is intact, parses, and is younger
@@ -287,17 +381,8 @@ impl Store {
         max_age: u64,
     ) -> Result<(T, u64), String> {
         let name = self.entry.display();
-        let mut bytes = Vec::new();
-        match File::open(&self.entry) {
-            Ok(file) => {
-                const LIMIT: u64 = MAX_BODY_BYTES + 256;
-                // Sized up front: one read instead of a dozen doubling ones.
-                let size = file.metadata().map_or(0, |m| m.len()).min(LIMIT);
-                bytes.reserve_exact(size as usize + 1);
-                file.take(LIMIT)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| format!("cannot read {name}: {e}"))?
-            }
+        let bytes = match read_regular(&self.entry, MAX_BODY_BYTES + 256) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(format!("no entry {name}"));
             }
@@ -319,16 +404,86 @@ impl Store {
 
     /// Replaces the entry atomically: readers see the old or the new one.
     fn write(&self, status: u16, body: &[u8]) -> io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&self.temp)?;
-        file.write_all(&encode(crate::unix_now(), status, body))?;
-        drop(file);
-        fs::rename(&self.temp, &self.entry)
+        self.remove_stale_temp_files();
+        self.write_file(&self.entry, &encode(crate::unix_now(), status, body))
     }
+
+    /// Writes `path` through a new temp file of an unpredictable name,
+    /// created exclusively (never through a planted file or symlink).
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut random = [0u8; 8];
+        SystemRandom::new()
+            .fill(&mut random)
+            .map_err(|_| io::Error::other("no randomness for a temp file name"))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let temp = self.dir.join(format!("{name}.{}.tmp", hex(&random)));
+        let written = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&temp)
+            .and_then(|mut file| file.write_all(bytes))
+            .and_then(|()| fs::rename(&temp, path));
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written
+    }
+
+    /// Removes temp files left by runs killed between write and rename.
+    /// Only when storing (once per TTL and key), not on every warm run.
+    fn remove_stale_temp_files(&self) {
+        let Ok(list) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for item in list.flatten() {
+            let is_temp = item.file_name().to_string_lossy().ends_with(".tmp");
+            let stale = item
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age > STALE_TEMP));
+            if is_temp && stale {
+                let _ = fs::remove_file(item.path());
+            }
+        }
+    }
+}
+
+/// Opens `path` with `options` if it is a regular file: never through a
+/// symlink, and never waiting on a FIFO or device that nobody feeds.
+fn open_regular(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
+    let file = options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
+/// Up to `limit` bytes of the regular file `path`.
+fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = open_regular(path, OpenOptions::new().read(true))?;
+    // Sized up front: one read instead of a dozen doubling ones.
+    let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The failure of a run whose deadline came while another run fetched.
+fn waited_too_long(waiting_since: u128) -> Failure {
+    let seconds = unix_millis().saturating_sub(waiting_since).div_ceil(1000);
+    Failure::unreachable(format!(
+        "waited {seconds} s for another check of this monitor to get the data, until -t ran out; raise -t, or check how fast the API answers"
+    ))
+}
+
+fn unix_millis() -> u128 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }
 
 fn encode(stored: i64, status: u16, body: &[u8]) -> Vec<u8> {
@@ -619,16 +774,94 @@ mod tests {
     #[test]
     fn entries_expire_and_future_entries_are_ignored() {
         let scratch = Scratch::new("age");
-        let store = Store {
-            entry: scratch.0.join("e"),
-            lock: scratch.0.join("e.lock"),
-            temp: scratch.0.join("e.tmp"),
-        };
+        let store = Store::new(&scratch.0, "e");
         let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
         fs::write(&store.entry, encode(crate::unix_now() - 100, 200, b"x")).unwrap();
         assert_eq!(store.read(&parse, 101).unwrap().0, b"x");
         assert!(store.read(&parse, 100).unwrap_err().contains("too old"));
         fs::write(&store.entry, encode(crate::unix_now() + 100, 200, b"x")).unwrap();
         assert!(store.read(&parse, 1000).unwrap_err().contains("future"));
+    }
+
+    fn store_in(scratch: &Scratch) -> Store {
+        Store::new(&scratch.0, "e")
+    }
+
+    /// A run whose deadline comes while another run holds the lock, or
+    /// just as it lets go, gives up without calling the API.
+    #[test]
+    fn a_waiter_at_its_deadline_gives_up_without_fetching() {
+        let scratch = Scratch::new("deadline");
+        let store = store_in(&scratch);
+        let holder = File::create(&store.lock).unwrap();
+        holder.lock().unwrap();
+        let deadline = Instant::now() + Duration::from_millis(100);
+        let releaser = std::thread::spawn(move || {
+            while Instant::now() <= deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            drop(holder);
+        });
+        let mut log = Vec::new();
+        let mut notes = Notes {
+            log: &mut log,
+            verbose: 1,
+        };
+        let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
+        let failure = store
+            .fetch_once(60, deadline, &mut notes, |_| panic!("fetched"), &parse)
+            .unwrap_err();
+        releaser.join().unwrap();
+        assert!(
+            failure
+                .to_string()
+                .starts_with("waited 1 s for another check of this monitor"),
+            "{failure}"
+        );
+        assert!(failure.is_unreachable());
+    }
+
+    #[test]
+    fn a_recent_failure_is_shared_and_an_old_one_is_not() {
+        let scratch = Scratch::new("shared");
+        let store = store_in(&scratch);
+        let mut log = Vec::new();
+        let mut notes = Notes {
+            log: &mut log,
+            verbose: 1,
+        };
+        store.record_failure(&Failure::unreachable("HTTP 429"), &mut notes);
+        let shared = store.shared_failure(None, &mut notes).unwrap();
+        assert!(shared.is_unreachable());
+        assert!(
+            shared
+                .to_string()
+                .starts_with("HTTP 429 (failure of another check's call 0 s ago, shared)"),
+            "{shared}"
+        );
+        let old = unix_millis() - SHARED_FAILURE_MS - 1000;
+        fs::write(&store.failed, format!("{FAILURE_MAGIC} {old} 00\nHTTP 500")).unwrap();
+        assert_eq!(store.shared_failure(None, &mut notes), None);
+        // Recorded while this run waited: shared whatever its age.
+        assert!(store.shared_failure(Some(old - 1), &mut notes).is_some());
+        assert_eq!(store.shared_failure(Some(old + 1), &mut notes), None);
+    }
+
+    #[test]
+    fn planted_non_files_are_refused_at_once() {
+        let scratch = Scratch::new("planted");
+        let store = store_in(&scratch);
+        let name = std::ffi::CString::new(store.entry.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
+        let error = store.read(&parse, 60).unwrap_err();
+        assert!(error.contains("not a regular file"), "{error}");
+        fs::remove_file(&store.entry).unwrap();
+        std::os::unix::fs::symlink(scratch.0.join("elsewhere"), &store.entry).unwrap();
+        assert!(store.read(&parse, 60).is_err());
+        store.write(200, b"x").unwrap();
+        assert!(!scratch.0.join("elsewhere").exists());
+        assert_eq!(store.read(&parse, 60).unwrap().0, b"x");
     }
 }

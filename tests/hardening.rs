@@ -1,0 +1,309 @@
+//! What an adversarial run found: planted files in the cache directory,
+//! killed runs, a failing API hit by many checks at once. Each test here
+//! failed before its fix.
+
+mod common;
+
+use std::ffi::CString;
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, run};
+use rstest::rstest;
+
+/// One check against `api` with the test token, caching in `cache`.
+fn cached(api: &MockApi, cache: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR];
+    all.extend_from_slice(args);
+    let dir = cache.to_str().unwrap();
+    run(
+        &all,
+        &[("HETRIX_API_TOKEN", TOKEN), ("CHECK_HETRIX_CACHE_DIR", dir)],
+    )
+}
+
+/// The entry file of the one key a first run stored in `cache`.
+fn stored_entry(api: &MockApi, cache: &Path) -> PathBuf {
+    assert_eq!(cached(api, cache, &["-m", "cpu"]).state(), "OK");
+    let mut entries: Vec<PathBuf> = fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    entries.pop().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let name = CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only reads it.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+}
+
+/// A FIFO nobody writes blocks a plain open() forever; a run must neither
+/// wait on it nor on one planted as the lock file.
+#[rstest]
+#[case::entry("")]
+#[case::lock(".lock")]
+#[case::both("both")]
+fn a_fifo_in_the_cache_directory_never_stalls_a_run(#[case] planted: &str) {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    let entry = stored_entry(&api, cache.path());
+    let lock = entry.with_extension("lock");
+    for (suffix, path) in [("", &entry), (".lock", &lock)] {
+        if planted == suffix || planted == "both" {
+            fs::remove_file(path).unwrap();
+            mkfifo(path);
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+        .args(["--api-url", &api.url, "-i", MONITOR, "-m", "cpu", "-t", "2"])
+        .env("HETRIX_API_TOKEN", TOKEN)
+        .env("CHECK_HETRIX_CACHE_DIR", cache.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Far beyond -t 2, so only a hang ends here: then the test fails
+    // instead of hanging too.
+    let give_up = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > give_up {
+            child.kill().unwrap();
+            panic!("the run hung on a FIFO at {planted:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("CPU OK"), "{stdout}");
+}
+
+/// Symlinks at the entry, lock and failure-record names (and at every name
+/// a predictable temp file could have) never make a run write through them.
+#[test]
+fn symlinks_in_the_cache_directory_are_never_followed() {
+    let body = example();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let api = MockApi::start(move |_| {
+        if calls.fetch_add(1, Ordering::SeqCst) == 1 {
+            Reply::raw(500, "text/html", "<html>oops</html>")
+        } else {
+            Reply::json(&body)
+        }
+    });
+    let cache = TempDir::new();
+    let outside = TempDir::new();
+    let entry = stored_entry(&api, cache.path());
+    let name = entry.file_name().unwrap().to_str().unwrap().to_string();
+    let victim = outside.path().join("victim");
+    fs::write(&victim, "precious").unwrap();
+    let mut planted = vec![
+        (entry.clone(), victim.clone()),
+        (
+            cache.path().join(format!("{name}.lock")),
+            outside.path().join("created-by-lock"),
+        ),
+        (cache.path().join(format!("{name}.failed")), victim.clone()),
+    ];
+    for pid in 0..64 {
+        planted.push((
+            cache.path().join(format!("{name}.{pid}.tmp")),
+            victim.clone(),
+        ));
+    }
+    fs::remove_file(&entry).unwrap();
+    for (link, target) in &planted {
+        let _ = fs::remove_file(link);
+        symlink(target, link).unwrap();
+    }
+    // A failed call (recorded), then a successful one (stored).
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).code, 3);
+    fs::remove_file(cache.path().join(format!("{name}.failed"))).unwrap();
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).state(), "OK");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(!outside.path().join("created-by-lock").exists());
+}
+
+/// Temp files of runs killed between write and rename go away when the
+/// directory is next written; a live run's fresh temp file stays.
+#[test]
+fn temp_files_of_dead_runs_are_removed() {
+    let api = MockApi::replying(Reply::json(&example()));
+    let cache = TempDir::new();
+    let old = cache.path().join("v1-server-stats-abc.12345.tmp");
+    let young = cache.path().join("v1-server-stats-abc.67890.tmp");
+    for path in [&old, &young] {
+        fs::write(path, "half an entry").unwrap();
+    }
+    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+    fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).state(), "OK");
+    assert!(!old.exists(), "a dead run's temp file stays");
+    assert!(young.exists(), "a live run's temp file was removed");
+    let temp_files = fs::read_dir(cache.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "tmp")
+        })
+        .count();
+    assert_eq!(temp_files, 1, "the run left its own temp file behind");
+}
+
+/// Whether process `pid` has `path` open.
+fn has_open(pid: u32, path: &Path) -> bool {
+    fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.flatten()
+                .any(|fd| fs::read_link(fd.path()).is_ok_and(|target| target == path))
+        })
+        .unwrap_or(false)
+}
+
+/// 100 checks started together against a failing API: the one that gets
+/// the lock calls, the others report its failure. The mock holds its first
+/// answer until every check has opened the lock file, so all of them are
+/// waiting when the failure happens, however slow the machine.
+#[rstest]
+#[case::rate_limited(
+    Reply::raw(429, "application/json", "{}").header("Retry-After", "30"),
+    "HTTP 429"
+)]
+#[case::server_error(Reply::raw(500, "text/html", "<html>oops</html>"), "HTTP 500")]
+fn a_hundred_checks_against_a_failing_api_make_at_most_two_calls(
+    #[case] failure: Reply,
+    #[case] message: &str,
+) {
+    const CHECKS: usize = 100;
+    let everyone_waits = Arc::new(AtomicBool::new(false));
+    let api = {
+        let everyone_waits = everyone_waits.clone();
+        MockApi::start(move |_| {
+            let give_up = Instant::now() + Duration::from_secs(120);
+            while !everyone_waits.load(Ordering::SeqCst) && Instant::now() < give_up {
+                thread::sleep(Duration::from_millis(10));
+            }
+            failure.clone()
+        })
+    };
+    let cache = TempDir::new();
+    let children: Vec<Child> = (0..CHECKS)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+                .args([
+                    "--api-url",
+                    &api.url,
+                    "-i",
+                    MONITOR,
+                    "-m",
+                    "cpu",
+                    "-t",
+                    "600",
+                ])
+                .env("HETRIX_API_TOKEN", TOKEN)
+                .env("CHECK_HETRIX_CACHE_DIR", cache.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let lock = loop {
+        let found = fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "lock"));
+        match found {
+            Some(lock) => break lock,
+            None => thread::sleep(Duration::from_millis(10)),
+        }
+    };
+    let mut waiting: Vec<u32> = children.iter().map(Child::id).collect();
+    while !waiting.is_empty() {
+        waiting.retain(|&pid| !has_open(pid, &lock));
+        thread::sleep(Duration::from_millis(10));
+    }
+    everyone_waits.store(true, Ordering::SeqCst);
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().unwrap();
+            Run {
+                code: output.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+        })
+        .collect();
+    let calls = api.requests().len();
+    assert!(calls <= 2, "{calls} calls");
+    let shared = runs
+        .iter()
+        .filter(|run| run.stdout.contains("shared"))
+        .count();
+    assert!(shared >= CHECKS - calls, "{shared} shared: {:?}", runs[0]);
+    for run in &runs {
+        run.assert_contract();
+        assert_eq!(run.code, 3, "{run:?}");
+        assert!(run.first_line().contains(message), "{run:?}");
+    }
+}
+
+/// A shared failure is still a failure --stale-if-error can stand in for.
+#[test]
+fn a_shared_failure_still_serves_a_stale_entry() {
+    let body = example();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let api = MockApi::start(move |_| {
+        if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::json(&body)
+        } else {
+            Reply::raw(500, "text/html", "<html>oops</html>")
+        }
+    });
+    let cache = TempDir::new();
+    let entry = stored_entry(&api, cache.path());
+    // The entry is older than the TTL but within --stale-if-error.
+    let text = fs::read(&entry).unwrap();
+    let header_end = text.iter().position(|&b| b == b'\n').unwrap();
+    let header = String::from_utf8(text[..header_end].to_vec()).unwrap();
+    let mut fields: Vec<String> = header.split(' ').map(String::from).collect();
+    fields[1] = (fields[1].parse::<i64>().unwrap() - 120).to_string();
+    let mut aged = fields.join(" ").into_bytes();
+    aged.extend_from_slice(&text[header_end..]);
+    fs::write(&entry, aged).unwrap();
+    // A failure recorded a moment ago by another run.
+    let now_ms = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    fs::write(
+        entry.with_extension("failed"),
+        format!("check_hetrix-failure-1 {now_ms} 10\nHetrixTools API answered HTTP 503"),
+    )
+    .unwrap();
+    let run = cached(
+        &api,
+        cache.path(),
+        &["-m", "cpu", "--stale-if-error", "600"],
+    );
+    assert_eq!(run.state(), "OK", "{run:?}");
+    assert!(run.first_line().contains("(cached "), "{run:?}");
+    assert!(run.first_line().contains("shared"), "{run:?}");
+    assert_eq!(api.requests().len(), 1, "the shared failure made no call");
+}
