@@ -263,13 +263,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         Ok(parsed) => parsed,
         Err(exit) if exit.status.is_ok() => return Ok(Command::Print(help(&exit.output))),
         Err(exit) => {
-            let reason = argh_reason(
-                exit.output
-                    .lines()
-                    .next()
-                    .unwrap_or("invalid arguments")
-                    .trim(),
-            );
+            let reason = argh_reason(exit.output.trim_end());
             return Err(Failure::new(format!("{reason} (see check_hetrix --help)")));
         }
     };
@@ -332,9 +326,11 @@ fn configure_mode(
     )?;
     let timeout = timeout(args.timeout)?;
     if !(1..=60).contains(&args.window) {
-        return Err(Failure::new(
-            "--window must be 1 to 60 minutes (the API keeps the last 60)",
-        ));
+        return Err(Failure::new(format!(
+            "--window {}, not '{}'",
+            number_expected("--window").unwrap_or_default(),
+            args.window
+        )));
     }
     let source = if args.demo {
         Source::Demo
@@ -387,7 +383,10 @@ fn configure_mode(
 /// hold would be a panic).
 fn timeout(seconds: u64) -> Result<Duration, Failure> {
     if !(1..=3600).contains(&seconds) {
-        return Err(Failure::new("-t must be 1 to 3600 seconds"));
+        return Err(Failure::new(format!(
+            "-t/--timeout {}, not '{seconds}'",
+            number_expected("-t").unwrap_or_default()
+        )));
     }
     Ok(Duration::from_secs(seconds))
 }
@@ -519,20 +518,59 @@ fn is_url_safe(text: &str) -> bool {
 const MIN_TOKEN_CHARS: usize = 12;
 
 /// Every text that may be the API token, before the arguments are
-/// validated: env HETRIX_API_TOKEN and whatever follows `-T`/`--token`
-/// (too short to be a key: not masked, see [`MIN_TOKEN_CHARS`]).
+/// validated, so that no message can show it: env HETRIX_API_TOKEN, the
+/// first line of the `--token-file`, whatever follows `-T`/`--token`, and
+/// any run of 32 or more letters and digits (a HetrixTools key's shape)
+/// in an argument other than a monitor ID (which has the same shape).
+/// Texts too short to be a key are left out, see [`MIN_TOKEN_CHARS`].
 pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let normalised = normalise(args);
-    let given = normalised
-        .windows(2)
-        .filter(|pair| pair[0] == "-T" || pair[0] == "--token")
-        .map(|pair| pair[1].clone());
+    let value_of = |options: [&'static str; 2]| {
+        normalised
+            .windows(2)
+            .filter(move |pair| options.contains(&pair[0].as_str()))
+            .map(|pair| pair[1].clone())
+    };
+    let from_file = value_of(["--token-file", "--token-file"]).filter_map(|path| {
+        let content = std::fs::read_to_string(path).ok()?;
+        Some(content.lines().next().unwrap_or_default().to_string())
+    });
+    let monitors: Vec<String> = value_of(["-i", "--monitor"]).collect();
+    let key_shaped = args
+        .iter()
+        .chain(&normalised)
+        .filter(|arg| !monitors.contains(arg))
+        .flat_map(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|run| run.len() >= KEY_CHARS)
+        .map(str::to_string)
+        .collect::<Vec<_>>();
     env("HETRIX_API_TOKEN")
         .into_iter()
-        .chain(given)
+        .chain(from_file)
+        .chain(value_of(["-T", "--token"]))
         .flat_map(|token| [token.trim().to_string(), token])
+        .chain(key_shaped)
         .filter(|token| token.len() >= MIN_TOKEN_CHARS)
         .collect()
+}
+
+/// The length of a HetrixTools API key, all letters and digits.
+const KEY_CHARS: usize = 32;
+
+/// `word` as argument errors may quote it: `***` if it could be a key
+/// (letters and digits, long enough, with both), as a stray word often is
+/// the token pasted without its `-T`.
+fn quoted(word: &str) -> String {
+    let bare = word.trim_start_matches('-');
+    let key_like = bare.len() >= MIN_TOKEN_CHARS
+        && bare.bytes().all(|b| b.is_ascii_alphanumeric())
+        && bare.bytes().any(|b| b.is_ascii_digit())
+        && bare.bytes().any(|b| b.is_ascii_alphabetic());
+    if key_like {
+        format!("{}***", &word[..word.len() - bare.len()])
+    } else {
+        word.to_string()
+    }
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,
@@ -596,20 +634,84 @@ fn unclustered(arg: &str) -> (Vec<String>, bool) {
     (words, false)
 }
 
-/// argh's first error line, without what it would quote of a word that is
-/// no option: that word may be the token with its `-T` forgotten.
-fn argh_reason(first_line: &str) -> String {
-    match first_line.strip_prefix("Unrecognized argument: ") {
-        Some(word) if word.starts_with("--") => format!("unknown option {word}"),
-        Some(word) if word.starts_with('-') => match word.chars().nth(1) {
-            Some(letter) => format!("unknown option -{letter}"),
-            None => "unexpected argument '-'".to_string(),
-        },
-        Some(_) => "unexpected argument: a word that is no option's value (is an option \
-                    missing before it?)"
-            .to_string(),
-        None => first_line.to_string(),
+/// argh's error in the plugin's own words, naming the option and the word
+/// at fault; a word that could be the token shows as `***` (see
+/// [`quoted`]).
+fn argh_reason(output: &str) -> String {
+    if let Some(word) = output.strip_prefix("Unrecognized argument: ") {
+        return match word {
+            "-" => "unexpected argument '-'".to_string(),
+            word if word.starts_with("--") => format!("unknown option {}", quoted(word)),
+            // A cluster's unknown letter comes first: name that letter.
+            word if word.starts_with('-') => match word.chars().nth(1) {
+                Some(letter) => format!("unknown option -{letter}"),
+                None => "unexpected argument '-'".to_string(),
+            },
+            word => format!(
+                "unexpected argument '{}': is an option missing before it?",
+                quoted(word)
+            ),
+        };
     }
+    if let Some(option) = output
+        .strip_prefix("No value provided for option '")
+        .and_then(|rest| rest.strip_suffix("'."))
+    {
+        return format!("{} needs a value", option_names(option));
+    }
+    let invalid_value = output
+        .strip_prefix("Error parsing option '")
+        .and_then(|rest| rest.split_once("' with value '"))
+        .and_then(|(option, rest)| Some((option, rest.rsplit_once("': ")?)));
+    if let Some((option, (value, reason))) = invalid_value {
+        let names = option_names(option);
+        if reason == "duplicate values provided" {
+            return format!("{names} is given twice; give it once");
+        }
+        let value = quoted(value);
+        return match number_expected(option) {
+            Some(expected) => format!("{names} {expected}, not '{value}'"),
+            None => format!("{names} cannot take '{value}'"),
+        };
+    }
+    output
+        .lines()
+        .next()
+        .unwrap_or("invalid arguments")
+        .to_string()
+}
+
+/// An option with its other name, if it has one: `-t` → `-t/--timeout`.
+fn option_names(option: &str) -> String {
+    const PAIRS: [(&str, &str); 9] = [
+        ("-i", "--monitor"),
+        ("-T", "--token"),
+        ("-m", "--mode"),
+        ("-w", "--warning"),
+        ("-c", "--critical"),
+        ("-t", "--timeout"),
+        ("-k", "--insecure"),
+        ("-v", "--verbose"),
+        ("-V", "--version"),
+    ];
+    PAIRS
+        .iter()
+        .find(|(short, long)| option == *short || option == *long)
+        .map_or(option.to_string(), |(short, long)| {
+            format!("{short}/{long}")
+        })
+}
+
+/// What a numeric option takes, for messages about a value it refused.
+fn number_expected(option: &str) -> Option<&'static str> {
+    Some(match option {
+        "-t" | "--timeout" => "takes whole seconds (1..3600)",
+        "--max-age" => "takes whole seconds (0 turns the check off)",
+        "--window" => "takes whole minutes (1..60, the API keeps the last 60)",
+        "--cache-ttl" => "takes whole seconds (0 never reuses a response)",
+        "--stale-if-error" => "takes whole seconds (0 never serves an old response)",
+        _ => return None,
+    })
 }
 
 fn is_value_option(arg: &str) -> bool {
@@ -691,6 +793,44 @@ mod tests {
     }
 
     #[test]
+    fn token_candidates_cover_every_place_a_token_may_hide() {
+        let key = "Zq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja";
+        let monitor = "0123456789abcdef0123456789abcdef";
+        let file = std::env::temp_dir().join(format!("check_hetrix_tc_{}", std::process::id()));
+        std::fs::write(&file, "from-the-file-123\n").unwrap();
+        let env = |name: &str| (name == "HETRIX_API_TOKEN").then(|| " from-env-12345 ".to_string());
+        let args = strings(&[
+            "-i",
+            monitor,
+            "--token-file",
+            file.to_str().unwrap(),
+            "-T",
+            "from-flag-12345",
+            &format!("-w{key}:"),
+            "-t",
+            "short",
+        ]);
+        let candidates = token_candidates(&args, env);
+        std::fs::remove_file(&file).unwrap();
+        for expected in [
+            "from-env-12345",
+            "from-the-file-123",
+            "from-flag-12345",
+            key,
+        ] {
+            assert!(
+                candidates.iter().any(|c| c == expected),
+                "{expected}: {candidates:?}"
+            );
+        }
+        assert!(
+            !candidates.iter().any(|c| c.contains(monitor)),
+            "{candidates:?}"
+        );
+        assert!(!candidates.iter().any(|c| c == "short"), "{candidates:?}");
+    }
+
+    #[test]
     fn accepts_all_three_getopt_forms() {
         let config = config(&["-i", "abc", "-mdisk", "--warning=70", "-c95", "-vvv"]).unwrap();
         assert_eq!(config.mode.name, "disk");
@@ -730,8 +870,17 @@ mod tests {
     #[case(&["-i", "x"], "no mode")]
     #[case(&["-i", "x", "-m", "cpu", "-w", "1e3"], "-w: invalid range")]
     #[case(&["-i", "x", "-m", "cpu", "-c", ""], "-c: invalid range")]
-    #[case(&["-i", "x", "-m", "cpu", "-t", "0"], "-t must be")]
-    #[case(&["-i", "x", "-m", "cpu", "-t", "abc"], "'-t' with value 'abc'")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "0"], "-t/--timeout takes whole seconds (1..3600), not '0'")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "2.5"], "-t/--timeout takes whole seconds (1..3600), not '2.5'")]
+    #[case(&["-i", "x", "-m", "cpu", "--timeout", "abc"], "-t/--timeout takes whole seconds (1..3600), not 'abc'")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "1", "-t", "2"], "-t/--timeout is given twice; give it once")]
+    #[case(&["-i", "x", "-m", "cpu", "-w"], "-w/--warning needs a value")]
+    #[case(&["-i", "x", "-m", "cpu", "--max-age", "-1"], "--max-age takes whole seconds (0 turns the check off), not '-1'")]
+    #[case(&["-i", "x", "-m", "cpu", "--window", "x"], "--window takes whole minutes (1..60, the API keeps the last 60), not 'x'")]
+    #[case(&["-i", "x", "-m", "cpu", "stray"], "unexpected argument 'stray': is an option missing before it?")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "abcdef1234567"], "not '***'")]
+    #[case(&["-i", "x", "-m", "cpu", "abcdef1234567"], "unexpected argument '***'")]
+    #[case(&["-i", "x", "-m", "cpu", "--abcdef1234567"], "unknown option --***")]
     #[case(&["-i", "x", "-m", "cpu", "--window", "61"], "--window")]
     #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]
     #[case(&["-i", "x", "-m", "cpu", "--api-url", "ftp://x"], "--api-url")]

@@ -31,12 +31,15 @@ fn assert_unknown(run: &common::Run, message: &str) {
 #[case(&["-m", "disk:/", "--demo", "-c", "20:10"], "DISK UNKNOWN - -c: invalid range '20:10': start is greater than end")]
 #[case(&["-m", "cpu", "--demo", "--frobnicate"], "HETRIX UNKNOWN - unknown option --frobnicate")]
 #[case(&["-m", "cpu", "--demo", "-vx"], "HETRIX UNKNOWN - unknown option -x")]
-#[case(&["-m", "cpu", "--demo", "-t"], "HETRIX UNKNOWN - No value provided for option '-t'")]
+#[case(&["-m", "cpu", "--demo", "-t"], "HETRIX UNKNOWN - -t/--timeout needs a value")]
 #[case(&["-m", "cpu", "-i", "abc", "--token-file", "/nonexistent/token"], "CPU UNKNOWN - cannot read the token file /nonexistent/token")]
 #[case(&["-m", "load", "--demo"], "LOAD UNKNOWN - mode load needs --api v3")]
-#[case(&["-m", "cpu", "--demo", "-t", "0"], "CPU UNKNOWN - -t must be 1 to 3600 seconds")]
-#[case(&["-m", "cpu", "--demo", "-t", "18446744073709551615"], "CPU UNKNOWN - -t must be 1 to 3600 seconds")]
-#[case(&["--list-monitors", "-t", "3601"], "HETRIX UNKNOWN - -t must be 1 to 3600 seconds")]
+#[case(&["-m", "cpu", "--demo", "-t", "0"], "CPU UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '0'")]
+#[case(&["-m", "cpu", "--demo", "-t", "18446744073709551615"], "CPU UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '18446744073709551615'")]
+#[case(&["-m", "cpu", "--demo", "-t", "2.5"], "HETRIX UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '2.5'")]
+#[case(&["-m", "cpu", "--demo", "-w", "80", "-w", "90"], "HETRIX UNKNOWN - -w/--warning is given twice; give it once")]
+#[case(&["-m", "cpu", "--demo", "stray"], "HETRIX UNKNOWN - unexpected argument 'stray': is an option missing before it?")]
+#[case(&["--list-monitors", "-t", "3601"], "HETRIX UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '3601'")]
 fn argument_errors_are_unknown(#[case] args: &[&str], #[case] start: &str) {
     let run = run(args, &[]);
     assert_eq!(run.code, 3, "{run:?}");

@@ -307,3 +307,43 @@ fn a_shared_failure_still_serves_a_stale_entry() {
     assert!(run.first_line().contains("shared"), "{run:?}");
     assert_eq!(api.requests().len(), 1, "the shared failure made no call");
 }
+
+/// A HetrixTools-shaped key: 32 letters and digits.
+const KEY: &str = "Zq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja";
+
+/// Every mistake the adversarial run made with the token in the wrong
+/// place: none may print it, nor any 8 characters of it.
+#[rstest]
+#[case::timeout_slip(&["-m", "cpu", "-i", "abc", "-t", KEY], &[])]
+#[case::timeout_slip_with_env(&["-m", "cpu", "-i", "abc", "-t", KEY], &[("HETRIX_API_TOKEN", KEY)])]
+#[case::token_file_slip(&["-m", "cpu", "-i", "abc", "--token-file", KEY], &[])]
+#[case::range_slip(&["-m", "cpu", "-i", "abc", "--token-file", "FILE", "-w", KEY], &[])]
+#[case::range_slip_env(&["-m", "cpu", "-i", "abc", "-c", &format!("{KEY}:")], &[("HETRIX_API_TOKEN", KEY)])]
+#[case::stray(&["-m", "cpu", "-i", "abc", KEY], &[])]
+#[case::as_option(&["-m", "cpu", "-i", "abc", &format!("--{KEY}")], &[])]
+#[case::mode_slip(&["-m", KEY, "-i", "abc"], &[])]
+#[case::api_slip(&["-m", "cpu", "-i", "abc", "--api", KEY], &[])]
+#[case::window_slip(&["-m", "cpu", "-i", "abc", "--window", KEY], &[])]
+#[case::url_slip(&["-m", "cpu", "-i", "abc", "--api-url", KEY], &[])]
+#[case::cluster(&["-m", "cpu", "-i", "abc", &format!("-vt{KEY}")], &[])]
+fn argument_mistakes_never_print_the_token(#[case] args: &[&str], #[case] env: &[(&str, &str)]) {
+    let scratch = TempDir::new();
+    let file = scratch.path().join("token");
+    fs::write(&file, format!("{KEY}\n")).unwrap();
+    let args: Vec<&str> = args
+        .iter()
+        .map(|arg| {
+            if *arg == "FILE" {
+                file.to_str().unwrap()
+            } else {
+                arg
+            }
+        })
+        .collect();
+    let run = run(&args, env);
+    assert_eq!(run.code, 3, "{run:?}");
+    for fragment in KEY.as_bytes().windows(8) {
+        let fragment = std::str::from_utf8(fragment).unwrap();
+        assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
+    }
+}
