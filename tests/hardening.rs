@@ -347,3 +347,31 @@ fn argument_mistakes_never_print_the_token(#[case] args: &[&str], #[case] env: &
         assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
     }
 }
+
+/// A v3 server echoing the token near where its message is cut: the whole
+/// token is masked before the cut, so no piece of it is left.
+#[test]
+fn an_echoed_token_is_masked_before_the_message_is_cut() {
+    let message = format!("{}{KEY} is not a valid key", "x".repeat(190));
+    let body = serde_json::json!({"status": "unauthorized", "message": message});
+    let api = MockApi::replying(Reply::raw(401, "application/json", body.to_string()));
+    let run = run(
+        &[
+            "--api-url",
+            &api.url,
+            "-i",
+            MONITOR,
+            "-m",
+            "cpu",
+            "--api",
+            "v3",
+        ],
+        &[("HETRIX_API_TOKEN", KEY)],
+    );
+    assert!(run.first_line().contains("HTTP 401"), "{run:?}");
+    assert!(run.first_line().contains("xxx***"), "{run:?}");
+    for fragment in KEY.as_bytes().windows(8) {
+        let fragment = std::str::from_utf8(fragment).unwrap();
+        assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
+    }
+}

@@ -142,7 +142,12 @@ fn error(response: &Response, now: i64, not_found: &str) -> Failure {
         .unwrap_or_default();
     let quoted = |text: Text| {
         text.0
-            .map(|t| t.trim().chars().take(MESSAGE_CHARS).collect::<String>())
+            // Masked before the cut: a cut through an echoed token would
+            // leave a piece that masking no longer recognises.
+            .map(|t| {
+                let masked = crate::output::redact(t.trim());
+                masked.chars().take(MESSAGE_CHARS).collect::<String>()
+            })
             .filter(|t| !t.is_empty())
     };
     let said = match (quoted(reply.status), quoted(reply.message)) {
