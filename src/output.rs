@@ -152,7 +152,7 @@ impl Perfdata {
         };
         let mut text = String::with_capacity(self.label.len() + 64);
         text.push('\'');
-        push_replacing(&mut text, &self.label, |c| match c {
+        push_replacing(&mut text, &capped_label(&self.label), |c| match c {
             '=' | '\'' | '|' => Some('_'),
             c if c.is_control() => Some(' '),
             _ => None,
@@ -172,6 +172,26 @@ impl Perfdata {
         text.truncate(text.trim_end_matches(';').len());
         Some(text)
     }
+}
+
+/// Longest perfdata label, in characters: a name the agent sends (a 7 MiB
+/// mount name) must not make a 7 MB first line.
+const LABEL_LIMIT: usize = 100;
+
+/// `label`, or if longer than [`LABEL_LIMIT`] its start and a hash of the
+/// whole: distinct labels stay distinct and each keeps its label from run
+/// to run, as graphers need.
+fn capped_label(label: &str) -> Cow<'_, str> {
+    if label.chars().count() <= LABEL_LIMIT {
+        return Cow::Borrowed(label);
+    }
+    let hash = ring::digest::digest(&ring::digest::SHA256, label.as_bytes());
+    let suffix: String = hash.as_ref()[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let head: String = label.chars().take(LABEL_LIMIT - suffix.len() - 1).collect();
+    Cow::Owned(format!("{head}~{suffix}"))
 }
 
 /// Everything one check run prints: `LABEL STATE - summary | perfdata`,
@@ -369,6 +389,24 @@ mod tests {
     #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0"))]
     fn renders_perfdata(#[case] perf: Perfdata, #[case] expected: Option<&str>) {
         assert_eq!(perf.render().as_deref(), expected);
+    }
+
+    #[test]
+    fn long_labels_are_capped_and_stay_distinct() {
+        let long = |tail: &str| format!("/{}{tail}", "m".repeat(7 * 1024 * 1024));
+        let render = |label: String| Perfdata::new(label, 1.0, Unit::None).render().unwrap();
+        let (a, b) = (render(long("a")), render(long("b")));
+        assert_ne!(a, b);
+        assert_eq!(a, render(long("a")), "the same label every run");
+        assert_eq!(a.len(), "''=1".len() + LABEL_LIMIT, "{a}");
+        let report = Report {
+            summary: long("summary"),
+            perfdata: vec![Perfdata::new(long("a"), 1.0, Unit::None)],
+            ..Report::unknown("DISK", "")
+        };
+        assert!(report.render().len() < 1000, "{}", report.render().len());
+        let short = "x".repeat(LABEL_LIMIT);
+        assert_eq!(render(short.clone()), format!("'{short}'=1"));
     }
 
     #[test]

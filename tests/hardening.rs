@@ -375,3 +375,23 @@ fn an_echoed_token_is_masked_before_the_message_is_cut() {
         assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
     }
 }
+
+/// A 7 MiB mount name made a 7 MB first line: labels and text are capped.
+#[test]
+fn a_huge_mount_name_keeps_the_first_line_short() {
+    let mut payload = example();
+    payload["Disks"][0]["Mount"] = format!("/{}", "m".repeat(7 * 1024 * 1024)).into();
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = common::check(&api, &["-m", "disk"]);
+    assert!(
+        run.first_line().starts_with("DISK "),
+        "{}",
+        &run.stdout[..200]
+    );
+    assert!(
+        run.first_line().len() < 2000,
+        "{} bytes",
+        run.first_line().len()
+    );
+    assert!(run.perfdata().contains("'/mmmm"), "{}", run.perfdata());
+}
