@@ -27,7 +27,7 @@ use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::failure::Failure;
-use crate::fetch::{MAX_BODY_BYTES, Response};
+use crate::fetch::{MAX_BODY_BYTES, Response, Trust};
 
 /// Written first in every entry; a different first word means a different
 /// (older or newer) format, read as corrupt and replaced.
@@ -82,18 +82,28 @@ pub fn default_dir(env: impl Fn(&str) -> Option<String>) -> PathBuf {
 }
 
 /// Which response an entry holds. The file name is derived from API call,
-/// base URL, subject (monitor ID) and a hash of the token, so two tokens
-/// never share an entry and the token never appears in a name.
+/// base URL, subject (monitor ID), a hash of the token and the run's
+/// certificate policy, so two tokens never share an entry, the token never
+/// appears in a name, and a response taken without verification (`-k`) or
+/// trusting another `--ca-file` never serves a run that verifies.
 pub struct Key {
     file_stem: String,
 }
 
 impl Key {
     /// `call` names the API call, e.g. `v1-server-stats`; it is the
-    /// readable start of the file name.
+    /// readable start of the file name. Made after `fetch::set_trust`.
     pub fn new(call: &str, base_url: &str, subject: &str, token: &str) -> Key {
+        Key::trusting(call, base_url, subject, token, crate::fetch::trust())
+    }
+
+    fn trusting(call: &str, base_url: &str, subject: &str, token: &str, trust: &Trust) -> Key {
         let token_hash = hex(digest(&SHA256, token.as_bytes()).as_ref());
-        let identity = [call, base_url, subject, &token_hash].join("\0");
+        let trust = match trust {
+            Trust::System => String::new(),
+            other => format!("{other:?}"),
+        };
+        let identity = [call, base_url, subject, &token_hash, &trust].join("\0");
         let hash = hex(digest(&SHA256, identity.as_bytes()).as_ref());
         Key {
             file_stem: format!("{call}-{}", &hash[..32]),
@@ -680,6 +690,18 @@ mod tests {
             base,
             key("v1-server-stats", "https://a", "m1", "SECRETTOKEN")
         );
+        let trusting = |trust| {
+            Key::trusting("v1-server-stats", "https://a", "m1", "SECRETTOKEN", &trust).file_stem
+        };
+        assert_eq!(base, trusting(Trust::System));
+        let stems: std::collections::HashSet<String> = [
+            trusting(Trust::System),
+            trusting(Trust::Insecure),
+            trusting(Trust::CaFile("/a.pem".into())),
+            trusting(Trust::CaFile("/b.pem".into())),
+        ]
+        .into();
+        assert_eq!(stems.len(), 4, "each trust policy has entries of its own");
         for other in [
             key("v1-status", "https://a", "m1", "SECRETTOKEN"),
             key("v1-server-stats", "https://b", "m1", "SECRETTOKEN"),

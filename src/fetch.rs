@@ -64,6 +64,11 @@ pub fn set_trust(trust: Trust) {
     let _ = TRUST.set(trust);
 }
 
+/// This run's certificate policy.
+pub fn trust() -> &'static Trust {
+    TRUST.get().unwrap_or(&Trust::System)
+}
+
 /// Fetches `url`, giving up at `deadline` whatever stage the request is
 /// in. `host` names the server in messages (never the URL: v1 URLs hold the
 /// token).
@@ -181,7 +186,7 @@ fn agent(
 
 fn tls_config() -> Result<TlsConfig, Failure> {
     let builder = TlsConfig::builder();
-    Ok(match TRUST.get().unwrap_or(&Trust::System) {
+    Ok(match trust() {
         Trust::System => builder.root_certs(RootCerts::PlatformVerifier),
         Trust::Insecure => builder.disable_verification(true),
         Trust::CaFile(path) => {
@@ -403,10 +408,13 @@ fn describe(error: ureq::Error, host: &str, stage: Stage) -> Failure {
 
 /// Failures that retrying will not fix: certificates, URLs, limits.
 fn misconfigured(error: ureq::Error, host: &str) -> String {
-    let trust_advice = match TRUST.get().unwrap_or(&Trust::System) {
+    let trust_advice = match trust() {
         Trust::CaFile(_) => "check --ca-file and the clock",
         _ => "check the system CA certificates or SSL_CERT_FILE, --ca-file, and the clock",
     };
+    if let Some(problem) = rustls_error(&error).and_then(|e| certificate_problem(e, host)) {
+        return problem;
+    }
     match error {
         ureq::Error::Io(e) => format!("TLS error talking to {host}: {e} ({trust_advice})"),
         ureq::Error::Tls(e) => format!("TLS error talking to {host}: {e} ({trust_advice})"),
@@ -417,6 +425,55 @@ fn misconfigured(error: ureq::Error, host: &str) -> String {
         ureq::Error::BodyExceedsLimit(_) => too_large().to_string(),
         other => format!("request to {host} failed: {other}"),
     }
+}
+
+/// The rustls error behind a failed handshake, if that is what failed.
+fn rustls_error(error: &ureq::Error) -> Option<&rustls::Error> {
+    match error {
+        ureq::Error::Rustls(e) => Some(e),
+        ureq::Error::Io(e) => e.get_ref()?.downcast_ref::<rustls::Error>(),
+        _ => None,
+    }
+}
+
+/// What is wrong with the server's certificate and what to do, for the
+/// problems people make themselves; `None` for the rest.
+fn certificate_problem(error: &rustls::Error, host: &str) -> Option<String> {
+    use rustls::CertificateError as Problem;
+    let rustls::Error::InvalidCertificate(problem) = error else {
+        return None;
+    };
+    let (what, advice) = match problem {
+        Problem::Expired | Problem::ExpiredContext { .. } => {
+            ("has expired", "renew it, or check this machine's clock")
+        }
+        Problem::NotValidYet | Problem::NotValidYetContext { .. } => {
+            ("is not valid yet", "check this machine's clock")
+        }
+        Problem::NotValidForName | Problem::NotValidForNameContext { .. } => (
+            "is made for another host name",
+            "use the name the certificate is for in --api-url, or a certificate for this one",
+        ),
+        Problem::UnknownIssuer => match trust() {
+            Trust::CaFile(_) => (
+                "is not signed by a CA in --ca-file",
+                "give --ca-file the CA that signed it, or the certificate itself if it is self-signed",
+            ),
+            _ => (
+                "is not signed by a CA this system trusts",
+                "add its CA to the system store or SSL_CERT_FILE, or give it with --ca-file",
+            ),
+        },
+        // webpki's reason is only in the text of an opaque error.
+        Problem::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => (
+            "is a CA certificate (CA:TRUE as 'openssl req -x509' makes by default) that rustls refuses as a server's own",
+            "give the server a certificate signed by that CA and that CA to --ca-file, or remake the self-signed one with -addext basicConstraints=critical,CA:FALSE",
+        ),
+        _ => return None,
+    };
+    Some(format!(
+        "TLS error talking to {host}: its certificate {what} ({advice})"
+    ))
 }
 
 #[cfg(test)]

@@ -77,13 +77,21 @@ fn main() {
     }
     fetch::set_trust(config.trust.clone());
     let mut log = Vec::new();
-    let report = check(&config, started, &mut log).unwrap_or_else(|failure| {
+    let unverified =
+        config.trust == fetch::Trust::Insecure && matches!(config.source, Source::Api { .. });
+    if unverified && config.verbose >= 1 {
+        log.push("tls: -k: the API's certificate is not verified, so anyone on the network path can read the token and forge the results".to_string());
+    }
+    let mut report = check(&config, started, &mut log).unwrap_or_else(|failure| {
         let mut report = Report::unknown(config.mode.label, failure.to_string());
         if failure.is_unreachable() {
             report.state = config.unreachable_state;
         }
         report
     });
+    if unverified {
+        report.summary.push_str(" (TLS not verified)");
+    }
     finish(&report, &log);
 }
 

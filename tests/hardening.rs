@@ -395,3 +395,104 @@ fn a_huge_mount_name_keeps_the_first_line_short() {
     );
     assert!(run.perfdata().contains("'/mmmm"), "{}", run.perfdata());
 }
+
+/// Certificate problems people make themselves, said in words with what
+/// to do, never as a Rust debug string.
+#[rstest]
+#[case::expired("expired", "expired.pem", "its certificate has expired (renew it")]
+#[case::wrong_host(
+    "other_host",
+    "other_host.pem",
+    "its certificate is made for another host name"
+)]
+#[case::unknown_issuer("server", "self_signed_leaf.pem", "is not signed by a CA in --ca-file")]
+#[case::ca_as_server(
+    "self_signed_ca",
+    "self_signed_ca.pem",
+    "is a CA certificate (CA:TRUE as 'openssl req -x509' makes by default)"
+)]
+fn certificate_problems_say_what_to_do(
+    #[case] server: &str,
+    #[case] ca_file: &str,
+    #[case] message: &str,
+) {
+    let api = MockApi::start_tls_as(server, |_| Reply::json(&example()));
+    let run = common::check(
+        &api,
+        &["-m", "cpu", "--ca-file", &common::tls_file(ca_file)],
+    );
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains(message), "{run:?}");
+    assert!(!run.first_line().contains("Error("), "{run:?}");
+    assert!(api.requests().is_empty());
+}
+
+/// A self-signed certificate made as the CA-certificate message says is
+/// trusted through --ca-file.
+#[test]
+fn a_self_signed_leaf_is_trusted_with_ca_file() {
+    let api = MockApi::start_tls_as("self_signed_leaf", |_| Reply::json(&example()));
+    let ca_file = common::tls_file("self_signed_leaf.pem");
+    let run = common::check(&api, &["-m", "cpu", "--ca-file", &ca_file]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn insecure_runs_say_so() {
+    let api = MockApi::start_tls(|_| Reply::json(&example()));
+    let run = common::check(&api, &["-m", "cpu", "-k", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.first_line().contains("(TLS not verified)"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("tls: -k: the API's certificate is not verified"),
+        "{run:?}"
+    );
+    let verified = common::check(&api, &["-m", "cpu", "--ca-file", &common::test_ca_file()]);
+    assert!(!verified.stdout.contains("not verified"), "{verified:?}");
+}
+
+/// After a -k run, runs that verify never take its unverified response.
+#[test]
+fn an_unverified_response_never_serves_a_verifying_run() {
+    let api = MockApi::start_tls(|_| Reply::json(&example()));
+    let cache = TempDir::new();
+    let dir = cache.path().to_str().unwrap().to_string();
+    let env = [
+        ("HETRIX_API_TOKEN", TOKEN),
+        ("CHECK_HETRIX_CACHE_DIR", dir.as_str()),
+    ];
+    let ca = common::test_ca_file();
+    let other_ca = common::tls_file("self_signed_leaf.pem");
+    let args = |extra: &[&'static str], ca: Option<&str>| {
+        let mut all = vec![
+            "--api-url".to_string(),
+            api.url.clone(),
+            "-i".into(),
+            MONITOR.into(),
+        ];
+        all.extend(["-m", "cpu"].iter().chain(extra).map(|s| s.to_string()));
+        if let Some(ca) = ca {
+            all.extend(["--ca-file".to_string(), ca.to_string()]);
+        }
+        all
+    };
+    let go = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, &env)
+    };
+    assert_eq!(go(args(&["-k"], None)).code, 0);
+    assert_eq!(go(args(&[], Some(&ca))).code, 0);
+    assert_eq!(
+        api.requests().len(),
+        2,
+        "the --ca-file run reused the -k response"
+    );
+    // An unrelated CA cannot verify the server: no entry to fall back on.
+    let unrelated = go(args(&[], Some(&other_ca)));
+    assert_eq!(unrelated.code, 3, "{unrelated:?}");
+    assert!(
+        unrelated.first_line().contains("TLS error"),
+        "{unrelated:?}"
+    );
+}

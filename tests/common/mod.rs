@@ -83,7 +83,15 @@ impl MockApi {
     /// (server.pem for 127.0.0.1 and localhost, signed by ca.pem; both made
     /// with openssl for 100 years).
     pub fn start_tls(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> MockApi {
-        let mut api = MockApi::listen("127.0.0.1", Some(tls_config()), handler);
+        MockApi::start_tls_as("server", handler)
+    }
+
+    /// Serves `handler` over TLS with tests/tls/`name`.pem and its key.
+    pub fn start_tls_as(
+        name: &str,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> MockApi {
+        let mut api = MockApi::listen("127.0.0.1", Some(tls_config(name)), handler);
         api.url = api.url.replacen("http:", "https:", 1);
         api
     }
@@ -226,13 +234,16 @@ fn serve(stream: impl Read + Write, handler: &Handler, requests: &Mutex<Vec<Requ
     let _ = stream.flush();
 }
 
-fn tls_config() -> Arc<rustls::ServerConfig> {
+fn tls_config(name: &str) -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certificates = CertificateDer::pem_slice_iter(include_bytes!("../tls/server.pem"))
+    let file = |extension: &str| {
+        std::fs::read(tls_file(&format!("{name}.{extension}"))).expect("test TLS file")
+    };
+    let certificates = CertificateDer::pem_slice_iter(&file("pem"))
         .collect::<Result<Vec<_>, _>>()
         .expect("test certificate");
-    let key = PrivateKeyDer::from_pem_slice(include_bytes!("../tls/server.key")).expect("test key");
+    let key = PrivateKeyDer::from_pem_slice(&file("key")).expect("test key");
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -245,7 +256,16 @@ fn tls_config() -> Arc<rustls::ServerConfig> {
 
 /// The test CA that signed the TLS mock's certificate.
 pub fn test_ca_file() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls/ca.pem").to_string()
+    tls_file("ca.pem")
+}
+
+/// A file in tests/tls: server.pem (127.0.0.1 and localhost, signed by
+/// ca.pem); self_signed_ca.pem (self-signed the usual way, so marked CA);
+/// self_signed_leaf.pem (self-signed, CA:FALSE); other_host.pem (for
+/// other.example only); expired.pem (valid one day in 2001). All made
+/// with openssl, valid for 100 years unless said otherwise.
+pub fn tls_file(name: &str) -> String {
+    format!("{}/tests/tls/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn now() -> i64 {
