@@ -97,11 +97,11 @@ fn help_and_version_exit_zero_on_stdout() {
 #[case(Reply::raw(200, "application/json", ""), "empty response")]
 #[case(
     Reply::raw(200, "application/json", "[1, 2, 3]"),
-    "JSON an array instead of an object"
+    "returned an array instead of a JSON object"
 )]
 #[case(
     Reply::raw(200, "application/json", "\"just a string\""),
-    "JSON a string instead of an object"
+    "returned a string instead of a JSON object"
 )]
 fn bad_responses_are_unknown(#[case] reply: Reply, #[case] message: &str) {
     let api = MockApi::replying(reply);

@@ -169,8 +169,16 @@ fn a_200_mib_body_is_refused_without_reading_it_all() {
     "not valid JSON"
 )]
 #[case::empty(Reply::raw(200, "application/json", ""), "UNKNOWN", "empty response")]
-#[case::array(Reply::raw(200, "application/json", "[]"), "UNKNOWN", "JSON an array")]
-#[case::null(Reply::raw(200, "application/json", "null"), "UNKNOWN", "JSON null")]
+#[case::array(
+    Reply::raw(200, "application/json", "[]"),
+    "UNKNOWN",
+    "returned an array instead of a JSON object"
+)]
+#[case::null(
+    Reply::raw(200, "application/json", "null"),
+    "UNKNOWN",
+    "returned null instead of a JSON object"
+)]
 #[case::binary(Reply::raw(200, "application/octet-stream", vec![0xff, 0x00, 0xfe, b'{']), "UNKNOWN", "not valid JSON")]
 fn hostile_replies_end_in_a_clear_line(
     #[case] reply: Reply,

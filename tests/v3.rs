@@ -481,7 +481,7 @@ fn a_wrong_key_is_unknown_with_advice() {
 )]
 #[case(
     Reply::raw(200, "application/json", "[]"),
-    "JSON an array instead of an object"
+    "returned an array instead of a JSON object"
 )]
 fn v3_errors_are_unknown_with_status_message_and_advice(
     #[case] reply: Reply,

@@ -67,7 +67,7 @@ fn object<T: Fields>(status: u16, body: &[u8]) -> Result<T, Failure> {
     match json {
         Some(Ok(reply)) => Ok(reply.data),
         Some(Err(kind)) => Err(Failure::new(format!(
-            "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
+            "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
         None => Err(Failure::new(not_json(body))),
     }

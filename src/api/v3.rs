@@ -126,7 +126,7 @@ fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
     match typed::read::<T>(body) {
         Some(Ok(object)) => Ok(object),
         Some(Err(kind)) => Err(Failure::new(format!(
-            "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
+            "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
         None => Err(Failure::new(not_json(body))),
     }
