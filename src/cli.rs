@@ -396,7 +396,8 @@ fn api_version(given: Option<&str>) -> Result<Version, Failure> {
         None | Some("v1") => Ok(Version::V1),
         Some("v3") => Ok(Version::V3),
         Some(other) => Err(Failure::new(format!(
-            "--api must be v1 or v3, not '{other}'"
+            "--api must be v1 or v3, not '{}'",
+            quoted(other)
         ))),
     }
 }
@@ -478,7 +479,7 @@ fn token(
         (Some(token), _) => token,
         (None, Some(path)) => {
             let content = std::fs::read_to_string(&path).map_err(|e| {
-                Failure::new(format!("cannot read the token file {path}: {e}"))
+                Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
             })?;
             content.lines().next().unwrap_or_default().to_string()
         }
@@ -880,6 +881,8 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "stray"], "unexpected argument 'stray': is an option missing before it?")]
     #[case(&["-i", "x", "-m", "cpu", "-t", "abcdef1234567"], "not '***'")]
     #[case(&["-i", "x", "-m", "cpu", "abcdef1234567"], "unexpected argument '***'")]
+    #[case(&["-i", "x", "-m", "cpu", "--api", "abcdef1234567"], "not '***'")]
+    #[case(&["-i", "x", "-m", "cpu", "--token-file", "abcdef1234567"], "the token file ***:")]
     #[case(&["-i", "x", "-m", "cpu", "--abcdef1234567"], "unknown option --***")]
     #[case(&["-i", "x", "-m", "cpu", "--window", "61"], "--window")]
     #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]

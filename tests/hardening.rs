@@ -223,6 +223,8 @@ fn a_hundred_checks_against_a_failing_api_make_at_most_two_calls(
                 .unwrap()
         })
         .collect();
+    // Bounds for a broken build, so that it fails instead of hanging.
+    let give_up = Instant::now() + Duration::from_secs(120);
     let lock = loop {
         let found = fs::read_dir(cache.path())
             .unwrap()
@@ -230,11 +232,12 @@ fn a_hundred_checks_against_a_failing_api_make_at_most_two_calls(
             .find(|p| p.extension().is_some_and(|e| e == "lock"));
         match found {
             Some(lock) => break lock,
-            None => thread::sleep(Duration::from_millis(10)),
+            None if Instant::now() < give_up => thread::sleep(Duration::from_millis(10)),
+            None => panic!("no lock file in {:?}", cache.path()),
         }
     };
     let mut waiting: Vec<u32> = children.iter().map(Child::id).collect();
-    while !waiting.is_empty() {
+    while !waiting.is_empty() && Instant::now() < give_up {
         waiting.retain(|&pid| !has_open(pid, &lock));
         thread::sleep(Duration::from_millis(10));
     }
