@@ -44,8 +44,9 @@ const FAILURE_MAGIC: &str = "check_hetrix-failure-1";
 const SHARED_FAILURE_MS: u128 = 5_000;
 
 /// Temp files older than this belong to runs that died between write and
-/// rename (no run lives longer than `-t`, at most an hour).
-const STALE_TEMP: Duration = Duration::from_secs(3600 + 300);
+/// rename: a temp file lives only while one response is written, which
+/// takes milliseconds, whatever `-t` is.
+const STALE_TEMP: Duration = Duration::from_secs(300);
 
 /// What the cache may do, from the command line.
 #[derive(Debug, Clone, PartialEq)]

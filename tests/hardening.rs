@@ -142,12 +142,12 @@ fn temp_files_of_dead_runs_are_removed() {
     for path in [&old, &young] {
         fs::write(path, "half an entry").unwrap();
     }
-    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+    let ten_minutes_ago = SystemTime::now() - Duration::from_secs(600);
     fs::File::options()
         .write(true)
         .open(&old)
         .unwrap()
-        .set_modified(two_hours_ago)
+        .set_modified(ten_minutes_ago)
         .unwrap();
     assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).state(), "OK");
     assert!(!old.exists(), "a dead run's temp file stays");
