@@ -536,13 +536,21 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
         let content = std::fs::read_to_string(path).ok()?;
         Some(content.lines().next().unwrap_or_default().to_string())
     });
-    let monitors: Vec<String> = value_of(["-i", "--monitor"]).collect();
+    let monitors: Vec<String> = value_of(["-i", "--monitor"])
+        .filter(|monitor| !monitor.is_empty())
+        .collect();
+    // Raw arguments too: `--monitor=ID` or `-iID` hold a monitor ID that
+    // only the normalised ones show apart.
     let key_shaped = args
         .iter()
         .chain(&normalised)
-        .filter(|arg| !monitors.contains(arg))
         .flat_map(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()))
         .filter(|run| run.len() >= KEY_CHARS)
+        .filter(|run| {
+            !monitors
+                .iter()
+                .any(|monitor| run.contains(monitor.as_str()))
+        })
         .map(str::to_string)
         .collect::<Vec<_>>();
     env("HETRIX_API_TOKEN")
@@ -811,8 +819,11 @@ mod tests {
             "-t",
             "short",
         ]);
-        let candidates = token_candidates(&args, env);
+        let mut candidates = token_candidates(&args, env);
         std::fs::remove_file(&file).unwrap();
+        for monitor_given in [format!("--monitor={monitor}"), format!("-i{monitor}")] {
+            candidates.extend(token_candidates(&[monitor_given], no_env));
+        }
         for expected in [
             "from-env-12345",
             "from-the-file-123",
