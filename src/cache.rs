@@ -857,12 +857,12 @@ mod tests {
         store.record_failure(&Failure::unreachable("HTTP 429"), &mut notes);
         let shared = store.shared_failure(None, &mut notes).unwrap();
         assert!(shared.is_unreachable());
+        let text = shared.to_string();
         assert!(
-            shared
-                .to_string()
-                .starts_with("HTTP 429 (failure of another check's call 0 s ago, shared)"),
-            "{shared}"
+            text.starts_with("HTTP 429 (failure of another check's call "),
+            "{text}"
         );
+        assert!(text.ends_with(" s ago, shared)"), "{text}");
         let old = unix_millis() - SHARED_FAILURE_MS - 1000;
         fs::write(&store.failed, format!("{FAILURE_MAGIC} {old} 00\nHTTP 500")).unwrap();
         assert_eq!(store.shared_failure(None, &mut notes), None);
@@ -887,5 +887,45 @@ mod tests {
         store.write(200, b"x").unwrap();
         assert!(!scratch.0.join("elsewhere").exists());
         assert_eq!(store.read(&parse, 60).unwrap().0, b"x");
+    }
+
+    /// A failure shared from another run is still one --stale-if-error
+    /// stands in for, and no call is made.
+    #[test]
+    fn a_shared_failure_still_serves_a_stale_entry() {
+        let scratch = Scratch::new("shared_stale");
+        let key = Key::trusting("v1-server-stats", "https://a", "m1", "T", &Trust::System);
+        let store = Store::new(&scratch.0, &key.file_stem);
+        fs::write(&store.entry, encode(crate::unix_now() - 120, 200, b"x")).unwrap();
+        let mut log = Vec::new();
+        let mut notes = Notes {
+            log: &mut log,
+            verbose: 0,
+        };
+        store.record_failure(&Failure::unreachable("HTTP 503"), &mut notes);
+        let settings = Settings {
+            ttl: 60,
+            stale_if_error: 600,
+            dir: scratch.0.clone(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
+        let loaded = load(
+            &settings,
+            &key,
+            deadline,
+            0,
+            &mut log,
+            |_| panic!("fetched"),
+            parse,
+        )
+        .unwrap_or_else(|failure| panic!("{failure}"));
+        assert_eq!(loaded.value, b"x");
+        let note = loaded.stale_note.unwrap();
+        assert!(note.starts_with("(cached 12"), "{note}");
+        assert!(
+            note.contains("HTTP 503 (failure of another check's call"),
+            "{note}"
+        );
     }
 }

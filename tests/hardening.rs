@@ -267,50 +267,6 @@ fn a_hundred_checks_against_a_failing_api_make_at_most_two_calls(
     }
 }
 
-/// A shared failure is still a failure --stale-if-error can stand in for.
-#[test]
-fn a_shared_failure_still_serves_a_stale_entry() {
-    let body = example();
-    let calls = std::sync::atomic::AtomicUsize::new(0);
-    let api = MockApi::start(move |_| {
-        if calls.fetch_add(1, Ordering::SeqCst) == 0 {
-            Reply::json(&body)
-        } else {
-            Reply::raw(500, "text/html", "<html>oops</html>")
-        }
-    });
-    let cache = TempDir::new();
-    let entry = stored_entry(&api, cache.path());
-    // The entry is older than the TTL but within --stale-if-error.
-    let text = fs::read(&entry).unwrap();
-    let header_end = text.iter().position(|&b| b == b'\n').unwrap();
-    let header = String::from_utf8(text[..header_end].to_vec()).unwrap();
-    let mut fields: Vec<String> = header.split(' ').map(String::from).collect();
-    fields[1] = (fields[1].parse::<i64>().unwrap() - 120).to_string();
-    let mut aged = fields.join(" ").into_bytes();
-    aged.extend_from_slice(&text[header_end..]);
-    fs::write(&entry, aged).unwrap();
-    // A failure recorded a moment ago by another run.
-    let now_ms = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    fs::write(
-        entry.with_extension("failed"),
-        format!("check_hetrix-failure-1 {now_ms} 10\nHetrixTools API answered HTTP 503"),
-    )
-    .unwrap();
-    let run = cached(
-        &api,
-        cache.path(),
-        &["-m", "cpu", "--stale-if-error", "600"],
-    );
-    assert_eq!(run.state(), "OK", "{run:?}");
-    assert!(run.first_line().contains("(cached "), "{run:?}");
-    assert!(run.first_line().contains("shared"), "{run:?}");
-    assert_eq!(api.requests().len(), 1, "the shared failure made no call");
-}
-
 /// A HetrixTools-shaped key: 32 letters and digits.
 const KEY: &str = "Zq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja";
 
