@@ -68,11 +68,21 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .map(|l| item(l, thresholds, overall))
         .collect();
     let total = monitor.locations.len();
+    let up = monitor
+        .locations
+        .iter()
+        .filter(|l| l.status.as_deref() == Some("up"))
+        .count();
     let verdict = match (overall, down.len(), total) {
         (State::Critical, 0, _) => "down".to_string(),
         (State::Critical, n, _) => format!("down at {n} of {total} locations"),
         (_, 0, 0) => "up".to_string(),
-        (_, 0, _) => format!("up at all {total} locations"),
+        (_, 0, _) if up == total => format!("up at all {total} locations"),
+        // Never "all" for locations whose status HetrixTools did not send.
+        (_, 0, _) => format!(
+            "up at {up} of {total} locations ({} unreported)",
+            total - up
+        ),
         (_, n, _) => format!("up but down at {n} of {total} locations"),
     };
     let all_ok = match slowest(&monitor.locations) {
