@@ -23,7 +23,8 @@ pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
 /// HetrixTools API and compare it with warning and critical thresholds.
 /// Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 struct Args {
-    /// uptime monitor ID of the server (or env HETRIX_MONITOR_ID)
+    /// uptime monitor ID of the server (or env HETRIX_MONITOR_ID); for
+    /// blacklist, a blacklist monitor's ID, IP or hostname
     #[argh(option, short = 'i', long = "monitor")]
     monitor: Option<String>,
 
@@ -159,6 +160,16 @@ struct Args {
     #[argh(option)]
     wear_critical: Option<String>,
 
+    /// cpu, ram, all on --api v3: on WARNING or CRITICAL, show the N
+    /// heaviest processes, 0 to 200 (default 5, 0 off)
+    #[argh(option)]
+    top: Option<usize>,
+
+    /// status: state of a monitor in maintenance at HetrixTools: ok
+    /// (default), warning, critical or unknown
+    #[argh(option)]
+    maintenance_state: Option<String>,
+
     /// list the account's monitors that have a server agent (API v3) and
     /// exit
     #[argh(switch)]
@@ -202,12 +213,14 @@ const VALUE_OPTIONS: [&str; 25] = [
 
 /// Value-taking options of the mode-specific settings (kept apart from
 /// `VALUE_OPTIONS` so that each list grows on its own).
-const MODE_VALUE_OPTIONS: [&str; 5] = [
+const MODE_VALUE_OPTIONS: [&str; 7] = [
     "--include",
     "--exclude",
     "--mount-warning",
     "--mount-critical",
     "--reboot-state",
+    "--top",
+    "--maintenance-state",
 ];
 
 /// Where the server data comes from.
@@ -321,6 +334,11 @@ fn configure_mode(
             per_cpu: args.per_cpu,
             wear_warning: args.wear_warning,
             wear_critical: args.wear_critical,
+            top: args.top,
+            maintenance_state: args
+                .maintenance_state
+                .map(|name| state_named(&name, "--maintenance-state"))
+                .transpose()?,
             api,
         },
     )?;
@@ -356,7 +374,7 @@ fn configure_mode(
     };
     Ok(Config {
         trust: trust(args.ca_file, args.insecure)?,
-        unreachable_state: state_named(&args.unreachable_state)?,
+        unreachable_state: state_named(&args.unreachable_state, "--unreachable-state")?,
         mode,
         mode_argument,
         thresholds,
@@ -461,11 +479,12 @@ fn base_url(
     Ok(base_url)
 }
 
-fn state_named(name: &str) -> Result<State, Failure> {
+/// The state `name` names, as `option` takes it.
+fn state_named(name: &str, option: &str) -> Result<State, Failure> {
     [State::Ok, State::Warning, State::Critical, State::Unknown]
         .into_iter()
         .find(|state| state.to_string().eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| Failure::new("--unreachable-state must be ok, warning, critical or unknown"))
+        .ok_or_else(|| Failure::new(format!("{option} must be ok, warning, critical or unknown")))
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -901,6 +920,9 @@ mod tests {
     #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
     #[case(&["-i", "x", "-m", "cpu", "--unreachable-state", "3"], "--unreachable-state must be")]
     #[case(&["-i", "x", "-m", "cpu", "--ca-file", "ca.pem", "-k"], "contradict")]
+    #[case(&["-i", "x", "-m", "status", "--api", "v3", "--maintenance-state", "down"], "--maintenance-state must be ok, warning, critical or unknown")]
+    #[case(&["-i", "x", "-m", "ssl"], "mode ssl needs --api v3")]
+    #[case(&["-i", "x", "-m", "cpu", "--top", "-1"], "--top")]
     fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
         let error = config(args).err().expect("should fail").to_string();
         assert!(
@@ -995,6 +1017,8 @@ mod tests {
     #[case("--per-cpu", OptionGroup::PerCpu)]
     #[case("--wear-warning", OptionGroup::Wear)]
     #[case("--wear-critical", OptionGroup::Wear)]
+    #[case("--top", OptionGroup::Top)]
+    #[case("--maintenance-state", OptionGroup::MaintenanceState)]
     fn help_names_the_modes_that_accept_an_option(
         #[case] option: &str,
         #[case] group: OptionGroup,
@@ -1002,13 +1026,17 @@ mod tests {
         let Ok(Command::Print(help)) = parse(&strings(&["--help"]), no_env) else {
             panic!("--help should print");
         };
-        let line = help
-            .lines()
-            .find(|line| line.trim_start().starts_with(&format!("{option} ")))
+        // A long name stands alone, its text on the next line.
+        let lines: Vec<&str> = help.lines().map(str::trim_start).collect();
+        let at = lines
+            .iter()
+            .position(|line| line.starts_with(&format!("{option} ")) || *line == option)
             .unwrap_or_else(|| panic!("{option} not in --help"));
+        let line = match lines[at] == option {
+            true => lines[at + 1],
+            false => lines[at].trim_start_matches(option),
+        };
         let named = line
-            .trim_start()
-            .trim_start_matches(option)
             .split(':')
             .next()
             .unwrap()

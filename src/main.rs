@@ -14,10 +14,12 @@ mod output;
 mod properties;
 mod proxy;
 mod range;
+mod top;
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use api::Version;
+use api::request::Request;
 use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
@@ -158,7 +160,10 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
             ));
         }
     }
-    let outcome = (mode.check)(&context)?;
+    let mut outcome = (mode.check)(&context)?;
+    if mode.accepts.contains(&modes::OptionGroup::Top) {
+        top::show(config, started + config.timeout, now, &mut outcome, log);
+    }
     Ok(Report {
         label: mode.label.to_string(),
         state: outcome.state,
@@ -198,31 +203,32 @@ fn load(
             token,
             monitor,
         } => {
-            let auth = api::v3::authorization(token);
             let call = match (config.mode.source, config.api) {
                 // quota reads v1's account status call whichever API serves
                 // the server data.
-                (DataSource::AccountStatus, _) => Call {
-                    api: Version::V1,
-                    url: api::v1::status_url(base_url, token),
-                    key: cache::Key::new("v1-status", base_url, "", token),
-                    headers: Vec::new(),
-                    parse: api::v1::parse_status,
-                },
-                (DataSource::ServerData, Version::V1) => Call {
-                    api: Version::V1,
-                    url: api::v1::url(base_url, token, monitor),
-                    key: cache::Key::new("v1-server-stats", base_url, monitor, token),
-                    headers: Vec::new(),
-                    parse: api::v1::parse,
-                },
-                (DataSource::ServerData, Version::V3) => Call {
-                    api: Version::V3,
-                    url: api::v3::metrics_url(base_url, monitor),
-                    key: cache::Key::new("v3-metrics", base_url, monitor, token),
-                    headers: vec![(auth.0, auth.1.as_str())],
-                    parse: api::v3::parse,
-                },
+                (DataSource::AccountStatus, _) => Request::v1(
+                    api::v1::status_url(base_url, token),
+                    cache::Key::new("v1-status", base_url, "", token),
+                    api::v1::parse_status,
+                ),
+                (DataSource::ServerData, Version::V1) => Request::v1(
+                    api::v1::url(base_url, token, monitor),
+                    cache::Key::new("v1-server-stats", base_url, monitor, token),
+                    api::v1::parse,
+                ),
+                (DataSource::ServerData, Version::V3) => Request::v3(
+                    api::v3::metrics_url(base_url, monitor),
+                    cache::Key::new("v3-metrics", base_url, monitor, token),
+                    token,
+                    api::v3::refusal,
+                    api::v3::parse,
+                ),
+                (DataSource::UptimeMonitor, _) => {
+                    api::uptime_monitors::request(base_url, token, monitor)
+                }
+                (DataSource::BlacklistReport, _) => {
+                    api::blacklist::request(base_url, token, monitor)
+                }
             };
             let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
@@ -230,7 +236,7 @@ fn load(
                     // Printed through the redaction in `emit`: the token shows as ***.
                     log.push(format!("GET {}", call.url));
                 }
-                let response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
+                let response = fetch::get(&call.url, base_url, deadline, &call.header_pairs())?;
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",
@@ -239,18 +245,10 @@ fn load(
                         started.elapsed().as_millis()
                     ));
                 }
-                // Refusals are decided here, where the headers still exist:
-                // the cache hands parsers only status and body.
-                let refusal = match call.api {
-                    Version::V1 => api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now),
-                    Version::V3 => {
-                        if config.verbose >= 1 {
-                            log.extend(api::rate_limit::remaining(&response, now));
-                        }
-                        api::v3::refusal(&response, now)
-                    }
-                };
-                match refusal {
+                if call.api == Version::V3 && config.verbose >= 1 {
+                    log.extend(api::rate_limit::remaining(&response, now));
+                }
+                match (call.refusal)(&response, now) {
                     Some(failure) => Err(failure),
                     None => Ok(response),
                 }
@@ -262,7 +260,7 @@ fn load(
                 config.verbose,
                 log,
                 fetch,
-                call.parse,
+                &call.judge,
             )?;
             let snapshot = loaded.value;
             if config.verbose >= 1 && config.mode.source == DataSource::ServerData {
@@ -277,15 +275,6 @@ fn load(
             Ok((snapshot, loaded.stale_note))
         }
     }
-}
-
-/// The one API request a run makes, and how its answer is read.
-struct Call<'a> {
-    api: Version,
-    url: String,
-    key: cache::Key,
-    headers: Vec<(&'a str, &'a str)>,
-    parse: fn(u16, &[u8]) -> Result<Snapshot, Failure>,
 }
 
 fn show_range(range: Option<range::Range>) -> String {

@@ -33,6 +33,12 @@ pub struct Snapshot {
     pub pings: Vec<Ping>,
     /// Numbers the user's own scripts hand to the agent.
     pub variables: Vec<Variable>,
+
+    // Filled by other v3 calls than the agent's metrics.
+    /// The uptime monitor as HetrixTools' own checks see it.
+    pub uptime_monitor: Option<UptimeMonitor>,
+    /// A blacklist monitor's report for today.
+    pub blacklist: Option<BlacklistReport>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -131,6 +137,69 @@ pub struct Variable {
 pub struct Quota {
     pub remaining: u64,
     pub max: Option<u64>,
+}
+
+/// An uptime monitor (website, ping, service, SMTP or heartbeat) as
+/// HetrixTools checks it from its locations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UptimeMonitor {
+    /// `up` or `down`: HetrixTools' overall verdict.
+    pub uptime_status: Option<String>,
+    /// `active`, `paused`, `disabled`, `maint` or `maint_dnd`.
+    pub monitor_status: Option<String>,
+    /// Percent, excluding maintenance.
+    pub uptime: Option<f64>,
+    /// Sorted by name; empty for monitors checked from no location
+    /// (heartbeats).
+    pub locations: Vec<Location>,
+    /// `YYYY-MM-DD` as sent (unchecked), when HetrixTools tracks it.
+    pub ssl_expiration: Option<String>,
+    pub domain_expiration: Option<String>,
+}
+
+/// One HetrixTools location's latest check of an uptime monitor.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Location {
+    /// E.g. `new_york`; only letters, digits, `_`, `-` and `.`.
+    pub name: String,
+    /// `up` or `down`.
+    pub status: Option<String>,
+    /// Milliseconds.
+    pub response_time: Option<f64>,
+}
+
+/// Where a blacklist monitor's IP or domain is listed today.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BlacklistReport {
+    /// The IP or domain watched.
+    pub target: Option<String>,
+    /// For the report's web address.
+    pub report_id: Option<String>,
+    /// `None` when the report did not say (not the same as listed nowhere).
+    pub listed: Option<Vec<Listing>>,
+}
+
+/// One RBL that lists the target.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listing {
+    pub rbl: String,
+    /// Where to ask for removal.
+    pub delist: Option<String>,
+}
+
+/// One process of the agent's latest process snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Process {
+    pub pid: Option<u64>,
+    pub user: Option<String>,
+    /// Short name, e.g. `nginx`.
+    pub name: String,
+    /// Command line, e.g. `nginx: worker process`.
+    pub command: Option<String>,
+    /// Percent of all CPUs.
+    pub cpu: Option<f64>,
+    /// Percent of RAM.
+    pub ram: Option<f64>,
 }
 
 impl Snapshot {

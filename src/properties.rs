@@ -7,6 +7,8 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::api;
+use crate::failure::Failure;
+use crate::model::Snapshot;
 use crate::modes::{self, Context, Options, ThresholdLists};
 use crate::output::{Perfdata, Report, State, Unit};
 use crate::range::Range;
@@ -52,44 +54,53 @@ fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
     let snapshot = api::v1::parse(status, body);
     MODE_TEXTS
         .iter()
-        .map(|text| {
-            let (mode, argument) = modes::find(text).expect("known mode");
-            let thresholds = mode.default_thresholds().expect("default thresholds");
-            let options = Options {
-                lists: ThresholdLists::parse(mode, None, None)
-                    .expect("default lists")
-                    .unwrap_or_default(),
-                ..Options::default()
-            };
-            let outcome = snapshot
-                .as_ref()
-                .map_err(Clone::clone)
-                .and_then(|snapshot| {
-                    (mode.check)(&Context {
-                        snapshot,
-                        api: api::Version::V1,
-                        argument: argument.as_deref(),
-                        thresholds,
-                        window,
-                        now: NOW,
-                        max_age: 0,
-                        options: &options,
-                        verbose: 0,
-                    })
-                });
-            match outcome {
-                Ok(outcome) => Report {
-                    label: mode.label.to_string(),
-                    state: outcome.state,
-                    summary: outcome.summary,
-                    details: outcome.details,
-                    perfdata: outcome.perfdata,
-                },
-                Err(failure) => Report::unknown(mode.label, failure.to_string()),
-            }
-            .render()
-        })
+        .map(|text| render_mode(text, &snapshot, window, api::Version::V1))
         .collect()
+}
+
+/// What the binary prints for mode `text` (`-m`) with its default
+/// thresholds on `snapshot`.
+fn render_mode(
+    text: &str,
+    snapshot: &Result<Snapshot, Failure>,
+    window: usize,
+    api: api::Version,
+) -> String {
+    let (mode, argument) = modes::find(text).expect("known mode");
+    let thresholds = mode.default_thresholds().expect("default thresholds");
+    let options = Options {
+        lists: ThresholdLists::parse(mode, None, None)
+            .expect("default lists")
+            .unwrap_or_default(),
+        ..Options::default()
+    };
+    let outcome = snapshot
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|snapshot| {
+            (mode.check)(&Context {
+                snapshot,
+                api,
+                argument: argument.as_deref(),
+                thresholds,
+                window,
+                now: NOW,
+                max_age: 0,
+                options: &options,
+                verbose: 0,
+            })
+        });
+    match outcome {
+        Ok(outcome) => Report {
+            label: mode.label.to_string(),
+            state: outcome.state,
+            summary: outcome.summary,
+            details: outcome.details,
+            perfdata: outcome.perfdata,
+        },
+        Err(failure) => Report::unknown(mode.label, failure.to_string()),
+    }
+    .render()
 }
 
 /// Checks a whole rendered output against the plugin contract.
@@ -414,5 +425,142 @@ proptest! {
         let perfdata = output.lines().next().unwrap_or_default().split_once(" | ").map(|(_, p)| p);
         let rendered = perfdata.map_or(Ok(Vec::new()), split_perfdata)?;
         prop_assert_eq!(rendered.len(), finite, "NaN and infinities are left out: {}", output);
+    }
+}
+
+/// The uptime monitor the generated list bodies describe.
+const MONITOR_ID: &str = "0123456789abcdef0123456789abcdef";
+
+/// A location entry: an object of some known fields, maybe in an array.
+fn location_entry() -> impl Strategy<Value = Value> {
+    let fields = prop::collection::btree_map(
+        prop::sample::select(vec!["uptime_status", "response_time", "last_check", "x"]),
+        prop_oneof![leaf(), Just(json!("up")), Just(json!("down"))],
+        0..4,
+    )
+    .prop_map(|map| Value::Object(map.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+    .boxed();
+    prop_oneof![
+        fields.clone(),
+        fields.prop_map(|entry| json!([entry])),
+        leaf()
+    ]
+}
+
+/// `locations` in the spec's shape, the example's, or neither.
+fn locations() -> impl Strategy<Value = Value> {
+    let keyed = prop::collection::btree_map(
+        prop_oneof![Just("london".to_string()), ".{0,8}"],
+        location_entry(),
+        0..5,
+    )
+    .prop_map(|map| Value::Object(map.into_iter().collect::<Map<String, Value>>()))
+    .boxed();
+    prop_oneof![
+        leaf(),
+        keyed.clone(),
+        prop::collection::vec(keyed, 0..3).prop_map(Value::from),
+    ]
+}
+
+/// A date as HetrixTools sends it, or something else.
+fn date() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        "20[0-9]{2}-[01][0-9]-[0-3][0-9]".prop_map(Value::from),
+        leaf()
+    ]
+}
+
+fn uptime_monitor_list() -> impl Strategy<Value = Value> {
+    let status = || {
+        prop_oneof![
+            prop::sample::select(vec![
+                "up",
+                "down",
+                "Up",
+                "active",
+                "maint",
+                "maint_dnd",
+                "paused",
+                "disabled"
+            ])
+            .prop_map(Value::from),
+            leaf(),
+        ]
+    };
+    (status(), status(), leaf(), locations(), date(), date()).prop_map(
+        |(uptime_status, monitor_status, uptime, locations, ssl, domain)| {
+            json!({"monitors": [{
+                "id": MONITOR_ID, "uptime_status": uptime_status,
+                "monitor_status": monitor_status, "uptime": uptime, "locations": locations,
+                "ssl_expiration_date": ssl, "domain_expiration_date": domain
+            }]})
+        },
+    )
+}
+
+fn blacklist_report() -> impl Strategy<Value = Value> {
+    let listing = (leaf(), leaf()).prop_map(|(rbl, delist)| json!({"rbl": rbl, "delist": delist}));
+    let listed = prop_oneof![
+        json_value(),
+        prop::collection::vec(prop_oneof![listing, leaf()], 0..6).prop_map(Value::from),
+    ];
+    (leaf(), leaf(), listed).prop_map(|(target, report_id, listed)| {
+        json!({"target": target, "report_id": report_id, "listed": listed})
+    })
+}
+
+/// Whether `text` is HetrixTools' word `word`, as the status mode reads it.
+fn says(value: &Value, word: &str) -> bool {
+    value
+        .as_str()
+        .is_some_and(|s| s.trim().eq_ignore_ascii_case(word))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_uptime_monitor_ends_in_valid_lines_and_no_made_up_ok(body in uptime_monitor_list()) {
+        let item = &body["monitors"][0];
+        let snapshot = api::uptime_monitors::judge(body.to_string().as_bytes(), MONITOR_ID);
+        let status = render_mode("status", &snapshot, 1, api::Version::V3);
+        assert_valid_output(&status)?;
+        let maintenance = matches!(item["monitor_status"].as_str(), Some("maint" | "maint_dnd"));
+        if status.starts_with("STATUS OK") {
+            prop_assert!(maintenance || says(&item["uptime_status"], "up"), "{status}");
+        }
+        for (mode, field) in [("ssl", "ssl_expiration_date"), ("domain", "domain_expiration_date")] {
+            let output = render_mode(mode, &snapshot, 1, api::Version::V3);
+            assert_valid_output(&output)?;
+            if !output.contains(" UNKNOWN - ") {
+                let date = item[field].as_str().unwrap_or_default().trim();
+                let shaped = date.len() == 10
+                    && date.bytes().enumerate().all(|(i, b)| match i {
+                        4 | 7 => b == b'-',
+                        _ => b.is_ascii_digit(),
+                    });
+                prop_assert!(shaped, "a verdict from {date:?}: {output}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_blacklist_report_ends_in_valid_lines_and_no_made_up_ok(body in blacklist_report()) {
+        let snapshot = api::blacklist::judge(body.to_string().as_bytes());
+        let output = render_mode("blacklist", &snapshot, 1, api::Version::V3);
+        assert_valid_output(&output)?;
+        if output.starts_with("BLACKLIST OK") {
+            prop_assert_eq!(&body["listed"], &json!([]), "{}", output);
+        }
+    }
+
+    #[test]
+    fn any_bytes_end_the_new_modes_in_valid_lines(body in prop::collection::vec(any::<u8>(), 0..256)) {
+        let monitor = api::uptime_monitors::judge(&body, MONITOR_ID);
+        for mode in ["status", "ssl", "domain"] {
+            assert_valid_output(&render_mode(mode, &monitor, 1, api::Version::V3))?;
+        }
+        assert_valid_output(&render_mode("blacklist", &api::blacklist::judge(&body), 1, api::Version::V3))?;
     }
 }

@@ -72,7 +72,10 @@ fn entries<'a>(lines: &[&'a str]) -> Vec<(&'a str, String)> {
         let indent = line.len() - body.len();
         match (indent > 2, entries.last_mut()) {
             (true, Some((_, text))) => {
-                text.push(' ');
+                // A long name stands alone; its text starts on the next line.
+                if !text.is_empty() {
+                    text.push(' ');
+                }
                 text.push_str(body);
             }
             _ => {

@@ -8,9 +8,20 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example};
+use serde_json::json;
 
 const DEFINITIONS: &str = include_str!("../packaging/nagios/check_hetrix.cfg");
 const TOKEN_FILE: &str = "/etc/nagios/hetrix.token";
+const HOST_ADDRESS: &str = "192.0.2.25";
+
+/// The commands of the v3 calls other than the agent's metrics, which the
+/// v1 mock of `every_shipped_command_runs_its_mode` cannot answer.
+const MONITOR_COMMANDS: [&str; 4] = [
+    "check_hetrix_status",
+    "check_hetrix_ssl",
+    "check_hetrix_domain",
+    "check_hetrix_blacklist",
+];
 
 /// (command_name, command_line) of every `define command` block.
 fn commands() -> Vec<(String, String)> {
@@ -34,6 +45,7 @@ fn expand(line: &str, token_file: &Path, args: &[&str]) -> String {
     let mut line = line
         .replace("$USER1$", &plugin_dir.display().to_string())
         .replace("$_HOSTHETRIX_MONITOR$", MONITOR)
+        .replace("$HOSTADDRESS$", HOST_ADDRESS)
         .replace(TOKEN_FILE, &token_file.display().to_string());
     for n in 1..=2 {
         line = line.replace(&format!("$ARG{n}$"), args.get(n - 1).unwrap_or(&""));
@@ -69,8 +81,11 @@ fn every_shipped_command_runs_its_mode() {
 
     let cache = TempDir::new();
     let commands = commands();
-    assert_eq!(commands.len(), 10, "{commands:?}");
-    for (name, line) in &commands {
+    assert_eq!(commands.len(), 14, "{commands:?}");
+    let agent_commands = commands
+        .iter()
+        .filter(|(name, _)| !MONITOR_COMMANDS.contains(&name.as_str()));
+    for (name, line) in agent_commands {
         assert!(
             line.contains("--token-file"),
             "{name} must not need the token in argv"
@@ -102,6 +117,49 @@ fn every_shipped_command_runs_its_mode() {
             .iter()
             .all(|p| p.contains(TOKEN) && p.contains(MONITOR)),
         "{paths:?}"
+    );
+    std::fs::remove_file(token_file).unwrap();
+}
+
+#[test]
+fn uptime_and_blacklist_commands_run_their_modes() {
+    let monitors = json!({"monitors": [{
+        "id": MONITOR, "uptime_status": "up", "monitor_status": "active", "uptime": 100,
+        "locations": {"london": {"uptime_status": "up", "response_time": 80}},
+        "ssl_expiration_date": "2999-01-01", "domain_expiration_date": "2999-01-01"
+    }]});
+    let report = json!({"target": HOST_ADDRESS, "listed": []});
+    let api = MockApi::start(
+        move |request| match request.path.contains("/blacklist-monitors/") {
+            true => Reply::json(&report),
+            false => Reply::json(&monitors),
+        },
+    );
+    let token_file =
+        std::env::temp_dir().join(format!("check_hetrix_nagios_v3_{}", std::process::id()));
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let cache = TempDir::new();
+    let commands: Vec<(String, String)> = commands()
+        .into_iter()
+        .filter(|(name, _)| MONITOR_COMMANDS.contains(&name.as_str()))
+        .collect();
+    assert_eq!(commands.len(), MONITOR_COMMANDS.len(), "{commands:?}");
+    for (name, line) in &commands {
+        let run = run_shell(&expand(line, &token_file, &[]), &api, &cache);
+        let label = name.trim_start_matches("check_hetrix_").to_uppercase();
+        assert!(
+            run.first_line().starts_with(&format!("{label} OK")),
+            "{name}: {run:?}"
+        );
+    }
+    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    // status, ssl and domain share one response.
+    assert_eq!(
+        paths,
+        [
+            format!("/v3/uptime-monitors?id={MONITOR}"),
+            format!("/v3/blacklist-monitors/{HOST_ADDRESS}/report")
+        ]
     );
     std::fs::remove_file(token_file).unwrap();
 }

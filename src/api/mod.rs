@@ -2,7 +2,11 @@
 //! shared [`Snapshot`](crate::model::Snapshot). They are the only code that
 //! knows field names.
 
+pub mod blacklist;
+pub mod processes;
 pub mod rate_limit;
+pub mod request;
+pub mod uptime_monitors;
 pub mod v1;
 pub mod v3;
 
@@ -32,3 +36,22 @@ fn status_advice(status: u16, not_found: &str) -> &str {
         _ => "check --api-url",
     }
 }
+
+/// A name the API sent (a location, an RBL) as the first line and perfdata
+/// labels can carry it: letters, digits, `_`, `-` and `.`, anything else as
+/// `_`; `None` when it is blank.
+fn plain_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| {
+        text.chars()
+            .take(NAME_CHARS)
+            .map(|c| match c {
+                'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '-' | '.' => c,
+                _ => '_',
+            })
+            .collect()
+    })
+}
+
+/// The longest name kept: real location and RBL names are far shorter.
+const NAME_CHARS: usize = 64;

@@ -41,7 +41,13 @@ const METRICS_NOT_FOUND: &str = "the monitor does not exist or has no server age
 /// Why the metrics call failed, judged with the response headers (429
 /// says when to retry); `None` for a 200.
 pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
-    (response.status != 200).then(|| error(response, now, METRICS_NOT_FOUND))
+    refused(response, now, METRICS_NOT_FOUND)
+}
+
+/// Why any v3 call failed, `None` for a 200; `not_found` is the call's own
+/// advice for 404.
+pub fn refused(response: &Response, now: i64, not_found: &str) -> Option<Failure> {
+    (response.status != 200).then(|| error(response, now, not_found))
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
@@ -122,7 +128,7 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
 }
 
 /// The fields of a 200 response's body.
-fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
+pub(super) fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
     match typed::read::<T>(body) {
         Some(Ok(object)) => Ok(object),
         Some(Err(kind)) => Err(Failure::new(format!(
@@ -411,6 +417,8 @@ fn snapshot(metrics: Metrics) -> Snapshot {
                 value: v.value.0,
             })
             .collect(),
+        // Other calls fill these.
+        ..Snapshot::default()
     }
 }
 

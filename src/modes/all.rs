@@ -26,6 +26,7 @@ pub const MODE: Mode = Mode {
         OptionGroup::Mounts,
         OptionGroup::RebootState,
         OptionGroup::Window,
+        OptionGroup::Top,
     ],
     check,
     // It gates its sub-checks itself (see `check`), so freshness still runs.

@@ -8,8 +8,11 @@ use crate::output::{Perfdata, State, duration};
 use crate::range::Range;
 
 mod all;
+mod blacklist;
 mod cpu;
 mod disk;
+mod domain;
+mod expiry;
 mod freshness;
 mod inodes;
 mod iowait;
@@ -25,6 +28,8 @@ mod ram;
 mod reboot;
 mod services;
 mod smart;
+mod ssl;
+mod status;
 mod steal;
 mod swap;
 mod temp;
@@ -59,6 +64,10 @@ pub const MODES: &[&Mode] = &[
     &steal::MODE,
     &ping::MODE,
     &var::MODE,
+    &status::MODE,
+    &ssl::MODE,
+    &domain::MODE,
+    &blacklist::MODE,
 ];
 
 pub struct Mode {
@@ -102,6 +111,10 @@ pub enum DataSource {
     /// The API account's status (v1, whichever API serves the server
     /// data); no monitor ID is needed.
     AccountStatus,
+    /// An uptime monitor as HetrixTools' own checks see it (v3).
+    UptimeMonitor,
+    /// A blacklist monitor's report for today (v3).
+    BlacklistReport,
 }
 
 /// What a mode's `-w`/`-c` hold.

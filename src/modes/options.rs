@@ -32,6 +32,10 @@ pub enum OptionGroup {
     PerCpu,
     /// `--wear-warning`, `--wear-critical`.
     Wear,
+    /// `--top`.
+    Top,
+    /// `--maintenance-state`.
+    MaintenanceState,
 }
 
 impl OptionGroup {
@@ -63,6 +67,10 @@ pub struct Given {
     pub per_cpu: bool,
     pub wear_warning: Option<String>,
     pub wear_critical: Option<String>,
+    /// `--top`.
+    pub top: Option<usize>,
+    /// `--maintenance-state`, already read as a state.
+    pub maintenance_state: Option<State>,
     /// `--api`: drive wear needs v3.
     pub api: Version,
 }
@@ -89,6 +97,10 @@ pub struct Options {
     pub per_cpu: bool,
     /// `--wear-warning`/`--wear-critical`, for SMART wearout percent.
     pub wear: Thresholds,
+    /// How many of the heaviest processes an alert shows (0: none).
+    pub top: usize,
+    /// The state of a monitor in maintenance at HetrixTools.
+    pub maintenance_state: State,
 }
 
 impl Default for Options {
@@ -103,9 +115,17 @@ impl Default for Options {
             lists: ThresholdLists::default(),
             per_cpu: false,
             wear: Thresholds::default(),
+            top: DEFAULT_TOP,
+            maintenance_state: State::Ok,
         }
     }
 }
+
+/// Processes an alert shows unless `--top` says otherwise.
+const DEFAULT_TOP: usize = 5;
+
+/// The most the processes call returns in one page.
+const MAX_TOP: usize = 200;
 
 /// Thresholds for one mount that replace the general ones; `None` keeps
 /// the general range.
@@ -352,6 +372,23 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
     )?;
     only(given.per_cpu, "--per-cpu", OptionGroup::PerCpu)?;
     only(given.window, "--window", OptionGroup::Window)?;
+    only(given.top.is_some(), "--top", OptionGroup::Top)?;
+    let top = given.top.unwrap_or(DEFAULT_TOP);
+    if top > MAX_TOP {
+        return Err(Failure::new(format!(
+            "--top must be 0 to {MAX_TOP} processes"
+        )));
+    }
+    if given.api == Version::V1 && given.top.is_some_and(|n| n > 0) {
+        return Err(Failure::new(
+            "--top needs --api v3: API v1 does not report processes (--top 0 turns it off)",
+        ));
+    }
+    only(
+        given.maintenance_state.is_some(),
+        "--maintenance-state",
+        OptionGroup::MaintenanceState,
+    )?;
     let options = Options {
         include,
         exclude,
@@ -362,6 +399,8 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
         lists: lists.unwrap_or_default(),
         per_cpu: given.per_cpu,
         wear,
+        top,
+        maintenance_state: given.maintenance_state.unwrap_or(State::Ok),
     };
     Ok((thresholds, options))
 }
@@ -451,6 +490,8 @@ mod tests {
         assert_eq!(OptionGroup::RebootState.modes(), ["reboot", "all"]);
         assert_eq!(OptionGroup::PerCpu.modes(), ["load"]);
         assert_eq!(OptionGroup::Wear.modes(), ["smart"]);
+        assert_eq!(OptionGroup::Top.modes(), ["cpu", "ram", "all"]);
+        assert_eq!(OptionGroup::MaintenanceState.modes(), ["status"]);
         assert_eq!(
             OptionGroup::Window.modes(),
             ["cpu", "ram", "swap", "iowait", "all", "temp", "steal"]
@@ -486,6 +527,32 @@ mod tests {
         assert_eq!(options.wear.warning, None);
     }
 
+    #[test]
+    fn top_and_maintenance_state_land_in_the_options() {
+        let (_, defaults) = configured("cpu", Given::default()).unwrap();
+        assert_eq!(defaults.top, 5);
+        let (_, off) = configured(
+            "cpu",
+            Given {
+                top: Some(0),
+                ..Given::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(off.top, 0);
+        let (_, status) = configured(
+            "status",
+            Given {
+                maintenance_state: Some(State::Warning),
+                api: Version::V3,
+                ..Given::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(status.maintenance_state, State::Warning);
+        assert_eq!(defaults.maintenance_state, State::Ok);
+    }
+
     #[rstest]
     #[case("disk", Given { window: true, ..Given::default() }, "--window applies to modes cpu, ram")]
     #[case("cpu", Given { per_cpu: true, ..Given::default() }, "--per-cpu applies to mode load only, not to mode cpu")]
@@ -497,6 +564,10 @@ mod tests {
         given(Some("200"), None),
         "mode ping takes 2 comma-separated ranges"
     )]
+    #[case("disk", Given { top: Some(3), api: Version::V3, ..Given::default() }, "--top applies to modes cpu, ram, all only, not to mode disk")]
+    #[case("cpu", Given { top: Some(201), api: Version::V3, ..Given::default() }, "--top must be 0 to 200")]
+    #[case("cpu", Given { top: Some(3), ..Given::default() }, "--top needs --api v3")]
+    #[case("cpu", Given { maintenance_state: Some(State::Critical), ..Given::default() }, "--maintenance-state applies to mode status only")]
     fn refuses_one_mode_settings_that_do_not_fit(
         #[case] mode: &str,
         #[case] given: Given,

@@ -8,7 +8,7 @@ pub const MODE: Mode = Mode {
     label: "RAM",
     default_warning: Some("80"),
     default_critical: Some("90"),
-    accepts: &[OptionGroup::Window],
+    accepts: &[OptionGroup::Window, OptionGroup::Top],
     check: |ctx| check(ctx, RAM, SWAP),
     ..Mode::DEFAULT
 };
