@@ -309,7 +309,7 @@ fn v3_error(status: u16, code: &str) -> Reply {
 )]
 #[case::array(
     Reply::raw(200, "application/json", "[]"),
-    "JSON an array instead of an object"
+    "an array instead of a JSON object"
 )]
 #[case::empty(Reply::raw(200, "application/json", ""), "an empty response")]
 fn every_error_ends_unknown_with_advice(

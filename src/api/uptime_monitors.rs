@@ -219,7 +219,7 @@ mod tests {
     #[rstest]
     #[case(b"<html>502 Bad Gateway</html>".as_slice(), "HTML page")]
     #[case(b"{\"monitors\": [".as_slice(), "not valid JSON")]
-    #[case(b"[]".as_slice(), "JSON an array instead of an object")]
+    #[case(b"[]".as_slice(), "an array instead of a JSON object")]
     fn bodies_that_are_no_object_fail(#[case] body: &[u8], #[case] message: &str) {
         let error = judge(body, ID).unwrap_err().to_string();
         assert!(error.contains(message), "{error}");
