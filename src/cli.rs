@@ -147,7 +147,7 @@ struct Args {
     #[argh(option)]
     api: Option<String>,
 
-    /// load: divide the load averages by the CPU thread count
+    /// load: divide the load averages by the logical CPU count
     #[argh(switch)]
     per_cpu: bool,
 

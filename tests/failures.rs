@@ -33,7 +33,7 @@ fn assert_unknown(run: &common::Run, message: &str) {
 #[case(&["-m", "cpu", "--demo", "-vx"], "HETRIX UNKNOWN - unknown option -x")]
 #[case(&["-m", "cpu", "--demo", "-t"], "HETRIX UNKNOWN - No value provided for option '-t'")]
 #[case(&["-m", "cpu", "-i", "abc", "--token-file", "/nonexistent/token"], "CPU UNKNOWN - cannot read the token file /nonexistent/token")]
-#[case(&["-m", "load", "--demo"], "LOAD UNKNOWN - mode load needs --api v3")]
+#[case(&["-m", "ping", "--demo", "--api", "v1"], "PING UNKNOWN - mode ping needs --api v3")]
 #[case(&["-m", "cpu", "--demo", "-t", "0"], "CPU UNKNOWN - -t must be 1 to 3600 seconds")]
 #[case(&["-m", "cpu", "--demo", "-t", "18446744073709551615"], "CPU UNKNOWN - -t must be 1 to 3600 seconds")]
 #[case(&["--list-monitors", "-t", "3601"], "HETRIX UNKNOWN - -t must be 1 to 3600 seconds")]

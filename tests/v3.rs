@@ -253,6 +253,14 @@ fn no_load(p: &mut Value) {
 
 fn no_threads(p: &mut Value) {
     p["cpu"]["threads"] = Value::Null;
+    p["cpu"]["cores"] = Value::Null;
+}
+
+/// What the Linux agent sends: threads per core, not logical CPUs.
+fn threads_per_core(p: &mut Value) {
+    p["cpu"]["cores"] = json!(6);
+    p["cpu"]["threads"] = json!(2);
+    busy_load(p);
 }
 
 fn hot(p: &mut Value) {
@@ -307,8 +315,9 @@ fn worn_out(p: &mut Value) {
 #[case("load", &["-w", "25,8,6", "-c", "30,20,10"], busy_load, 1, "LOAD WARNING", "'load5'=9;8;20;0")]
 #[case("load", &["-w", "1.4"], healthy, 1, "LOAD WARNING", "'load1'=1.52;1.4;;0 'load5'=1.31;1.4;;0")]
 #[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.708;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417, 1.5, 0.667", "'load1'=3.417;1;2;0")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
-#[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the CPU thread count", "")]
+#[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the logical CPU count", "")]
 #[case("load", &["-w", "5,4"], healthy, 3, "LOAD UNKNOWN - -w: mode load takes 3 comma-separated ranges (load1,load5,load15), e.g. -w 5,4,3", "")]
 #[case("load", &["-c", "5,x,3"], healthy, 3, "LOAD UNKNOWN - -c (load5): invalid range", "")]
 // temp
@@ -356,6 +365,18 @@ fn v3_only_modes(
 }
 
 #[test]
+fn verbose_shows_what_per_cpu_divides_by() {
+    let api = serving(example(), threads_per_core);
+    let run = v3(&api, &["-m", "load", "--per-cpu", "-v"]);
+    assert!(
+        run.stdout.contains(
+            "\nper CPU: divided by 6 logical CPUs (the larger of cpu.cores 6 and cpu.threads 2)\n"
+        ),
+        "{run:?}"
+    );
+}
+
+#[test]
 fn wear_lines_name_drives_without_wear_data() {
     let api = serving(example(), worn);
     let run = v3(&api, &["-m", "smart", "--wear-warning", "80"]);
@@ -367,13 +388,10 @@ fn wear_lines_name_drives_without_wear_data() {
 }
 
 #[rstest]
-#[case(&["-m", "load"], "mode load needs --api v3")]
-#[case(&["-m", "temp"], "mode temp needs --api v3")]
-#[case(&["-m", "steal"], "mode steal needs --api v3")]
 #[case(&["-m", "ping"], "mode ping needs --api v3")]
 #[case(&["-m", "ping:google"], "mode ping needs --api v3")]
 #[case(&["-m", "var:queue"], "mode var needs --api v3")]
-#[case(&["-m", "load", "--api", "v1"], "mode load needs --api v3")]
+#[case(&["-m", "var:queue", "--api", "v1"], "mode var needs --api v3")]
 #[case(&["-m", "smart", "--wear-warning", "80"], "--wear-warning and --wear-critical need --api v3")]
 #[case(&["-m", "cpu", "--api", "v2"], "--api must be v1 or v3, not 'v2'")]
 fn v3_only_features_on_v1_cost_no_call(#[case] args: &[&str], #[case] message: &str) {
@@ -386,7 +404,7 @@ fn v3_only_features_on_v1_cost_no_call(#[case] args: &[&str], #[case] message: &
 
 #[test]
 fn v3_only_modes_are_refused_on_the_v1_demo() {
-    let run = common::run(&["--demo", "-m", "temp"], &[]);
+    let run = common::run(&["--demo", "-m", "ping"], &[]);
     assert_eq!(run.code, 3);
     assert!(run.first_line().contains("needs --api v3"), "{run:?}");
 }

@@ -11,7 +11,8 @@ use super::v1::not_json;
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{
-    Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable, unnamed,
+    CpuCount, Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable,
+    unnamed,
 };
 
 /// Monitors per page of the list; 200 is the API's maximum.
@@ -218,6 +219,7 @@ typed::fields! {
     }
 
     Cpu {
+        "cores" => cores: Count,
         "threads" => threads: Count,
     }
 
@@ -291,6 +293,18 @@ typed::fields! {
         "name" => name: Text,
         "value" => value: Number,
     }
+}
+
+/// `threads` is documented as the logical CPU count, but the Linux agent
+/// reports threads per core there; the larger of the two numbers is the
+/// logical count either way.
+fn logical_cpus(cpu: Cpu) -> Option<CpuCount> {
+    let (cores, threads) = (cpu.cores.0.unwrap_or(0), cpu.threads.0.unwrap_or(0));
+    let logical = cores.max(threads);
+    (logical > 0).then(|| CpuCount {
+        logical,
+        basis: format!("the larger of cpu.cores {cores} and cpu.threads {threads}"),
+    })
 }
 
 fn snapshot(metrics: Metrics) -> Snapshot {
@@ -385,7 +399,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
                 })
             })
             .collect(),
-        cpu_threads: metrics.cpu.0.and_then(|c| c.threads.0).filter(|t| *t > 0),
+        cpus: metrics.cpu.0.and_then(logical_cpus),
         pings: metrics
             .pings
             .0
@@ -453,13 +467,25 @@ mod tests {
         });
         let snapshot = parse(200, body.to_string().as_bytes()).unwrap();
         assert_eq!(snapshot.last_data, Some(120));
-        assert_eq!(snapshot.cpu_threads, Some(8));
+        assert_eq!(snapshot.cpus.map(|c| c.logical), Some(8));
         assert_eq!(snapshot.disks[0].used, Some(40));
         assert_eq!(snapshot.drives[0].wearout, Some(7.0));
         assert_eq!(snapshot.stats[0].steal, None);
         assert_eq!(snapshot.stats[0].load_1, Some(0.5));
         assert_eq!(snapshot.pings[0].response_time, Some(1.2));
         assert_eq!(snapshot.variables[0].value, Some(12.0));
+    }
+
+    #[rstest::rstest]
+    #[case(json!({"cores": 6, "threads": 12}), Some(12))]
+    #[case(json!({"cores": 4, "threads": 2}), Some(4))]
+    #[case(json!({"cores": null, "threads": 8}), Some(8))]
+    #[case(json!({"cores": "x", "threads": -1}), None)]
+    #[case(json!({"cores": 0, "threads": 0}), None)]
+    fn logical_cpus_are_the_larger_count(#[case] cpu: Value, #[case] expected: Option<u64>) {
+        let body = json!({"cpu": cpu}).to_string();
+        let snapshot = parse(200, body.as_bytes()).unwrap();
+        assert_eq!(snapshot.cpus.map(|c| c.logical), expected);
     }
 
     #[test]
