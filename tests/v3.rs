@@ -298,6 +298,27 @@ fn no_variables(p: &mut Value) {
     p["custom_variables"] = Value::Null;
 }
 
+fn raid_health(word: &str) -> impl Fn(&mut Value) + use<'_> {
+    move |p: &mut Value| p["disk"]["disks"][0]["raid"]["health"] = json!(word)
+}
+
+fn raid_warning(p: &mut Value) {
+    raid_health("warning")(p);
+}
+
+fn raid_danger(p: &mut Value) {
+    raid_health("danger")(p);
+}
+
+fn raid_unknown(p: &mut Value) {
+    raid_health("unknown")(p);
+}
+
+fn raid_unknown_with_a_failed_drive(p: &mut Value) {
+    raid_health("unknown")(p);
+    p["disk"]["disks"][0]["raid"]["failed_drives"] = json!(1);
+}
+
 fn worn(p: &mut Value) {
     p["disk"]["drives"][0]["wearout_percent"] = json!(3);
     p["disk"]["drives"][1]["wearout_percent"] = json!(85);
@@ -344,6 +365,12 @@ fn worn_out(p: &mut Value) {
 #[case("var:workers", &["-c", "1:"], healthy, 2, "VAR CRITICAL - workers = 0", "'workers'=0;;1:")]
 #[case("var:nope", &[], healthy, 3, "VAR UNKNOWN - custom variable 'nope' not reported by the agent; it reports: queue, workers", "")]
 #[case("var:queue", &[], no_variables, 3, "VAR UNKNOWN - no custom variables reported by the agent", "")]
+// RAID health words of v3
+#[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
+#[case("raid", &[], raid_warning, 1, "RAID WARNING - / RAID1 warning, 2/2 drives active (health warning)", "")]
+#[case("raid", &[], raid_danger, 2, "RAID CRITICAL - / RAID1 danger, 2/2 drives active (health danger)", "")]
+#[case("raid", &[], raid_unknown, 3, "RAID UNKNOWN - / RAID1 unknown, 2/2 drives active (HetrixTools could not tell the array's health)", "")]
+#[case("raid", &[], raid_unknown_with_a_failed_drive, 2, "RAID CRITICAL - / RAID1 unknown, 2/2 drives active (1 failed)", "")]
 // smart with wear
 #[case("smart", &["-w", "100"], worn, 0, "SMART OK - 3 drives healthy", "'nvme0n1_wearout'=3%;;;0;100")]
 #[case("smart", &["-w", "100", "--wear-warning", "80", "--wear-critical", "90"], worn, 1,
