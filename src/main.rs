@@ -192,20 +192,28 @@ fn load(
         } => {
             let auth = api::v3::authorization(token);
             let call = match (config.mode.source, config.api) {
-                // quota reads v1's account status call whichever API serves
-                // the server data.
-                (DataSource::AccountStatus, _) => Call {
+                (DataSource::AccountStatus, Version::V1) => Call {
                     api: Version::V1,
                     url: api::v1::status_url(base_url, token),
                     key: cache::Key::new("v1-status", base_url, "", token),
                     headers: Vec::new(),
+                    refusal: api::v1::refusal,
                     parse: api::v1::parse_status,
+                },
+                (DataSource::AccountStatus, Version::V3) => Call {
+                    api: Version::V3,
+                    url: api::v3::limits_url(base_url),
+                    key: cache::Key::new("v3-account-limits", base_url, "", token),
+                    headers: vec![(auth.0, auth.1.as_str())],
+                    refusal: api::v3::limits_refusal,
+                    parse: api::v3::parse_limits,
                 },
                 (DataSource::ServerData, Version::V1) => Call {
                     api: Version::V1,
                     url: api::v1::url(base_url, token, monitor),
                     key: cache::Key::new("v1-server-stats", base_url, monitor, token),
                     headers: Vec::new(),
+                    refusal: api::v1::refusal,
                     parse: api::v1::parse,
                 },
                 (DataSource::ServerData, Version::V3) => Call {
@@ -213,6 +221,7 @@ fn load(
                     url: api::v3::metrics_url(base_url, monitor),
                     key: cache::Key::new("v3-metrics", base_url, monitor, token),
                     headers: vec![(auth.0, auth.1.as_str())],
+                    refusal: api::v3::refusal,
                     parse: api::v3::parse,
                 },
             };
@@ -233,16 +242,10 @@ fn load(
                 }
                 // Refusals are decided here, where the headers still exist:
                 // the cache hands parsers only status and body.
-                let refusal = match call.api {
-                    Version::V1 => api::rate_limit::refusal(&response, api::v1::RATE_LIMIT, now),
-                    Version::V3 => {
-                        if config.verbose >= 1 {
-                            log.extend(api::rate_limit::remaining(&response, now));
-                        }
-                        api::v3::refusal(&response, now)
-                    }
-                };
-                match refusal {
+                if call.api == Version::V3 && config.verbose >= 1 {
+                    log.extend(api::rate_limit::remaining(&response, now));
+                }
+                match (call.refusal)(&response, now) {
                     Some(failure) => Err(failure),
                     None => Ok(response),
                 }
@@ -277,6 +280,8 @@ struct Call<'a> {
     url: String,
     key: cache::Key,
     headers: Vec<(&'a str, &'a str)>,
+    /// The failure a response is, judged with its headers; `None` to parse it.
+    refusal: fn(&fetch::Response, i64) -> Option<Failure>,
     parse: fn(u16, &[u8]) -> Result<Snapshot, Failure>,
 }
 

@@ -134,11 +134,13 @@ pub struct Variable {
     pub value: Option<f64>,
 }
 
-/// API calls the token may still make: v1 reports its monthly quota.
+/// The v1/v2 API calls the account may still make this month.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Quota {
     pub remaining: u64,
     pub max: Option<u64>,
+    /// Calls made this month, when the API says (v3 does, v1 does not).
+    pub used: Option<u64>,
 }
 
 impl Snapshot {

@@ -10,6 +10,7 @@ use serde::de::MapAccess;
 
 use super::typed::{self, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
 use crate::failure::Failure;
+use crate::fetch::Response;
 use crate::model::{
     CpuCount, Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot, unnamed,
 };
@@ -26,6 +27,11 @@ pub fn url(base: &str, token: &str, monitor: &str) -> String {
         "{}/v1/{token}/server/stats/{monitor}/",
         base.trim_end_matches('/')
     )
+}
+
+/// The failure for a rate-limited response, `None` for any other.
+pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
+    super::rate_limit::refusal(response, RATE_LIMIT, now)
 }
 
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
@@ -45,6 +51,7 @@ pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
         quota: Some(Quota {
             remaining,
             max: account.max.0,
+            used: None,
         }),
         ..Snapshot::default()
     })

@@ -11,7 +11,7 @@ use super::v1::not_json;
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{
-    CpuCount, Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable,
+    CpuCount, Disk, Drive, Interface, Ping, Port, Quota, Raid, Sample, Service, Snapshot, Variable,
     unnamed,
 };
 
@@ -23,6 +23,11 @@ pub fn metrics_url(base: &str, monitor: &str) -> String {
         "{}/v3/uptime-monitors/{monitor}/server-agent/metrics",
         base.trim_end_matches('/')
     )
+}
+
+/// The account's usage counters, among them the v1/v2 monthly quota.
+pub fn limits_url(base: &str) -> String {
+    format!("{}/v3/account/limits", base.trim_end_matches('/'))
 }
 
 pub fn monitors_url(base: &str, page: u64) -> String {
@@ -43,6 +48,40 @@ const METRICS_NOT_FOUND: &str = "the monitor does not exist or has no server age
 /// says when to retry); `None` for a 200.
 pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
     (response.status != 200).then(|| error(response, now, METRICS_NOT_FOUND))
+}
+
+/// Why the account limits call failed; `None` for a 200.
+pub fn limits_refusal(response: &Response, now: i64) -> Option<Failure> {
+    (response.status != 200).then(|| error(response, now, LIMITS_NOT_FOUND))
+}
+
+const LIMITS_NOT_FOUND: &str = "check --api-url";
+
+/// An account limits response that [`limits_refusal`] let through, as a
+/// snapshot holding only the v1/v2 monthly quota: `limit - usage`.
+pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
+    if status != 200 {
+        let response = Response {
+            status,
+            headers: Vec::new(),
+            body: body.to_vec(),
+        };
+        return Err(error(&response, 0, LIMITS_NOT_FOUND));
+    }
+    let counter = object::<Limits>(body)?.api_v1_v2.0.unwrap_or_default();
+    let (Some(limit), Some(used)) = (counter.limit.0, counter.usage.0) else {
+        return Err(Failure::new(
+            "the HetrixTools API v3 account limits hold no readable api_v1_v2 limit and usage (check --api-url)",
+        ));
+    };
+    Ok(Snapshot {
+        quota: Some(Quota {
+            remaining: limit.saturating_sub(used),
+            max: Some(limit),
+            used: Some(used),
+        }),
+        ..Snapshot::default()
+    })
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
@@ -183,6 +222,15 @@ typed::fields! {
         "uptime_status" => uptime: Text,
         "monitor_status" => status: Text,
         "has_agent" => has_agent: Bool,
+    }
+
+    Limits {
+        "api_v1_v2" => api_v1_v2: Object<Counter>,
+    }
+
+    Counter {
+        "usage" => usage: Count,
+        "limit" => limit: Count,
     }
 
     /// An error reply: `{"status": ..., "message": ...}`.
@@ -486,6 +534,35 @@ mod tests {
         let body = json!({"cpu": cpu}).to_string();
         let snapshot = parse(200, body.as_bytes()).unwrap();
         assert_eq!(snapshot.cpus.map(|c| c.logical), expected);
+    }
+
+    #[rstest::rstest]
+    #[case(json!({"api_v1_v2": {"usage": 300, "limit": 1000}}), Ok((700, 300, 1000)))]
+    #[case(json!({"api_v1_v2": {"usage": "1200", "limit": 1000}}), Ok((0, 1200, 1000)))]
+    #[case(json!({"api_v1_v2": {"usage": -1, "limit": 1000}}), Err("no readable api_v1_v2"))]
+    #[case(json!({"api_v1_v2": {"usage": 1, "limit": null}}), Err("no readable api_v1_v2"))]
+    #[case(json!({"api_v1_v2": {"usage": 1, "limit": "NaN"}}), Err("no readable api_v1_v2"))]
+    #[case(json!({"api_v1_v2": "1000"}), Err("no readable api_v1_v2"))]
+    #[case(json!({"uptime": {"monitors": {"usage": 1, "limit": 5}}}), Err("no readable api_v1_v2"))]
+    #[case(json!([]), Err("JSON an array"))]
+    fn reads_the_v1_v2_quota_from_the_account_limits(
+        #[case] body: Value,
+        #[case] expected: Result<(u64, u64, u64), &str>,
+    ) {
+        let read = parse_limits(200, body.to_string().as_bytes()).map(|s| s.quota.unwrap());
+        match (read, expected) {
+            (Ok(quota), Ok((remaining, used, max))) => {
+                assert_eq!(
+                    (quota.remaining, quota.used, quota.max),
+                    (remaining, Some(used), Some(max))
+                );
+            }
+            (Err(failure), Err(message)) => {
+                assert!(failure.to_string().contains(message), "{failure}");
+            }
+            (read, expected) => panic!("{read:?} is not {expected:?}"),
+        }
+        assert_eq!(limits_url("http://h/"), "http://h/v3/account/limits");
     }
 
     #[test]
