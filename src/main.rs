@@ -231,7 +231,20 @@ fn load(
                     // Printed through the redaction in `emit`: the token shows as ***.
                     log.push(format!("GET {}", call.url));
                 }
-                let response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
+                let mut response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
+                if let Some(pause) =
+                    api::retry_pause(call.api, response.status, deadline, Instant::now())
+                {
+                    if config.verbose >= 1 {
+                        log.push(format!(
+                            "HTTP {}, which HetrixTools calls temporary: retrying once in {} ms",
+                            response.status,
+                            pause.as_millis()
+                        ));
+                    }
+                    std::thread::sleep(pause);
+                    response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
+                }
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",

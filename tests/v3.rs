@@ -488,7 +488,23 @@ fn a_wrong_key_is_unknown_with_advice() {
 )]
 #[case(
     v3_error(403, "forbidden", "api key not allowed to perform this action"),
-    "HTTP 403 (forbidden: api key not allowed to perform this action): the API key lacks permission for this call"
+    "HTTP 403 (forbidden: api key not allowed to perform this action): the API key's scope does not allow this call: in HetrixTools → API keys → API key scope, allow the v3 server agent metrics call (or use --api v1)"
+)]
+#[case(
+    Reply::raw(403, "application/json", r#"{"status":"ERROR","error_message":"api key does not have access to perform this api call"}"#),
+    "HTTP 403 (ERROR: api key does not have access to perform this api call): the API key's scope does not allow this call"
+)]
+#[case(
+    Reply::raw(200, "application/json", r#"{"status":"ERROR","error_message":"api key does not have access to perform this api call"}"#),
+    "HetrixTools API v3 error: api key does not have access to perform this api call: the API key's scope does not allow this call"
+)]
+#[case(
+    Reply::raw(204, "application/json", ""),
+    "no data: HetrixTools API v3 answered with HTTP 204 (no content)"
+)]
+#[case(
+    Reply::raw(200, "application/json", " \n"),
+    "no data: HetrixTools API v3 answered with an empty body"
 )]
 #[case(
     v3_error(404, "not_found", "monitor not found"),
@@ -541,6 +557,65 @@ fn v3_errors_are_unknown_with_status_message_and_advice(
         run.first_line()
     );
     assert!(!run.stdout.contains("TRACE-XYZ"), "never dump an HTML body");
+}
+
+/// A mock whose first `failures` answers are HTTP 503, then the v3 payload.
+fn unavailable_at_first(failures: usize) -> MockApi {
+    let mut payload = to_v3(&example());
+    payload["meta"]["last_updated"] = json!(now());
+    let answered = std::sync::atomic::AtomicUsize::new(0);
+    MockApi::start(move |_| {
+        if answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < failures {
+            v3_error(
+                503,
+                "service_unavailable",
+                "temporary history storage error, please retry",
+            )
+        } else {
+            Reply::json(&payload)
+        }
+    })
+}
+
+#[test]
+fn a_503_is_retried_once_when_the_deadline_leaves_room() {
+    let api = unavailable_at_first(1);
+    let run = v3(&api, &["-m", "cpu", "-t", "30", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("\nHTTP 503, which HetrixTools calls temporary: retrying once in 1000 ms\n"),
+        "{run:?}"
+    );
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
+fn a_second_503_is_unknown_after_one_retry() {
+    let api = unavailable_at_first(usize::MAX);
+    let run = v3(&api, &["-m", "cpu", "-t", "30"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line().contains("HTTP 503 (service_unavailable"),
+        "{run:?}"
+    );
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
+fn a_503_is_not_retried_when_the_deadline_is_near() {
+    let api = unavailable_at_first(1);
+    let run = v3(&api, &["-m", "cpu", "-t", "3"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(api.requests().len(), 1);
+}
+
+#[test]
+fn a_503_on_v1_is_not_retried_as_it_would_spend_a_metered_call() {
+    let api = MockApi::replying(Reply::raw(503, "text/html", "<html>down</html>"));
+    let run = check(&api, &["--api", "v1", "-m", "cpu", "-t", "30"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(api.requests().len(), 1);
 }
 
 #[test]

@@ -9,12 +9,29 @@ pub mod v3;
 mod lenient;
 mod typed;
 
+use std::time::{Duration, Instant};
+
 /// Which HetrixTools API a run talks to (`--api`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Version {
     #[default]
     V1,
     V3,
+}
+
+/// How long to wait before retrying a v3 HTTP 503, which HetrixTools
+/// documents as temporary ("please retry").
+const RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// What must be left of `-t` after the pause for a retry to be worth it.
+const RETRY_ROOM: Duration = Duration::from_secs(3);
+
+/// The pause before the one retry a response deserves, if any: only a v3
+/// 503 (a v1 retry would spend a metered call), and only when the deadline
+/// leaves room for the pause and the retry.
+pub fn retry_pause(api: Version, status: u16, deadline: Instant, now: Instant) -> Option<Duration> {
+    let left = deadline.saturating_duration_since(now);
+    (api == Version::V3 && status == 503 && left >= RETRY_PAUSE + RETRY_ROOM).then_some(RETRY_PAUSE)
 }
 
 /// What to do about an HTTP status other than 200, worded the same for
@@ -30,5 +47,29 @@ fn status_advice(status: u16, not_found: &str) -> &str {
         429 => "rate limited; check less often",
         500..=599 => "HetrixTools or a proxy in between has a problem; try again later",
         _ => "check --api-url",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(Version::V3, 503, 10, Some(RETRY_PAUSE))]
+    #[case(Version::V3, 503, 4, Some(RETRY_PAUSE))]
+    #[case(Version::V3, 503, 3, None)]
+    #[case(Version::V3, 500, 10, None)]
+    #[case(Version::V3, 429, 10, None)]
+    #[case(Version::V1, 503, 10, None)]
+    fn only_a_v3_503_with_time_left_is_retried(
+        #[case] api: Version,
+        #[case] status: u16,
+        #[case] seconds_left: u64,
+        #[case] expected: Option<Duration>,
+    ) {
+        let now = Instant::now();
+        let deadline = now + Duration::from_secs(seconds_left);
+        assert_eq!(retry_pause(api, status, deadline, now), expected);
     }
 }

@@ -82,13 +82,14 @@ fn object<T: Fields>(status: u16, body: &[u8]) -> Result<T, Failure> {
     }
 }
 
-/// A v1 reply: its data, or `{"status":"ERROR", "error_message": ...}`.
+/// A v1 reply: its data, or `{"status":"ERROR", "error_message": ...}`
+/// (which v3's key scope refusals still send).
 #[derive(Default)]
-struct Reply<T> {
-    status: Text,
-    error_message: Text,
-    message: Text,
-    data: T,
+pub(super) struct Reply<T> {
+    pub status: Text,
+    pub error_message: Text,
+    pub message: Text,
+    pub data: T,
 }
 
 impl<T: Fields> Fields for Reply<T> {
@@ -106,7 +107,7 @@ impl<T: Fields> Fields for Reply<T> {
 impl<T> Reply<T> {
     /// The error message when the reply says `"status":"ERROR"`, with or
     /// without a message.
-    fn api_error(&self) -> Option<String> {
+    pub fn api_error(&self) -> Option<String> {
         if !self.status.0.as_ref()?.eq_ignore_ascii_case("error") {
             return None;
         }

@@ -7,7 +7,7 @@
 
 use super::rate_limit;
 use super::typed::{self, Bool, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
-use super::v1::not_json;
+use super::v1::{Reply, not_json};
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{
@@ -42,20 +42,44 @@ pub fn authorization(token: &str) -> (&'static str, String) {
     ("Authorization", format!("Bearer {token}"))
 }
 
-const METRICS_NOT_FOUND: &str = "the monitor does not exist or has no server agent: check -i (check_hetrix --list-monitors lists yours)";
+/// What error advice needs to know about a v3 call.
+struct Endpoint {
+    /// The call as HetrixTools' API key scope settings name it.
+    scope: &'static str,
+    /// Advice for HTTP 404.
+    not_found: &'static str,
+    /// Whether `--api v1` is a way around a key scope without this call.
+    v1_instead: bool,
+}
+
+const METRICS: Endpoint = Endpoint {
+    scope: "v3 server agent metrics",
+    not_found: "the monitor does not exist or has no server agent: check -i (check_hetrix --list-monitors lists yours)",
+    v1_instead: true,
+};
+
+const LIMITS: Endpoint = Endpoint {
+    scope: "v3 account limits",
+    not_found: "check --api-url",
+    v1_instead: true,
+};
+
+const MONITORS: Endpoint = Endpoint {
+    scope: "v3 uptime monitors",
+    not_found: "check --api-url",
+    v1_instead: false,
+};
 
 /// Why the metrics call failed, judged with the response headers (429
 /// says when to retry); `None` for a 200.
 pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
-    (response.status != 200).then(|| error(response, now, METRICS_NOT_FOUND))
+    (response.status != 200).then(|| error(response, now, &METRICS))
 }
 
 /// Why the account limits call failed; `None` for a 200.
 pub fn limits_refusal(response: &Response, now: i64) -> Option<Failure> {
-    (response.status != 200).then(|| error(response, now, LIMITS_NOT_FOUND))
+    (response.status != 200).then(|| error(response, now, &LIMITS))
 }
-
-const LIMITS_NOT_FOUND: &str = "check --api-url";
 
 /// An account limits response that [`limits_refusal`] let through, as a
 /// snapshot holding only the v1/v2 monthly quota: `limit - usage`.
@@ -66,9 +90,12 @@ pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
             headers: Vec::new(),
             body: body.to_vec(),
         };
-        return Err(error(&response, 0, LIMITS_NOT_FOUND));
+        return Err(error(&response, 0, &LIMITS));
     }
-    let counter = object::<Limits>(body)?.api_v1_v2.0.unwrap_or_default();
+    let counter = object::<Limits>(body, &LIMITS)?
+        .api_v1_v2
+        .0
+        .unwrap_or_default();
     let (Some(limit), Some(used)) = (counter.limit.0, counter.usage.0) else {
         return Err(Failure::new(
             "the HetrixTools API v3 account limits hold no readable api_v1_v2 limit and usage (check --api-url)",
@@ -92,9 +119,9 @@ pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
             headers: Vec::new(),
             body: body.to_vec(),
         };
-        return Err(error(&response, 0, METRICS_NOT_FOUND));
+        return Err(error(&response, 0, &METRICS));
     }
-    object::<Metrics>(body).map(snapshot)
+    object::<Metrics>(body, &METRICS).map(snapshot)
 }
 
 /// One page of the monitor list.
@@ -130,9 +157,9 @@ impl Monitor {
 
 pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Failure> {
     if response.status != 200 {
-        return Err(error(response, now, "check --api-url"));
+        return Err(error(response, now, &MONITORS));
     }
-    let list = object::<MonitorList>(&response.body)?;
+    let list = object::<MonitorList>(&response.body, &MONITORS)?;
     Ok(MonitorPage {
         monitors: list
             .monitors
@@ -161,10 +188,22 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
     })
 }
 
-/// The fields of a 200 response's body.
-fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
-    match typed::read::<T>(body) {
-        Some(Ok(object)) => Ok(object),
+/// The fields of a 200 response's body. HetrixTools' key scope refusals
+/// may still come in the v1/v2 shape, `{"status":"ERROR",
+/// "error_message": ...}`, and an empty body is no data at all.
+fn object<T: Fields>(body: &[u8], endpoint: &Endpoint) -> Result<T, Failure> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(no_data("an empty body"));
+    }
+    match typed::read::<Reply<T>>(body) {
+        Some(Ok(reply)) => match reply.api_error() {
+            Some(message) => Err(Failure::new(format!(
+                "HetrixTools API v3 error: {}: {}",
+                quote(Some(message)).unwrap_or_default(),
+                scope_advice(endpoint)
+            ))),
+            None => Ok(reply.data),
+        },
         Some(Err(kind)) => Err(Failure::new(format!(
             "HetrixTools API returned JSON {kind} instead of an object (check --api-url)"
         ))),
@@ -172,27 +211,54 @@ fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
     }
 }
 
+/// A success that holds nothing to check.
+fn no_data(what: &str) -> Failure {
+    Failure::new(format!(
+        "no data: HetrixTools API v3 answered with {what}; if it persists, check that the agent sends data"
+    ))
+}
+
+/// What to do about a key whose scope lacks the call.
+fn scope_advice(endpoint: &Endpoint) -> String {
+    let v1 = match endpoint.v1_instead {
+        true => " (or use --api v1)",
+        false => "",
+    };
+    format!(
+        "the API key's scope does not allow this call: in HetrixTools → API keys → API key scope, allow the {} call{v1}",
+        endpoint.scope
+    )
+}
+
 /// The longest server message quoted; anything longer is not a message.
 const MESSAGE_CHARS: usize = 200;
 
-fn error(response: &Response, now: i64, not_found: &str) -> Failure {
+/// A message from the server, cut to one short line.
+fn quote(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().chars().take(MESSAGE_CHARS).collect::<String>())
+        .filter(|t| !t.is_empty())
+}
+
+fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     let status = response.status;
-    let reply = typed::read::<Refusal>(&response.body)
+    if status == 204 {
+        return no_data("HTTP 204 (no content)");
+    }
+    let reply = typed::read::<Reply<Ignored>>(&response.body)
         .and_then(Result::ok)
         .unwrap_or_default();
-    let quoted = |text: Text| {
-        text.0
-            .map(|t| t.trim().chars().take(MESSAGE_CHARS).collect::<String>())
-            .filter(|t| !t.is_empty())
-    };
-    let said = match (quoted(reply.status), quoted(reply.message)) {
+    // v3 says `message`; the older shape HetrixTools still sends for key
+    // scope refusals says `error_message`.
+    let message = reply.error_message.0.or(reply.message.0);
+    let said = match (quote(reply.status.0), quote(message)) {
         (Some(code), Some(message)) => format!(" ({code}: {message})"),
         (Some(only), None) | (None, Some(only)) => format!(" ({only})"),
         (None, None) => String::new(),
     };
     let advice = match status {
+        403 => scope_advice(endpoint),
         429 => rate_limit::advice(response, now),
-        _ => super::status_advice(status, not_found).to_string(),
+        _ => super::status_advice(status, endpoint.not_found).to_string(),
     };
     let message = format!("HetrixTools API v3 answered HTTP {status}{said}: {advice}");
     match status {
@@ -233,11 +299,8 @@ typed::fields! {
         "limit" => limit: Count,
     }
 
-    /// An error reply: `{"status": ..., "message": ...}`.
-    Refusal {
-        "status" => status: Text,
-        "message" => message: Text,
-    }
+    /// A body whose fields do not matter, only its error fields.
+    Ignored {}
 
     Metrics {
         "meta" => meta: Object<Meta>,
@@ -596,9 +659,12 @@ mod tests {
         let agents: Vec<bool> = page.monitors.iter().map(|m| m.has_agent).collect();
         assert_eq!(agents, [false, false, true]);
         assert_eq!(page.next, None);
-        let quoted = |body: &Value| error(&response(404, &[], body), 0, "x").to_string();
-        assert!(quoted(&json!([1])).starts_with("HetrixTools API v3 answered HTTP 404: x"));
-        assert!(quoted(&json!({"message": 7, "status": " "})).contains("HTTP 404 (7): x"));
+        let quoted = |body: &Value| error(&response(404, &[], body), 0, &LIMITS).to_string();
+        assert!(
+            quoted(&json!([1]))
+                .starts_with("HetrixTools API v3 answered HTTP 404: check --api-url")
+        );
+        assert!(quoted(&json!({"message": 7, "status": " "})).contains("HTTP 404 (7): check"));
     }
 
     #[test]
