@@ -142,8 +142,9 @@ struct Args {
     #[argh(switch, short = 'V')]
     version: bool,
 
-    /// which HetrixTools API: v1 (default) or v3 (key sent in a header, more
-    /// metrics; needed by load, temp, steal, ping and var)
+    /// which HetrixTools API: v3 (default; key sent in a header) or v1
+    /// (legacy: deprecated by HetrixTools, metered monthly, no ping, var or
+    /// drive wear)
     #[argh(option)]
     api: Option<String>,
 
@@ -394,8 +395,8 @@ fn timeout(seconds: u64) -> Result<Duration, Failure> {
 
 fn api_version(given: Option<&str>) -> Result<Version, Failure> {
     match given {
-        None | Some("v1") => Ok(Version::V1),
-        Some("v3") => Ok(Version::V3),
+        Some("v1") => Ok(Version::V1),
+        None | Some("v3") => Ok(Version::V3),
         Some(other) => Err(Failure::new(format!(
             "--api must be v1 or v3, not '{other}'"
         ))),

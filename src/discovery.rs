@@ -138,7 +138,6 @@ fn icinga2(servers: &[&Monitor]) -> String {
         out.push_str("  check_command = \"hetrix\"\n");
         out.push_str("  vars.hetrix_mode = \"freshness\"\n");
         out.push_str(&format!("  vars.hetrix_monitor = \"{}\"\n", monitor.id));
-        out.push_str("  vars.hetrix_api = \"v3\"\n");
         if let (Some(status), Some(_)) = (&monitor.status, monitor.maintenance()) {
             out.push_str(&format!(
                 "  vars.hetrix_maintenance = \"{}\"\n",
@@ -153,7 +152,7 @@ fn icinga2(servers: &[&Monitor]) -> String {
 fn nagios(servers: &[&Monitor]) -> String {
     let mut out = format!(
         "# check_hetrix --list-monitors --format nagios: {} servers with a HetrixTools agent.\n\
-         # Needs the command check_hetrix_v3 from the README.\n",
+         # Needs the command check_hetrix from the README.\n",
         servers.len()
     );
     for (monitor, host) in servers.iter().zip(host_names(servers)) {
@@ -162,13 +161,13 @@ fn nagios(servers: &[&Monitor]) -> String {
             out.push_str(&format!("# {maintenance} at HetrixTools\n"));
         }
         out.push_str(&format!(
-            "define host {{\n  use                  generic-host\n  host_name            {host}\n  alias                {}\n  check_command        check_hetrix_v3!freshness\n  _HETRIX_MONITOR      {}\n}}\n",
+            "define host {{\n  use                  generic-host\n  host_name            {host}\n  alias                {}\n  check_command        check_hetrix!freshness\n  _HETRIX_MONITOR      {}\n}}\n",
             nagios_value(&monitor.name),
             monitor.id
         ));
         for mode in NAGIOS_SERVICES {
             out.push_str(&format!(
-                "define service {{\n  use                  generic-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix_v3!{mode}\n}}\n"
+                "define service {{\n  use                  generic-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix!{mode}\n}}\n"
             ));
         }
     }

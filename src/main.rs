@@ -225,6 +225,9 @@ fn load(
                     parse: api::v3::parse,
                 },
             };
+            if call.api == Version::V1 && config.verbose >= 1 {
+                log.push(V1_NOTE.to_string());
+            }
             let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
                 if config.verbose >= 3 {
@@ -286,6 +289,9 @@ fn load(
         }
     }
 }
+
+/// What `-v` says on every `--api v1` call.
+const V1_NOTE: &str = "API v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)";
 
 /// The one API request a run makes, and how its answer is read.
 struct Call<'a> {

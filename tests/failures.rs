@@ -268,6 +268,8 @@ fn a_token_in_a_switch_cluster_is_read_and_never_shown() {
             &api.url,
             "-i",
             "abc",
+            "--api",
+            "v1",
             "-m",
             "cpu",
             &cluster,

@@ -50,7 +50,7 @@ fn remaining_calls_against_thresholds(
     #[case] perfdata: &str,
 ) {
     let api = status(body);
-    let mut args = vec!["--api-url", api.url.as_str(), "-m", "quota"];
+    let mut args = vec!["--api-url", api.url.as_str(), "--api", "v1", "-m", "quota"];
     args.extend_from_slice(thresholds);
     // No -i: the quota belongs to the token, not to a monitor.
     let run = run(&args, &[("HETRIX_API_TOKEN", TOKEN)]);
@@ -162,7 +162,10 @@ fn quota_and_server_data_are_cached_apart() {
     let cache = TempDir::new();
     let dir = cache.path().to_str().unwrap();
     let env = [("HETRIX_API_TOKEN", TOKEN), ("CHECK_HETRIX_CACHE_DIR", dir)];
-    let args = |mode| ["--api-url", api.url.as_str(), "-i", "abc", "-m", mode];
+    let args = |mode| {
+        let url = api.url.as_str();
+        ["--api-url", url, "-i", "abc", "--api", "v1", "-m", mode]
+    };
     for _ in 0..2 {
         assert_eq!(run(&args("quota"), &env).state(), "OK");
         assert_eq!(run(&args("cpu"), &env).state(), "OK");

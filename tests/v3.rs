@@ -8,7 +8,10 @@ mod common;
 use common::variants::{
     degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,
 };
-use common::{MONITOR, MockApi, Reply, Request, Run, TOKEN, check, example, execute, now};
+use common::{
+    MONITOR, MockApi, Reply, Request, Run, TOKEN, check, check_on, example, example_v3, execute,
+    now,
+};
 use rstest::rstest;
 use serde_json::{Value, json};
 
@@ -136,9 +139,7 @@ fn serving(v1: Value, v3_only: fn(&mut Value)) -> MockApi {
 }
 
 fn v3(api: &MockApi, args: &[&str]) -> Run {
-    let mut all = vec!["--api", "v3"];
-    all.extend_from_slice(args);
-    check(api, &all)
+    check_on(api, &["--api", "v3"], args)
 }
 
 // Variants of the v1 payload; the v3 twin follows through `to_v3`.
@@ -207,6 +208,74 @@ fn shared_modes_agree_on_v1_and_v3(
     }
     let paths: Vec<String> = api.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths, [v1_path(), v3_path()]);
+}
+
+/// With no `--api`, every mode reads v3: the metrics call, or for quota
+/// the account limits; never a metered v1 call.
+#[rstest]
+#[case("cpu", "CPU OK")]
+#[case("ram", "RAM OK")]
+#[case("swap", "SWAP OK")]
+#[case("iowait", "IOWAIT OK")]
+#[case("disk", "DISK OK")]
+#[case("inodes", "INODES OK")]
+#[case("raid", "RAID OK")]
+#[case("smart", "SMART WARNING")]
+#[case("services", "SERVICES OK")]
+#[case("service:nginx", "SERVICE OK")]
+#[case("freshness", "FRESHNESS OK")]
+#[case("net", "NET OK")]
+#[case("ports", "PORTS OK")]
+#[case("port:443", "PORT OK")]
+#[case("reboot", "REBOOT OK")]
+#[case("uptime", "UPTIME OK")]
+#[case("all", "HETRIX WARNING")]
+#[case("load", "LOAD OK")]
+#[case("temp", "TEMP OK")]
+#[case("steal", "STEAL OK")]
+#[case("ping", "PING OK")]
+#[case("var:queue", "VAR OK")]
+#[case("quota", "QUOTA OK - 700 of 1000 v1/v2 API calls left this month")]
+fn without_api_every_mode_calls_v3(#[case] mode: &str, #[case] first_line: &str) {
+    let api = MockApi::start(|request| match request.path.as_str() {
+        "/v3/account/limits" => Reply::json(&json!({"api_v1_v2": {"usage": 300, "limit": 1000}})),
+        path if path == v3_path() => Reply::json(&example_v3()),
+        _ => v3_error(400, "bad_request", "invalid endpoint"),
+    });
+    let run = check_on(&api, &[], &["-m", mode]);
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    let expected = match mode {
+        "quota" => "/v3/account/limits".to_string(),
+        _ => v3_path(),
+    };
+    assert_eq!(paths, [expected]);
+}
+
+#[test]
+fn verbose_on_v1_says_it_is_deprecated_and_metered() {
+    let api = serving(example(), healthy);
+    let run = check(&api, &["-m", "cpu", "-v"]);
+    assert!(
+        run.stdout.contains("\nAPI v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)\n"),
+        "{run:?}"
+    );
+    let on_v3 = v3(&api, &["-m", "cpu", "-v"]);
+    assert!(!on_v3.stdout.contains("deprecated"), "{on_v3:?}");
+    let quiet = check(&api, &["-m", "cpu"]);
+    assert!(!quiet.stdout.contains("deprecated"), "{quiet:?}");
+}
+
+#[test]
+fn the_demo_is_v3_unless_told_v1() {
+    let run = common::run(&["--demo", "-m", "ping"], &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = common::run(&["--demo", "--api", "v1", "-m", "load", "-w", "5,4,5"], &[]);
+    assert!(
+        run.first_line()
+            .starts_with("LOAD OK - load average: 2.29, 3.72, 4.04"),
+        "the v1 demo is the current v1 page: {run:?}"
+    );
 }
 
 /// Items the agent sent without a name.
@@ -418,9 +487,7 @@ fn wear_lines_name_drives_without_wear_data() {
 #[case(&["-m", "ping"], "mode ping needs --api v3")]
 #[case(&["-m", "ping:google"], "mode ping needs --api v3")]
 #[case(&["-m", "var:queue"], "mode var needs --api v3")]
-#[case(&["-m", "var:queue", "--api", "v1"], "mode var needs --api v3")]
 #[case(&["-m", "smart", "--wear-warning", "80"], "--wear-warning and --wear-critical need --api v3")]
-#[case(&["-m", "cpu", "--api", "v2"], "--api must be v1 or v3, not 'v2'")]
 fn v3_only_features_on_v1_cost_no_call(#[case] args: &[&str], #[case] message: &str) {
     let api = serving(example(), healthy);
     let run = check(&api, args);
@@ -430,8 +497,21 @@ fn v3_only_features_on_v1_cost_no_call(#[case] args: &[&str], #[case] message: &
 }
 
 #[test]
+fn an_unknown_api_costs_no_call() {
+    let api = serving(example(), healthy);
+    let run = check_on(&api, &["--api", "v2"], &["-m", "cpu"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line()
+            .contains("--api must be v1 or v3, not 'v2'"),
+        "{run:?}"
+    );
+    assert!(api.requests().is_empty());
+}
+
+#[test]
 fn v3_only_modes_are_refused_on_the_v1_demo() {
-    let run = common::run(&["--demo", "-m", "ping"], &[]);
+    let run = common::run(&["--demo", "--api", "v1", "-m", "ping"], &[]);
     assert_eq!(run.code, 3);
     assert!(run.first_line().contains("needs --api v3"), "{run:?}");
 }
@@ -613,7 +693,7 @@ fn a_503_is_not_retried_when_the_deadline_is_near() {
 #[test]
 fn a_503_on_v1_is_not_retried_as_it_would_spend_a_metered_call() {
     let api = MockApi::replying(Reply::raw(503, "text/html", "<html>down</html>"));
-    let run = check(&api, &["--api", "v1", "-m", "cpu", "-t", "30"]);
+    let run = check(&api, &["-m", "cpu", "-t", "30"]);
     assert_eq!(run.code, 3, "{run:?}");
     assert_eq!(api.requests().len(), 1);
 }
@@ -735,10 +815,14 @@ fn list_monitors_writes_icinga2_hosts() {
         run.stdout
             .starts_with("// check_hetrix --list-monitors --format icinga2: 3 servers")
     );
-    assert!(run.stdout.contains(
-        "object Host \"web_1\" {\n  display_name = \"web 1\"\n  check_command = \"hetrix\"\n  \
-         vars.hetrix_mode = \"freshness\"\n  vars.hetrix_monitor = \"aaa111\"\n  vars.hetrix_api = \"v3\"\n}\n"
-    ), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "object Host \"web_1\" {\n  display_name = \"web 1\"\n  check_command = \"hetrix\"\n  \
+         vars.hetrix_mode = \"freshness\"\n  vars.hetrix_monitor = \"aaa111\"\n}\n"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains(
             "// in maintenance, notifications off at HetrixTools\nobject Host \"db-1\" {"
@@ -765,13 +849,13 @@ fn list_monitors_writes_nagios_hosts_and_services() {
     assert!(
         run.stdout.contains(
             "define host {\n  use                  generic-host\n  host_name            web_1\n  \
-         alias                web 1\n  check_command        check_hetrix_v3!freshness\n  \
+         alias                web 1\n  check_command        check_hetrix!freshness\n  \
          _HETRIX_MONITOR      aaa111\n}\n"
         ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("  host_name            db-1\n  service_description  HetrixTools disk\n  check_command        check_hetrix_v3!disk\n"));
+    assert!(run.stdout.contains("  host_name            db-1\n  service_description  HetrixTools disk\n  check_command        check_hetrix!disk\n"));
     assert!(
         run.stdout
             .contains("# in maintenance at HetrixTools\ndefine host {")
@@ -853,8 +937,8 @@ fn a_pagination_loop_is_stopped() {
 #[case("services", 0)]
 #[case("freshness", 0)]
 fn the_v3_demo_is_the_v1_demo_server(#[case] mode: &str, #[case] code: i32) {
-    let on_v1 = common::run(&["--demo", "-m", mode], &[]);
-    let on_v3 = common::run(&["--demo", "--api", "v3", "-m", mode], &[]);
+    let on_v1 = common::run(&["--demo", "--api", "v1", "-m", mode], &[]);
+    let on_v3 = common::run(&["--demo", "-m", mode], &[]);
     assert_eq!(on_v1.code, code, "{on_v1:?}");
     assert_eq!(on_v3.code, code, "{on_v3:?}");
 }

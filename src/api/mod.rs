@@ -11,11 +11,12 @@ mod typed;
 
 use std::time::{Duration, Instant};
 
-/// Which HetrixTools API a run talks to (`--api`).
+/// Which HetrixTools API a run talks to (`--api`): v3 unless told
+/// otherwise, as HetrixTools deprecated v1 and meters it monthly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Version {
-    #[default]
     V1,
+    #[default]
     V3,
 }
 

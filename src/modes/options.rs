@@ -489,7 +489,7 @@ mod tests {
     #[rstest]
     #[case("disk", Given { window: true, ..Given::default() }, "--window applies to modes cpu, ram")]
     #[case("cpu", Given { per_cpu: true, ..Given::default() }, "--per-cpu applies to mode load only, not to mode cpu")]
-    #[case("smart", Given { wear_warning: Some("80".into()), ..Given::default() }, "need --api v3")]
+    #[case("smart", Given { wear_warning: Some("80".into()), api: Version::V1, ..Given::default() }, "need --api v3")]
     #[case("cpu", Given { wear_warning: Some("80".into()), api: Version::V3, ..Given::default() }, "applies to mode smart only")]
     #[case("smart", Given { wear_warning: Some("x".into()), api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
     #[case(
