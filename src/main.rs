@@ -27,11 +27,11 @@ use output::{Report, State, emit};
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
 
-/// The example payload `--demo` evaluates.
+/// The example payload `--demo --api v1` evaluates: HetrixTools' v1 page.
 const DEMO_PAYLOAD: &[u8] = include_bytes!("demo.json");
 
-/// The same server as `--demo --api v3` sees it, with the metrics only v3
-/// has.
+/// The same server as `--demo` (API v3, the default) sees it, with the
+/// metrics only v3 has.
 const DEMO_V3_PAYLOAD: &[u8] = include_bytes!("demo_v3.json");
 
 fn main() {

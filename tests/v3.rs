@@ -320,6 +320,11 @@ fn no_load(p: &mut Value) {
     loads(p, [Value::Null, json!(1), json!(1)]);
 }
 
+/// Load as an agent might garble it: negative, NaN as text, a word.
+fn garbled_load(p: &mut Value) {
+    loads(p, [json!(-1), json!("NaN"), json!("high")]);
+}
+
 fn no_threads(p: &mut Value) {
     p["cpu"]["threads"] = Value::Null;
     p["cpu"]["cores"] = Value::Null;
@@ -406,6 +411,7 @@ fn worn_out(p: &mut Value) {
 #[case("load", &["-w", "1.4"], healthy, 1, "LOAD WARNING", "'load1'=1.52;1.4;;0 'load5'=1.31;1.4;;0")]
 #[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.708;1;2;0")]
 #[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417, 1.5, 0.667", "'load1'=3.417;1;2;0")]
+#[case("load", &["-w", "5"], garbled_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the logical CPU count", "")]
 #[case("load", &["-w", "5,4"], healthy, 3, "LOAD UNKNOWN - -w: mode load takes 3 comma-separated ranges (load1,load5,load15), e.g. -w 5,4,3", "")]
