@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use crate::api::v3::{self, Monitor};
+use crate::api::{self, Version};
 use crate::cli::Listing;
 use crate::failure::Failure;
-use crate::fetch;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -63,7 +63,14 @@ fn fetch_all(listing: &Listing, started: Instant, now: i64) -> Result<Vec<Monito
     let mut page = 1;
     loop {
         let url = v3::monitors_url(&listing.base_url, page);
-        let response = fetch::get(&url, &listing.base_url, deadline, &headers)?;
+        let response = api::get(
+            Version::V3,
+            &url,
+            &listing.base_url,
+            deadline,
+            &headers,
+            |_, _| {},
+        )?;
         let parsed = v3::parse_monitors(&response, now)?;
         monitors.extend(parsed.monitors);
         match parsed.next {

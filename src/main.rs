@@ -234,20 +234,22 @@ fn load(
                     // Printed through the redaction in `emit`: the token shows as ***.
                     log.push(format!("GET {}", call.url));
                 }
-                let mut response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
-                if let Some(pause) =
-                    api::retry_pause(call.api, response.status, deadline, Instant::now())
-                {
+                let retrying = |status: u16, pause: std::time::Duration| {
                     if config.verbose >= 1 {
                         log.push(format!(
-                            "HTTP {}, which HetrixTools calls temporary: retrying once in {} ms",
-                            response.status,
+                            "HTTP {status}, which HetrixTools calls temporary: retrying once in {} ms",
                             pause.as_millis()
                         ));
                     }
-                    std::thread::sleep(pause);
-                    response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
-                }
+                };
+                let response = api::get(
+                    call.api,
+                    &call.url,
+                    base_url,
+                    deadline,
+                    &call.headers,
+                    retrying,
+                )?;
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",

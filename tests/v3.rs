@@ -920,6 +920,28 @@ fn list_monitors_without_agents_says_so() {
 }
 
 #[test]
+fn list_monitors_retries_a_503_once() {
+    let answered = std::sync::atomic::AtomicUsize::new(0);
+    let api =
+        MockApi::start(
+            move |_| match answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => v3_error(
+                    503,
+                    "service_unavailable",
+                    "temporary server error, please retry",
+                ),
+                _ => Reply::json(&json!({
+                    "monitors": [monitor("aaa111", "web", true, "active")],
+                    "meta": {"pagination": {"current": 1, "next": null}}
+                })),
+            },
+        );
+    let run = list(&api, &["-t", "30"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
 fn a_pagination_loop_is_stopped() {
     let api = MockApi::replying(Reply::json(&json!({
         "monitors": [monitor("aaa111", "web", true, "active")],

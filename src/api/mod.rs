@@ -11,6 +11,9 @@ mod typed;
 
 use std::time::{Duration, Instant};
 
+use crate::failure::Failure;
+use crate::fetch::{self, Response};
+
 /// Which HetrixTools API a run talks to (`--api`): v3 unless told
 /// otherwise, as HetrixTools deprecated v1 and meters it monthly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,10 +30,32 @@ const RETRY_PAUSE: Duration = Duration::from_secs(1);
 /// What must be left of `-t` after the pause for a retry to be worth it.
 const RETRY_ROOM: Duration = Duration::from_secs(3);
 
+/// `GET url` until `deadline`, retried once after a pause when
+/// [`retry_pause`] allows it; `retrying` hears of the retry first (for
+/// `-v`), with the status and the pause.
+pub fn get(
+    api: Version,
+    url: &str,
+    base_url: &str,
+    deadline: Instant,
+    headers: &[(&str, &str)],
+    retrying: impl FnOnce(u16, Duration),
+) -> Result<Response, Failure> {
+    let response = fetch::get(url, base_url, deadline, headers)?;
+    match retry_pause(api, response.status, deadline, Instant::now()) {
+        None => Ok(response),
+        Some(pause) => {
+            retrying(response.status, pause);
+            std::thread::sleep(pause);
+            fetch::get(url, base_url, deadline, headers)
+        }
+    }
+}
+
 /// The pause before the one retry a response deserves, if any: only a v3
 /// 503 (a v1 retry would spend a metered call), and only when the deadline
 /// leaves room for the pause and the retry.
-pub fn retry_pause(api: Version, status: u16, deadline: Instant, now: Instant) -> Option<Duration> {
+fn retry_pause(api: Version, status: u16, deadline: Instant, now: Instant) -> Option<Duration> {
     let left = deadline.saturating_duration_since(now);
     (api == Version::V3 && status == 503 && left >= RETRY_PAUSE + RETRY_ROOM).then_some(RETRY_PAUSE)
 }
