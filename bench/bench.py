@@ -154,7 +154,8 @@ def main():
     env["CHECK_HETRIX_CACHE_DIR"] = cache_dir
 
     def plugin(monitor, *extra):
-        return [args.binary, "--api-url", base, "-i", monitor, "-m", "disk", *extra]
+        # The bodies are v1's (the server answers v1 paths): ask for v1.
+        return [args.binary, "--api-url", base, "--api", "v1", "-i", monitor, "-m", "disk", *extra]
 
     def url(monitor):
         return f"{base}/v1/{TOKEN}/server/stats/{monitor}/"

@@ -143,12 +143,13 @@ struct Args {
     #[argh(switch, short = 'V')]
     version: bool,
 
-    /// which HetrixTools API: v1 (default) or v3 (key sent in a header, more
-    /// metrics; needed by load, temp, steal, ping and var)
+    /// which HetrixTools API: v3 (default; key sent in a header) or v1
+    /// (legacy: deprecated by HetrixTools, metered monthly, no ping, var or
+    /// drive wear)
     #[argh(option)]
     api: Option<String>,
 
-    /// load: divide the load averages by the CPU thread count
+    /// load: divide the load averages by the logical CPU count
     #[argh(switch)]
     per_cpu: bool,
 
@@ -411,8 +412,8 @@ fn timeout(seconds: u64) -> Result<Duration, Failure> {
 
 fn api_version(given: Option<&str>) -> Result<Version, Failure> {
     match given {
-        None | Some("v1") => Ok(Version::V1),
-        Some("v3") => Ok(Version::V3),
+        Some("v1") => Ok(Version::V1),
+        None | Some("v3") => Ok(Version::V3),
         Some(other) => Err(Failure::new(format!(
             "--api must be v1 or v3, not '{}'",
             quoted(other)
@@ -921,7 +922,7 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "--unreachable-state", "3"], "--unreachable-state must be")]
     #[case(&["-i", "x", "-m", "cpu", "--ca-file", "ca.pem", "-k"], "contradict")]
     #[case(&["-i", "x", "-m", "status", "--api", "v3", "--maintenance-state", "down"], "--maintenance-state must be ok, warning, critical or unknown")]
-    #[case(&["-i", "x", "-m", "ssl"], "mode ssl needs --api v3")]
+    #[case(&["-i", "x", "-m", "ssl", "--api", "v1"], "mode ssl needs --api v3")]
     #[case(&["-i", "x", "-m", "cpu", "--top", "-1"], "--top")]
     fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
         let error = config(args).err().expect("should fail").to_string();

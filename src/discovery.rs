@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use crate::api::v3::{self, Monitor};
+use crate::api::{self, Version};
 use crate::cli::Listing;
 use crate::failure::Failure;
-use crate::fetch;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -63,7 +63,14 @@ fn fetch_all(listing: &Listing, started: Instant, now: i64) -> Result<Vec<Monito
     let mut page = 1;
     loop {
         let url = v3::monitors_url(&listing.base_url, page);
-        let response = fetch::get(&url, &listing.base_url, deadline, &headers)?;
+        let response = api::get(
+            Version::V3,
+            &url,
+            &listing.base_url,
+            deadline,
+            &headers,
+            |_, _| {},
+        )?;
         let parsed = v3::parse_monitors(&response, now)?;
         monitors.extend(parsed.monitors);
         match parsed.next {
@@ -138,7 +145,6 @@ fn icinga2(servers: &[&Monitor]) -> String {
         out.push_str("  check_command = \"hetrix\"\n");
         out.push_str("  vars.hetrix_mode = \"freshness\"\n");
         out.push_str(&format!("  vars.hetrix_monitor = \"{}\"\n", monitor.id));
-        out.push_str("  vars.hetrix_api = \"v3\"\n");
         if let (Some(status), Some(_)) = (&monitor.status, monitor.maintenance()) {
             out.push_str(&format!(
                 "  vars.hetrix_maintenance = \"{}\"\n",
@@ -153,7 +159,7 @@ fn icinga2(servers: &[&Monitor]) -> String {
 fn nagios(servers: &[&Monitor]) -> String {
     let mut out = format!(
         "# check_hetrix --list-monitors --format nagios: {} servers with a HetrixTools agent.\n\
-         # Needs the command check_hetrix_v3 from the README.\n",
+         # Needs the command check_hetrix from the README.\n",
         servers.len()
     );
     for (monitor, host) in servers.iter().zip(host_names(servers)) {
@@ -162,13 +168,13 @@ fn nagios(servers: &[&Monitor]) -> String {
             out.push_str(&format!("# {maintenance} at HetrixTools\n"));
         }
         out.push_str(&format!(
-            "define host {{\n  use                  generic-host\n  host_name            {host}\n  alias                {}\n  check_command        check_hetrix_v3!freshness\n  _HETRIX_MONITOR      {}\n}}\n",
+            "define host {{\n  use                  generic-host\n  host_name            {host}\n  alias                {}\n  check_command        check_hetrix!freshness\n  _HETRIX_MONITOR      {}\n}}\n",
             nagios_value(&monitor.name),
             monitor.id
         ));
         for mode in NAGIOS_SERVICES {
             out.push_str(&format!(
-                "define service {{\n  use                  generic-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix_v3!{mode}\n}}\n"
+                "define service {{\n  use                  generic-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix!{mode}\n}}\n"
             ));
         }
     }

@@ -29,11 +29,11 @@ use output::{Report, State, emit};
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
 
-/// The example payload `--demo` evaluates.
+/// The example payload `--demo --api v1` evaluates: HetrixTools' v1 page.
 const DEMO_PAYLOAD: &[u8] = include_bytes!("demo.json");
 
-/// The same server as `--demo --api v3` sees it, with the metrics only v3
-/// has.
+/// The same server as `--demo` (API v3, the default) sees it, with the
+/// metrics only v3 has.
 const DEMO_V3_PAYLOAD: &[u8] = include_bytes!("demo_v3.json");
 
 fn main() {
@@ -204,12 +204,17 @@ fn load(
             monitor,
         } => {
             let call = match (config.mode.source, config.api) {
-                // quota reads v1's account status call whichever API serves
-                // the server data.
-                (DataSource::AccountStatus, _) => Request::v1(
+                (DataSource::AccountStatus, Version::V1) => Request::v1(
                     api::v1::status_url(base_url, token),
                     cache::Key::new("v1-status", base_url, "", token),
                     api::v1::parse_status,
+                ),
+                (DataSource::AccountStatus, Version::V3) => Request::v3(
+                    api::v3::limits_url(base_url),
+                    cache::Key::new("v3-account-limits", base_url, "", token),
+                    token,
+                    api::v3::limits_refusal,
+                    api::v3::parse_limits,
                 ),
                 (DataSource::ServerData, Version::V1) => Request::v1(
                     api::v1::url(base_url, token, monitor),
@@ -230,13 +235,31 @@ fn load(
                     api::blacklist::request(base_url, token, monitor)
                 }
             };
+            if call.api == Version::V1 && config.verbose >= 1 {
+                log.push(V1_NOTE.to_string());
+            }
             let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
                 if config.verbose >= 3 {
                     // Printed through the redaction in `emit`: the token shows as ***.
                     log.push(format!("GET {}", call.url));
                 }
-                let response = fetch::get(&call.url, base_url, deadline, &call.header_pairs())?;
+                let retrying = |status: u16, pause: std::time::Duration| {
+                    if config.verbose >= 1 {
+                        log.push(format!(
+                            "HTTP {status}, which HetrixTools calls temporary: retrying once in {} ms",
+                            pause.as_millis()
+                        ));
+                    }
+                };
+                let response = api::get(
+                    call.api,
+                    &call.url,
+                    base_url,
+                    deadline,
+                    &call.header_pairs(),
+                    retrying,
+                )?;
                 if config.verbose >= 2 {
                     log.push(format!(
                         "HTTP {} with {} bytes after {} ms",
@@ -276,6 +299,9 @@ fn load(
         }
     }
 }
+
+/// What `-v` says on every `--api v1` call.
+const V1_NOTE: &str = "API v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)";
 
 fn show_range(range: Option<range::Range>) -> String {
     range.map_or("none".to_string(), |r| r.to_string())

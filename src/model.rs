@@ -26,9 +26,10 @@ pub struct Snapshot {
     /// The account's API call budget, when the call made reports it.
     pub quota: Option<Quota>,
 
-    // Only API v3 reports these; the v1 adapter leaves them None/empty.
     /// Logical CPUs, for load per CPU.
-    pub cpu_threads: Option<u64>,
+    pub cpus: Option<CpuCount>,
+
+    // Only API v3 reports these; the v1 adapter leaves them empty.
     /// Pings the agent sends to targets of the user's choice.
     pub pings: Vec<Ping>,
     /// Numbers the user's own scripts hand to the agent.
@@ -105,13 +106,20 @@ pub struct Sample {
     pub iowait: Option<f64>,
     pub ram: Option<f64>,
     pub swap: Option<f64>,
-    // Only API v3 reports these.
+    // Older v1 agents do not send these.
     pub steal: Option<f64>,
     /// Degrees Celsius.
     pub cpu_temp: Option<f64>,
     pub load_1: Option<f64>,
     pub load_5: Option<f64>,
     pub load_15: Option<f64>,
+}
+
+/// The logical CPU count, and how the adapter arrived at it (for `-v`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CpuCount {
+    pub logical: u64,
+    pub basis: String,
 }
 
 /// An outgoing ping the agent measures (v3 only).
@@ -132,11 +140,13 @@ pub struct Variable {
     pub value: Option<f64>,
 }
 
-/// API calls the token may still make: v1 reports its monthly quota.
+/// The v1/v2 API calls the account may still make this month.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Quota {
     pub remaining: u64,
     pub max: Option<u64>,
+    /// Calls made this month, when the API says (v3 does, v1 does not).
+    pub used: Option<u64>,
 }
 
 /// An uptime monitor (website, ping, service, SMTP or heartbeat) as

@@ -23,7 +23,8 @@ fn cached(api: &MockApi, cache: &Path, args: &[&str]) -> Run {
 }
 
 fn cached_with_token(api: &MockApi, cache: &Path, token: &str, args: &[&str]) -> Run {
-    let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR];
+    // The example payload is a v1 body.
+    let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR, "--api", "v1"];
     all.extend_from_slice(args);
     let dir = cache.to_str().unwrap();
     run(
@@ -365,7 +366,16 @@ fn a_killed_run_leaves_no_lock_behind() {
     });
     let cache = TempDir::new();
     let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
-        .args(["--api-url", &api.url, "-i", MONITOR, "-m", "cpu"])
+        .args([
+            "--api-url",
+            &api.url,
+            "-i",
+            MONITOR,
+            "--api",
+            "v1",
+            "-m",
+            "cpu",
+        ])
         .env("HETRIX_API_TOKEN", TOKEN)
         .env("CHECK_HETRIX_CACHE_DIR", cache.path())
         .stdout(Stdio::null())

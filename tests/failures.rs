@@ -33,7 +33,7 @@ fn assert_unknown(run: &common::Run, message: &str) {
 #[case(&["-m", "cpu", "--demo", "-vx"], "HETRIX UNKNOWN - unknown option -x")]
 #[case(&["-m", "cpu", "--demo", "-t"], "HETRIX UNKNOWN - -t/--timeout needs a value")]
 #[case(&["-m", "cpu", "-i", "abc", "--token-file", "/nonexistent/token"], "CPU UNKNOWN - cannot read the token file /nonexistent/token")]
-#[case(&["-m", "load", "--demo"], "LOAD UNKNOWN - mode load needs --api v3")]
+#[case(&["-m", "ping", "--demo", "--api", "v1"], "PING UNKNOWN - mode ping needs --api v3")]
 #[case(&["-m", "cpu", "--demo", "-t", "0"], "CPU UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '0'")]
 #[case(&["-m", "cpu", "--demo", "-t", "18446744073709551615"], "CPU UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '18446744073709551615'")]
 #[case(&["-m", "cpu", "--demo", "-t", "2.5"], "HETRIX UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '2.5'")]
@@ -271,6 +271,8 @@ fn a_token_in_a_switch_cluster_is_read_and_never_shown() {
             &api.url,
             "-i",
             "abc",
+            "--api",
+            "v1",
             "-m",
             "cpu",
             &cluster,

@@ -19,7 +19,7 @@ use rstest::rstest;
 
 /// One check against `api` with the test token, caching in `cache`.
 fn cached(api: &MockApi, cache: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR];
+    let mut all = vec!["--api-url", api.url.as_str(), "--api", "v1", "-i", MONITOR];
     all.extend_from_slice(args);
     let dir = cache.to_str().unwrap();
     run(
@@ -64,7 +64,18 @@ fn a_fifo_in_the_cache_directory_never_stalls_a_run(#[case] planted: &str) {
         }
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
-        .args(["--api-url", &api.url, "-i", MONITOR, "-m", "cpu", "-t", "2"])
+        .args([
+            "--api-url",
+            &api.url,
+            "--api",
+            "v1",
+            "-i",
+            MONITOR,
+            "-m",
+            "cpu",
+            "-t",
+            "2",
+        ])
         .env("HETRIX_API_TOKEN", TOKEN)
         .env("CHECK_HETRIX_CACHE_DIR", cache.path())
         .stdout(Stdio::piped())
@@ -427,6 +438,8 @@ fn an_unverified_response_never_serves_a_verifying_run() {
         let mut all = vec![
             "--api-url".to_string(),
             api.url.clone(),
+            "--api".into(),
+            "v1".into(),
             "-i".into(),
             MONITOR.into(),
         ];

@@ -26,7 +26,8 @@ fn assert_line(run: &Run, state: &str, message: &str) {
 
 /// Runs a check against `url` with the test token plus `env`.
 fn check_url(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut all = vec!["--api-url", url, "-i", MONITOR];
+    // The example payload is a v1 body.
+    let mut all = vec!["--api-url", url, "-i", MONITOR, "--api", "v1"];
     all.extend_from_slice(args);
     let mut env = env.to_vec();
     env.push(("HETRIX_API_TOKEN", TOKEN));

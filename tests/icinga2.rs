@@ -227,8 +227,8 @@ fn icinga2_runs_the_shipped_check_command() {
     assert_eq!(warned[0]["crit"], Value::Null, "-c ~: has no upper bound");
 }
 
-/// The mock answers like v1: the example payload for the known token, an
-/// API error for any other.
+/// The mock answers like v1 (so the host sets `hetrix_api = "v1"`): the
+/// example payload for the known token, an API error for any other.
 fn mock_api() -> MockApi {
     MockApi::start(|request| {
         if !request.path.contains(&format!("/v1/{TOKEN}/")) {
@@ -353,6 +353,7 @@ object Host "{HOST}" {{
   vars.hetrix_monitor = "{MONITOR}"
   vars.hetrix_api_url = "{api_url}"
   vars.hetrix_token = "{TOKEN}"
+  vars.hetrix_api = "v1"
 }}
 {services}"#,
             plugin_dir = plugin_dir.display(),

@@ -4,7 +4,8 @@
 mod common;
 
 use common::variants::{
-    degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,
+    degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, older_agent,
+    resyncing_raid,
 };
 use common::{MockApi, Reply, check, example};
 use rstest::rstest;
@@ -39,6 +40,25 @@ fn busy_cpu_out_of_order(p: &mut Value) {
     let newest = p["Stats"][0]["Minute"].as_i64().unwrap() + 60;
     let stats = p["Stats"].as_array_mut().unwrap();
     stats.push(json!({"Minute": newest, "CPU": 95.5, "IOWait": 3, "RAM": 85, "Swap": 1.5}));
+}
+
+/// The newest minute's load, temperature and steal as an agent might
+/// garble them: none may become a made-up 0 or an OK.
+fn garbled_newest_minute(p: &mut Value) {
+    let newest = &mut p["Stats"][0];
+    newest["Load1"] = json!(-1);
+    newest["Load5"] = json!("NaN");
+    newest["Temp"] = Value::Null;
+    newest["Steal"] = json!("n/a");
+}
+
+fn busy_v1_load(p: &mut Value) {
+    let newest = &mut p["Stats"][0];
+    newest["Load1"] = json!(12.5);
+    newest["Load5"] = json!("9");
+    newest["Load15"] = json!(4);
+    newest["Temp"] = json!(91.5);
+    newest["Steal"] = json!(12);
 }
 
 fn numbers_as_strings(p: &mut Value) {
@@ -98,6 +118,21 @@ fn numbers_as_strings(p: &mut Value) {
 // payload was made on a loaded machine: the exact seconds are not pinned.
 #[case("freshness", &[], old_data, 2, "FRESHNESS CRITICAL - last agent data 1 h 0 min ago", "s;300;600;0")]
 #[case("freshness", &["-w", "1800", "-c", "7200"], old_data, 1, "FRESHNESS WARNING - last agent data 1 h 0 min ago", "s;1800;7200;0")]
+// load, temp and steal: the current v1 page sends them; older agents do not
+#[case("load", &["-w", "5,4,3", "-c", "10,8,6"], healthy, 1, "LOAD WARNING - load average: 2.29, 3.72, 4.04", "'load1'=2.29;5;10;0 'load5'=3.72;4;8;0 'load15'=4.04;3;6;0")]
+#[case("load", &["-w", "5,4,5", "-c", "10,8,6"], healthy, 0, "LOAD OK - load average: 2.29, 3.72, 4.04", "'load15'=4.04;5;6;0")]
+#[case("load", &["-w", "5,4,3", "-c", "10,8,6"], busy_v1_load, 2, "LOAD CRITICAL - load average: 12.5, 9, 4", "'load5'=9;4;8;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_v1_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.042, 0.75, 0.333", "'load1'=1.042;1;2;0")]
+#[case("load", &["-w", "5,4,3", "-c", "10,8,6"], older_agent, 3, "LOAD UNKNOWN - load averages not reported by the agent", "")]
+#[case("load", &[], garbled_newest_minute, 3, "LOAD UNKNOWN - load averages not reported by the agent", "")]
+#[case("temp", &[], healthy, 0, "TEMP OK - CPU temperature 24.65 °C", "'cpu_temp'=24.65;80;90")]
+#[case("temp", &[], busy_v1_load, 2, "TEMP CRITICAL - CPU temperature 91.5 °C", "'cpu_temp'=91.5;80;90")]
+#[case("temp", &[], older_agent, 3, "TEMP UNKNOWN - CPU temperature not reported by the agent", "")]
+#[case("temp", &[], garbled_newest_minute, 3, "TEMP UNKNOWN - CPU temperature not reported by the agent", "")]
+#[case("steal", &[], healthy, 0, "STEAL OK - steal 0%, cpu 9.26%", "'steal'=0%;10;20;0;100 'cpu'=9.26%;;;0;100")]
+#[case("steal", &[], busy_v1_load, 1, "STEAL WARNING - steal 12%", "'steal'=12%;10;20")]
+#[case("steal", &[], older_agent, 3, "STEAL UNKNOWN - steal usage not reported by the agent", "")]
+#[case("steal", &[], garbled_newest_minute, 3, "STEAL UNKNOWN - steal usage not reported by the agent", "")]
 fn mode_on_payload(
     #[case] mode: &str,
     #[case] thresholds: &[&str],

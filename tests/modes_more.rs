@@ -268,7 +268,10 @@ fn all_on_the_example_has_one_line_per_sub_check_and_the_worst_state() {
             "NET",
             "PORTS",
             "REBOOT",
-            "UPTIME"
+            "UPTIME",
+            "LOAD",
+            "TEMP",
+            "STEAL"
         ]
     );
     assert!(
@@ -344,7 +347,7 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
     assert!(
         quiet
             .first_line()
-            .starts_with("HETRIX OK - all 9 checks OK | "),
+            .starts_with("HETRIX OK - all 12 checks OK | "),
         "{quiet:?}"
     );
     assert_eq!(
@@ -358,7 +361,10 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
             "IOWAIT",
             "NET",
             "PORTS",
-            "UPTIME"
+            "UPTIME",
+            "LOAD",
+            "TEMP",
+            "STEAL"
         ]
     );
     assert!(!quiet.stdout.contains("skipped"), "{quiet:?}");
@@ -366,7 +372,6 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
     let verbose = run_mode("all", &["-v"], windows);
     assert_eq!(verbose.code, 0, "{verbose:?}");
     for line in [
-        "skipped load: a metric only --api v3 has",
         "skipped ping: a metric only --api v3 has",
         "skipped raid: Windows agents do not report RAID data",
         "skipped smart: Windows agents do not report drive health data",
@@ -426,7 +431,7 @@ fn all_on_stale_data_stays_critical(#[case] age: i64) {
     if age > 900 {
         // Every v1 sub-check but freshness; v3-only ones are never run on v1.
         assert!(
-            run.stdout.contains("13 checks not run: data is stale"),
+            run.stdout.contains("16 checks not run: data is stale"),
             "{run:?}"
         );
         assert!(

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example};
+use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, example_v3};
 use serde_json::json;
 
 const DEFINITIONS: &str = include_str!("../packaging/nagios/check_hetrix.cfg");
@@ -74,14 +74,22 @@ fn run_shell(line: &str, api: &MockApi, cache: &TempDir) -> Run {
 
 #[test]
 fn every_shipped_command_runs_its_mode() {
-    let api = MockApi::replying(Reply::json(&example()));
+    let v1_path = format!("/v1/{TOKEN}/server/stats/{MONITOR}/");
+    let v3_path = format!("/v3/uptime-monitors/{MONITOR}/server-agent/metrics");
+    let api = {
+        let v1_path = v1_path.clone();
+        MockApi::start(move |request| match request.path == v1_path {
+            true => Reply::json(&example()),
+            false => Reply::json(&example_v3()),
+        })
+    };
     let token_file =
         std::env::temp_dir().join(format!("check_hetrix_nagios_{}", std::process::id()));
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
 
     let cache = TempDir::new();
     let commands = commands();
-    assert_eq!(commands.len(), 14, "{commands:?}");
+    assert_eq!(commands.len(), 15, "{commands:?}");
     let agent_commands = commands
         .iter()
         .filter(|(name, _)| !MONITOR_COMMANDS.contains(&name.as_str()));
@@ -96,8 +104,8 @@ fn every_shipped_command_runs_its_mode() {
             // The example's sda has 56 errors, which the default -w 0 warns on.
             "check_hetrix_smart" => (&["-w 100"], "SMART OK".into()),
             "check_hetrix_all" => (&[], "HETRIX WARNING - SMART WARNING".into()),
-            // The mock speaks v1; the v3 command runs on the bundled v3 demo.
-            "check_hetrix_v3" => (&["cpu", "--demo"], "CPU OK".into()),
+            "check_hetrix_v3" => (&["cpu"], "CPU OK".into()),
+            "check_hetrix_v1" => (&["ram"], "RAM OK".into()),
             other => (
                 &[],
                 format!(
@@ -110,14 +118,9 @@ fn every_shipped_command_runs_its_mode() {
         assert!(run.first_line().starts_with(&expected), "{name}: {run:?}");
     }
     let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
-    // One host's services share the cached response: one API call in all.
-    assert_eq!(paths.len(), 1, "{paths:?}");
-    assert!(
-        paths
-            .iter()
-            .all(|p| p.contains(TOKEN) && p.contains(MONITOR)),
-        "{paths:?}"
-    );
+    // One host's services share the cached response: one call per API, the
+    // v1 one only from the command that asks for v1.
+    assert_eq!(paths, [v3_path, v1_path]);
     std::fs::remove_file(token_file).unwrap();
 }
 

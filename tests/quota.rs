@@ -1,10 +1,12 @@
-//! Mode `quota`: the API calls left, from the v1 account status call,
-//! against `-w/-c`; and HTTP 429 naming the limit and when it resets.
+//! Mode `quota`: the v1/v2 API calls left this month, from v3's account
+//! limits or v1's account status call, against `-w/-c`; and HTTP 429 naming
+//! the limit and when it resets.
 
 mod common;
 
 use common::{MockApi, Reply, TOKEN, TempDir, check, example, run};
 use rstest::rstest;
+use serde_json::json;
 
 fn status(body: &str) -> MockApi {
     MockApi::replying(Reply::raw(200, "application/json", body.to_string()))
@@ -48,7 +50,7 @@ fn remaining_calls_against_thresholds(
     #[case] perfdata: &str,
 ) {
     let api = status(body);
-    let mut args = vec!["--api-url", api.url.as_str(), "-m", "quota"];
+    let mut args = vec!["--api-url", api.url.as_str(), "--api", "v1", "-m", "quota"];
     args.extend_from_slice(thresholds);
     // No -i: the quota belongs to the token, not to a monitor.
     let run = run(&args, &[("HETRIX_API_TOKEN", TOKEN)]);
@@ -57,6 +59,72 @@ fn remaining_calls_against_thresholds(
     let requests = api.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].path, format!("/v1/{TOKEN}/status/"));
+}
+
+fn limits(body: serde_json::Value) -> MockApi {
+    MockApi::start(move |request| {
+        let authorized = request
+            .headers
+            .iter()
+            .any(|(name, value)| name == "authorization" && *value == format!("Bearer {TOKEN}"));
+        match (request.path.as_str(), authorized) {
+            ("/v3/account/limits", true) => Reply::json(&body),
+            _ => Reply::raw(400, "application/json", r#"{"status":"bad_request"}"#),
+        }
+    })
+}
+
+#[rstest]
+#[case(
+    json!({"api_v1_v2": {"usage": 300, "limit": 1000}, "sms_credits": {"usage": 2, "limit": 50}}),
+    &[],
+    "QUOTA OK - 700 of 1000 v1/v2 API calls left this month",
+    "'remaining'=700;500:;100:;0;1000 'used'=300;;;0;1000 'max'=1000;;;0"
+)]
+#[case(
+    json!({"api_v1_v2": {"usage": "950", "limit": "1000"}}),
+    &[],
+    "QUOTA CRITICAL - 50 of 1000 v1/v2 API calls left this month",
+    "'remaining'=50;500:;100:;0;1000 'used'=950;;;0;1000 'max'=1000;;;0"
+)]
+#[case(
+    json!({"api_v1_v2": {"usage": 1200, "limit": 1000}}),
+    &["-w", "10:", "-c", "1:"],
+    "QUOTA CRITICAL - 0 of 1000",
+    "'remaining'=0;10:;1:;0;1000 'used'=1200;;;0;1000 'max'=1000;;;0"
+)]
+fn on_v3_the_account_limits_count_and_no_v1_call_is_spent(
+    #[case] body: serde_json::Value,
+    #[case] thresholds: &[&str],
+    #[case] first_line: &str,
+    #[case] perfdata: &str,
+) {
+    let api = limits(body);
+    let mut args = vec!["--api-url", api.url.as_str(), "--api", "v3", "-m", "quota"];
+    args.extend_from_slice(thresholds);
+    let run = run(&args, &[("HETRIX_API_TOKEN", TOKEN)]);
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+    assert_eq!(run.perfdata(), perfdata);
+    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/v3/account/limits"]);
+}
+
+#[rstest]
+#[case(json!({"api_v1_v2": {"usage": null, "limit": 1000}}))]
+#[case(json!({"api_v1_v2": {"usage": 3, "limit": -1}}))]
+#[case(json!({"api_v1_v2": {"usage": 3, "limit": "NaN"}}))]
+#[case(json!({"api_v1_v2": null}))]
+#[case(json!({}))]
+fn on_v3_an_unreadable_quota_is_unknown_not_zero(#[case] body: serde_json::Value) {
+    let api = limits(body);
+    let args = ["--api-url", api.url.as_str(), "--api", "v3", "-m", "quota"];
+    let run = run(&args, &[("HETRIX_API_TOKEN", TOKEN)]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line()
+            .contains("account limits hold no readable api_v1_v2 limit and usage"),
+        "{run:?}"
+    );
 }
 
 #[rstest]
@@ -94,7 +162,10 @@ fn quota_and_server_data_are_cached_apart() {
     let cache = TempDir::new();
     let dir = cache.path().to_str().unwrap();
     let env = [("HETRIX_API_TOKEN", TOKEN), ("CHECK_HETRIX_CACHE_DIR", dir)];
-    let args = |mode| ["--api-url", api.url.as_str(), "-i", "abc", "-m", mode];
+    let args = |mode| {
+        let url = api.url.as_str();
+        ["--api-url", url, "-i", "abc", "--api", "v1", "-m", mode]
+    };
     for _ in 0..2 {
         assert_eq!(run(&args("quota"), &env).state(), "OK");
         assert_eq!(run(&args("cpu"), &env).state(), "OK");

@@ -8,7 +8,10 @@ mod common;
 use common::variants::{
     degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,
 };
-use common::{MONITOR, MockApi, Reply, Request, Run, TOKEN, check, example, execute, now};
+use common::{
+    MONITOR, MockApi, Reply, Request, Run, TOKEN, check, check_on, example, example_v3, execute,
+    now,
+};
 use rstest::rstest;
 use serde_json::{Value, json};
 
@@ -136,9 +139,7 @@ fn serving(v1: Value, v3_only: fn(&mut Value)) -> MockApi {
 }
 
 fn v3(api: &MockApi, args: &[&str]) -> Run {
-    let mut all = vec!["--api", "v3"];
-    all.extend_from_slice(args);
-    check(api, &all)
+    check_on(api, &["--api", "v3"], args)
 }
 
 // Variants of the v1 payload; the v3 twin follows through `to_v3`.
@@ -216,6 +217,74 @@ fn shared_modes_agree_on_v1_and_v3(
     assert_eq!(paths, expected);
 }
 
+/// With no `--api`, every mode reads v3: the metrics call, or for quota
+/// the account limits; never a metered v1 call.
+#[rstest]
+#[case("cpu", "CPU OK")]
+#[case("ram", "RAM OK")]
+#[case("swap", "SWAP OK")]
+#[case("iowait", "IOWAIT OK")]
+#[case("disk", "DISK OK")]
+#[case("inodes", "INODES OK")]
+#[case("raid", "RAID OK")]
+#[case("smart", "SMART WARNING")]
+#[case("services", "SERVICES OK")]
+#[case("service:nginx", "SERVICE OK")]
+#[case("freshness", "FRESHNESS OK")]
+#[case("net", "NET OK")]
+#[case("ports", "PORTS OK")]
+#[case("port:443", "PORT OK")]
+#[case("reboot", "REBOOT OK")]
+#[case("uptime", "UPTIME OK")]
+#[case("all", "HETRIX WARNING")]
+#[case("load", "LOAD OK")]
+#[case("temp", "TEMP OK")]
+#[case("steal", "STEAL OK")]
+#[case("ping", "PING OK")]
+#[case("var:queue", "VAR OK")]
+#[case("quota", "QUOTA OK - 700 of 1000 v1/v2 API calls left this month")]
+fn without_api_every_mode_calls_v3(#[case] mode: &str, #[case] first_line: &str) {
+    let api = MockApi::start(|request| match request.path.as_str() {
+        "/v3/account/limits" => Reply::json(&json!({"api_v1_v2": {"usage": 300, "limit": 1000}})),
+        path if path == v3_path() => Reply::json(&example_v3()),
+        _ => v3_error(400, "bad_request", "invalid endpoint"),
+    });
+    let run = check_on(&api, &[], &["-m", mode]);
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    let expected = match mode {
+        "quota" => "/v3/account/limits".to_string(),
+        _ => v3_path(),
+    };
+    assert_eq!(paths, [expected]);
+}
+
+#[test]
+fn verbose_on_v1_says_it_is_deprecated_and_metered() {
+    let api = serving(example(), healthy);
+    let run = check(&api, &["-m", "cpu", "-v"]);
+    assert!(
+        run.stdout.contains("\nAPI v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)\n"),
+        "{run:?}"
+    );
+    let on_v3 = v3(&api, &["-m", "cpu", "-v"]);
+    assert!(!on_v3.stdout.contains("deprecated"), "{on_v3:?}");
+    let quiet = check(&api, &["-m", "cpu"]);
+    assert!(!quiet.stdout.contains("deprecated"), "{quiet:?}");
+}
+
+#[test]
+fn the_demo_is_v3_unless_told_v1() {
+    let run = common::run(&["--demo", "-m", "ping"], &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = common::run(&["--demo", "--api", "v1", "-m", "load", "-w", "5,4,5"], &[]);
+    assert!(
+        run.first_line()
+            .starts_with("LOAD OK - load average: 2.29, 3.72, 4.04"),
+        "the v1 demo is the current v1 page: {run:?}"
+    );
+}
+
 /// Items the agent sent without a name.
 fn nameless(p: &mut Value) {
     p["Disks"][1]["Mount"] = Value::Null;
@@ -258,8 +327,21 @@ fn no_load(p: &mut Value) {
     loads(p, [Value::Null, json!(1), json!(1)]);
 }
 
+/// Load as an agent might garble it: negative, NaN as text, a word.
+fn garbled_load(p: &mut Value) {
+    loads(p, [json!(-1), json!("NaN"), json!("high")]);
+}
+
 fn no_threads(p: &mut Value) {
     p["cpu"]["threads"] = Value::Null;
+    p["cpu"]["cores"] = Value::Null;
+}
+
+/// What the Linux agent sends: threads per core, not logical CPUs.
+fn threads_per_core(p: &mut Value) {
+    p["cpu"]["cores"] = json!(6);
+    p["cpu"]["threads"] = json!(2);
+    busy_load(p);
 }
 
 fn hot(p: &mut Value) {
@@ -297,6 +379,27 @@ fn no_variables(p: &mut Value) {
     p["custom_variables"] = Value::Null;
 }
 
+fn raid_health(word: &str) -> impl Fn(&mut Value) + use<'_> {
+    move |p: &mut Value| p["disk"]["disks"][0]["raid"]["health"] = json!(word)
+}
+
+fn raid_warning(p: &mut Value) {
+    raid_health("warning")(p);
+}
+
+fn raid_danger(p: &mut Value) {
+    raid_health("danger")(p);
+}
+
+fn raid_unknown(p: &mut Value) {
+    raid_health("unknown")(p);
+}
+
+fn raid_unknown_with_a_failed_drive(p: &mut Value) {
+    raid_health("unknown")(p);
+    p["disk"]["disks"][0]["raid"]["failed_drives"] = json!(1);
+}
+
 fn worn(p: &mut Value) {
     p["disk"]["drives"][0]["wearout_percent"] = json!(3);
     p["disk"]["drives"][1]["wearout_percent"] = json!(85);
@@ -314,8 +417,10 @@ fn worn_out(p: &mut Value) {
 #[case("load", &["-w", "25,8,6", "-c", "30,20,10"], busy_load, 1, "LOAD WARNING", "'load5'=9;8;20;0")]
 #[case("load", &["-w", "1.4"], healthy, 1, "LOAD WARNING", "'load1'=1.52;1.4;;0 'load5'=1.31;1.4;;0")]
 #[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.708;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417, 1.5, 0.667", "'load1'=3.417;1;2;0")]
+#[case("load", &["-w", "5"], garbled_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
-#[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the CPU thread count", "")]
+#[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the logical CPU count", "")]
 #[case("load", &["-w", "5,4"], healthy, 3, "LOAD UNKNOWN - -w: mode load takes 3 comma-separated ranges (load1,load5,load15), e.g. -w 5,4,3", "")]
 #[case("load", &["-c", "5,x,3"], healthy, 3, "LOAD UNKNOWN - -c (load5): invalid range", "")]
 // temp
@@ -342,6 +447,12 @@ fn worn_out(p: &mut Value) {
 #[case("var:workers", &["-c", "1:"], healthy, 2, "VAR CRITICAL - workers = 0", "'workers'=0;;1:")]
 #[case("var:nope", &[], healthy, 3, "VAR UNKNOWN - custom variable 'nope' not reported by the agent; it reports: queue, workers", "")]
 #[case("var:queue", &[], no_variables, 3, "VAR UNKNOWN - no custom variables reported by the agent", "")]
+// RAID health words of v3
+#[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
+#[case("raid", &[], raid_warning, 1, "RAID WARNING - / RAID1 warning, 2/2 drives active (health warning)", "")]
+#[case("raid", &[], raid_danger, 2, "RAID CRITICAL - / RAID1 danger, 2/2 drives active (health danger)", "")]
+#[case("raid", &[], raid_unknown, 3, "RAID UNKNOWN - / RAID1 unknown, 2/2 drives active (HetrixTools could not tell the array's health)", "")]
+#[case("raid", &[], raid_unknown_with_a_failed_drive, 2, "RAID CRITICAL - / RAID1 unknown, 2/2 drives active (1 failed)", "")]
 // smart with wear
 #[case("smart", &["-w", "100"], worn, 0, "SMART OK - 3 drives healthy", "'nvme0n1_wearout'=3%;;;0;100")]
 #[case("smart", &["-w", "100", "--wear-warning", "80", "--wear-critical", "90"], worn, 1,
@@ -363,6 +474,18 @@ fn v3_only_modes(
 }
 
 #[test]
+fn verbose_shows_what_per_cpu_divides_by() {
+    let api = serving(example(), threads_per_core);
+    let run = v3(&api, &["-m", "load", "--per-cpu", "-v"]);
+    assert!(
+        run.stdout.contains(
+            "\nper CPU: divided by 6 logical CPUs (the larger of cpu.cores 6 and cpu.threads 2)\n"
+        ),
+        "{run:?}"
+    );
+}
+
+#[test]
 fn wear_lines_name_drives_without_wear_data() {
     let api = serving(example(), worn);
     let run = v3(&api, &["-m", "smart", "--wear-warning", "80"]);
@@ -374,15 +497,10 @@ fn wear_lines_name_drives_without_wear_data() {
 }
 
 #[rstest]
-#[case(&["-m", "load"], "mode load needs --api v3")]
-#[case(&["-m", "temp"], "mode temp needs --api v3")]
-#[case(&["-m", "steal"], "mode steal needs --api v3")]
 #[case(&["-m", "ping"], "mode ping needs --api v3")]
 #[case(&["-m", "ping:google"], "mode ping needs --api v3")]
 #[case(&["-m", "var:queue"], "mode var needs --api v3")]
-#[case(&["-m", "load", "--api", "v1"], "mode load needs --api v3")]
 #[case(&["-m", "smart", "--wear-warning", "80"], "--wear-warning and --wear-critical need --api v3")]
-#[case(&["-m", "cpu", "--api", "v2"], "--api must be v1 or v3, not 'v2'")]
 fn v3_only_features_on_v1_cost_no_call(#[case] args: &[&str], #[case] message: &str) {
     let api = serving(example(), healthy);
     let run = check(&api, args);
@@ -392,8 +510,21 @@ fn v3_only_features_on_v1_cost_no_call(#[case] args: &[&str], #[case] message: &
 }
 
 #[test]
+fn an_unknown_api_costs_no_call() {
+    let api = serving(example(), healthy);
+    let run = check_on(&api, &["--api", "v2"], &["-m", "cpu"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line()
+            .contains("--api must be v1 or v3, not 'v2'"),
+        "{run:?}"
+    );
+    assert!(api.requests().is_empty());
+}
+
+#[test]
 fn v3_only_modes_are_refused_on_the_v1_demo() {
-    let run = common::run(&["--demo", "-m", "temp"], &[]);
+    let run = common::run(&["--demo", "--api", "v1", "-m", "ping"], &[]);
     assert_eq!(run.code, 3);
     assert!(run.first_line().contains("needs --api v3"), "{run:?}");
 }
@@ -450,7 +581,23 @@ fn a_wrong_key_is_unknown_with_advice() {
 )]
 #[case(
     v3_error(403, "forbidden", "api key not allowed to perform this action"),
-    "HTTP 403 (forbidden: api key not allowed to perform this action): the API key lacks permission for this call"
+    "HTTP 403 (forbidden: api key not allowed to perform this action): the API key's scope does not allow this call: in HetrixTools → API keys → API key scope, allow the v3 server agent metrics call (or use --api v1)"
+)]
+#[case(
+    Reply::raw(403, "application/json", r#"{"status":"ERROR","error_message":"api key does not have access to perform this api call"}"#),
+    "HTTP 403 (ERROR: api key does not have access to perform this api call): the API key's scope does not allow this call"
+)]
+#[case(
+    Reply::raw(200, "application/json", r#"{"status":"ERROR","error_message":"api key does not have access to perform this api call"}"#),
+    "HetrixTools API v3 error: api key does not have access to perform this api call: the API key's scope does not allow this call"
+)]
+#[case(
+    Reply::raw(204, "application/json", ""),
+    "no data: HetrixTools API v3 answered with HTTP 204 (no content)"
+)]
+#[case(
+    Reply::raw(200, "application/json", " \n"),
+    "no data: HetrixTools API v3 answered with an empty body"
 )]
 #[case(
     v3_error(404, "not_found", "monitor not found"),
@@ -503,6 +650,65 @@ fn v3_errors_are_unknown_with_status_message_and_advice(
         run.first_line()
     );
     assert!(!run.stdout.contains("TRACE-XYZ"), "never dump an HTML body");
+}
+
+/// A mock whose first `failures` answers are HTTP 503, then the v3 payload.
+fn unavailable_at_first(failures: usize) -> MockApi {
+    let mut payload = to_v3(&example());
+    payload["meta"]["last_updated"] = json!(now());
+    let answered = std::sync::atomic::AtomicUsize::new(0);
+    MockApi::start(move |_| {
+        if answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < failures {
+            v3_error(
+                503,
+                "service_unavailable",
+                "temporary history storage error, please retry",
+            )
+        } else {
+            Reply::json(&payload)
+        }
+    })
+}
+
+#[test]
+fn a_503_is_retried_once_when_the_deadline_leaves_room() {
+    let api = unavailable_at_first(1);
+    let run = v3(&api, &["-m", "cpu", "-t", "30", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("\nHTTP 503, which HetrixTools calls temporary: retrying once in 1000 ms\n"),
+        "{run:?}"
+    );
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
+fn a_second_503_is_unknown_after_one_retry() {
+    let api = unavailable_at_first(usize::MAX);
+    let run = v3(&api, &["-m", "cpu", "-t", "30"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line().contains("HTTP 503 (service_unavailable"),
+        "{run:?}"
+    );
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
+fn a_503_is_not_retried_when_the_deadline_is_near() {
+    let api = unavailable_at_first(1);
+    let run = v3(&api, &["-m", "cpu", "-t", "3"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(api.requests().len(), 1);
+}
+
+#[test]
+fn a_503_on_v1_is_not_retried_as_it_would_spend_a_metered_call() {
+    let api = MockApi::replying(Reply::raw(503, "text/html", "<html>down</html>"));
+    let run = check(&api, &["-m", "cpu", "-t", "30"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(api.requests().len(), 1);
 }
 
 #[test]
@@ -622,10 +828,14 @@ fn list_monitors_writes_icinga2_hosts() {
         run.stdout
             .starts_with("// check_hetrix --list-monitors --format icinga2: 3 servers")
     );
-    assert!(run.stdout.contains(
-        "object Host \"web_1\" {\n  display_name = \"web 1\"\n  check_command = \"hetrix\"\n  \
-         vars.hetrix_mode = \"freshness\"\n  vars.hetrix_monitor = \"aaa111\"\n  vars.hetrix_api = \"v3\"\n}\n"
-    ), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "object Host \"web_1\" {\n  display_name = \"web 1\"\n  check_command = \"hetrix\"\n  \
+         vars.hetrix_mode = \"freshness\"\n  vars.hetrix_monitor = \"aaa111\"\n}\n"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains(
             "// in maintenance, notifications off at HetrixTools\nobject Host \"db-1\" {"
@@ -652,13 +862,13 @@ fn list_monitors_writes_nagios_hosts_and_services() {
     assert!(
         run.stdout.contains(
             "define host {\n  use                  generic-host\n  host_name            web_1\n  \
-         alias                web 1\n  check_command        check_hetrix_v3!freshness\n  \
+         alias                web 1\n  check_command        check_hetrix!freshness\n  \
          _HETRIX_MONITOR      aaa111\n}\n"
         ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("  host_name            db-1\n  service_description  HetrixTools disk\n  check_command        check_hetrix_v3!disk\n"));
+    assert!(run.stdout.contains("  host_name            db-1\n  service_description  HetrixTools disk\n  check_command        check_hetrix!disk\n"));
     assert!(
         run.stdout
             .contains("# in maintenance at HetrixTools\ndefine host {")
@@ -717,6 +927,28 @@ fn list_monitors_without_agents_says_so() {
 }
 
 #[test]
+fn list_monitors_retries_a_503_once() {
+    let answered = std::sync::atomic::AtomicUsize::new(0);
+    let api =
+        MockApi::start(
+            move |_| match answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => v3_error(
+                    503,
+                    "service_unavailable",
+                    "temporary server error, please retry",
+                ),
+                _ => Reply::json(&json!({
+                    "monitors": [monitor("aaa111", "web", true, "active")],
+                    "meta": {"pagination": {"current": 1, "next": null}}
+                })),
+            },
+        );
+    let run = list(&api, &["-t", "30"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(api.requests().len(), 2);
+}
+
+#[test]
 fn a_pagination_loop_is_stopped() {
     let api = MockApi::replying(Reply::json(&json!({
         "monitors": [monitor("aaa111", "web", true, "active")],
@@ -740,8 +972,8 @@ fn a_pagination_loop_is_stopped() {
 #[case("services", 0)]
 #[case("freshness", 0)]
 fn the_v3_demo_is_the_v1_demo_server(#[case] mode: &str, #[case] code: i32) {
-    let on_v1 = common::run(&["--demo", "-m", mode], &[]);
-    let on_v3 = common::run(&["--demo", "--api", "v3", "-m", mode], &[]);
+    let on_v1 = common::run(&["--demo", "--api", "v1", "-m", mode], &[]);
+    let on_v3 = common::run(&["--demo", "-m", mode], &[]);
     assert_eq!(on_v1.code, code, "{on_v1:?}");
     assert_eq!(on_v3.code, code, "{on_v3:?}");
 }

@@ -18,6 +18,14 @@ pub fn url(base: &str, identifier: &str) -> String {
     )
 }
 
+fn endpoint(not_found: &str) -> v3::Endpoint<'_> {
+    v3::Endpoint {
+        scope: "v3 blacklist monitor report",
+        not_found,
+        v1_instead: false,
+    }
+}
+
 pub fn request(base: &str, token: &str, identifier: &str) -> Request {
     let not_found = format!(
         "no blacklist monitor for {identifier}: check -i (a blacklist monitor's ID, IP or hostname)"
@@ -26,13 +34,13 @@ pub fn request(base: &str, token: &str, identifier: &str) -> Request {
         url(base, identifier),
         cache::Key::new("v3-blacklist-report", base, identifier, token),
         token,
-        move |response, now| v3::refused(response, now, &not_found),
+        move |response, now| v3::refused(response, now, &endpoint(&not_found)),
         |_, body| judge(body),
     )
 }
 
 pub fn judge(body: &[u8]) -> Result<Snapshot, Failure> {
-    let report = v3::object::<RawReport>(body)?;
+    let report = v3::object::<RawReport>(body, &endpoint("check -i"))?;
     Ok(Snapshot {
         blacklist: Some(BlacklistReport {
             target: report.target.0.as_deref().and_then(plain_name),

@@ -13,12 +13,55 @@ pub mod v3;
 mod lenient;
 mod typed;
 
-/// Which HetrixTools API a run talks to (`--api`).
+use std::time::{Duration, Instant};
+
+use crate::failure::Failure;
+use crate::fetch::{self, Response};
+
+/// Which HetrixTools API a run talks to (`--api`): v3 unless told
+/// otherwise, as HetrixTools deprecated v1 and meters it monthly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Version {
-    #[default]
     V1,
+    #[default]
     V3,
+}
+
+/// How long to wait before retrying a v3 HTTP 503, which HetrixTools
+/// documents as temporary ("please retry").
+const RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// What must be left of `-t` after the pause for a retry to be worth it.
+const RETRY_ROOM: Duration = Duration::from_secs(3);
+
+/// `GET url` until `deadline`, retried once after a pause when
+/// [`retry_pause`] allows it; `retrying` hears of the retry first (for
+/// `-v`), with the status and the pause.
+pub fn get(
+    api: Version,
+    url: &str,
+    base_url: &str,
+    deadline: Instant,
+    headers: &[(&str, &str)],
+    retrying: impl FnOnce(u16, Duration),
+) -> Result<Response, Failure> {
+    let response = fetch::get(url, base_url, deadline, headers)?;
+    match retry_pause(api, response.status, deadline, Instant::now()) {
+        None => Ok(response),
+        Some(pause) => {
+            retrying(response.status, pause);
+            std::thread::sleep(pause);
+            fetch::get(url, base_url, deadline, headers)
+        }
+    }
+}
+
+/// The pause before the one retry a response deserves, if any: only a v3
+/// 503 (a v1 retry would spend a metered call), and only when the deadline
+/// leaves room for the pause and the retry.
+fn retry_pause(api: Version, status: u16, deadline: Instant, now: Instant) -> Option<Duration> {
+    let left = deadline.saturating_duration_since(now);
+    (api == Version::V3 && status == 503 && left >= RETRY_PAUSE + RETRY_ROOM).then_some(RETRY_PAUSE)
 }
 
 /// What to do about an HTTP status other than 200, worded the same for
@@ -55,3 +98,26 @@ fn plain_name(text: &str) -> Option<String> {
 
 /// The longest name kept: real location and RBL names are far shorter.
 const NAME_CHARS: usize = 64;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(Version::V3, 503, 10, Some(RETRY_PAUSE))]
+    #[case(Version::V3, 503, 4, Some(RETRY_PAUSE))]
+    #[case(Version::V3, 503, 3, None)]
+    #[case(Version::V3, 500, 10, None)]
+    #[case(Version::V3, 429, 10, None)]
+    #[case(Version::V1, 503, 10, None)]
+    fn only_a_v3_503_with_time_left_is_retried(
+        #[case] api: Version,
+        #[case] status: u16,
+        #[case] seconds_left: u64,
+        #[case] expected: Option<Duration>,
+    ) {
+        let now = Instant::now();
+        let deadline = now + Duration::from_secs(seconds_left);
+        assert_eq!(retry_pause(api, status, deadline, now), expected);
+    }
+}

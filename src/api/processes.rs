@@ -42,8 +42,11 @@ pub fn url(base: &str, monitor: &str, order: Order, count: usize) -> String {
     )
 }
 
-const NOT_FOUND: &str =
-    "no recent process snapshot: enable \"View Running Processes\" in the agent's settings";
+const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
+    scope: "v3 server agent processes",
+    not_found: "no recent process snapshot: enable \"View Running Processes\" in the agent's settings",
+    v1_instead: false,
+};
 
 /// The `count` heaviest processes by `order`, fetched before `deadline`.
 pub fn fetch(
@@ -62,14 +65,14 @@ pub fn fetch(
         deadline,
         &[(name, &value)],
     )?;
-    if let Some(failure) = v3::refused(&response, now, NOT_FOUND) {
+    if let Some(failure) = v3::refused(&response, now, &ENDPOINT) {
         return Err(failure);
     }
     judge(&response.body)
 }
 
 pub fn judge(body: &[u8]) -> Result<Vec<Process>, Failure> {
-    let list = v3::object::<ProcessList>(body)?;
+    let list = v3::object::<ProcessList>(body, &ENDPOINT)?;
     Ok(list
         .processes
         .0

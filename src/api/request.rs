@@ -2,7 +2,7 @@
 //! cache entry holds its answer and how that answer is judged. Each
 //! endpoint's module builds its own; `main` only runs them.
 
-use super::{Version, rate_limit, v1, v3};
+use super::{Version, v1, v3};
 use crate::cache;
 use crate::failure::Failure;
 use crate::fetch::Response;
@@ -36,7 +36,7 @@ impl Request {
             url,
             key,
             headers: Vec::new(),
-            refusal: Box::new(|response, now| rate_limit::refusal(response, v1::RATE_LIMIT, now)),
+            refusal: Box::new(v1::refusal),
             judge: Box::new(judge),
         }
     }

@@ -18,20 +18,26 @@ pub fn url(base: &str, monitor: &str) -> String {
     )
 }
 
+const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
+    scope: "v3 uptime monitors",
+    not_found: "check -i and --api-url",
+    v1_instead: false,
+};
+
 pub fn request(base: &str, token: &str, monitor: &str) -> Request {
     let id = monitor.to_string();
     Request::v3(
         url(base, monitor),
         cache::Key::new("v3-uptime-monitor", base, monitor, token),
         token,
-        |response, now| v3::refused(response, now, "check -i and --api-url"),
+        |response, now| v3::refused(response, now, &ENDPOINT),
         move |_, body| judge(body, &id),
     )
 }
 
 /// The monitor `id` from a list response that the refusal let through.
 pub fn judge(body: &[u8], id: &str) -> Result<Snapshot, Failure> {
-    let list = v3::object::<MonitorList>(body)?;
+    let list = v3::object::<MonitorList>(body, &ENDPOINT)?;
     let found = list
         .monitors
         .0

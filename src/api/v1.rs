@@ -10,7 +10,10 @@ use serde::de::MapAccess;
 
 use super::typed::{self, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
 use crate::failure::Failure;
-use crate::model::{Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot, unnamed};
+use crate::fetch::Response;
+use crate::model::{
+    CpuCount, Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot, unnamed,
+};
 
 /// v1's documented limits, named when HTTP 429 says one was hit.
 pub const RATE_LIMIT: &str = "v1 allows 120 calls a minute and a monthly quota by plan";
@@ -24,6 +27,11 @@ pub fn url(base: &str, token: &str, monitor: &str) -> String {
         "{}/v1/{token}/server/stats/{monitor}/",
         base.trim_end_matches('/')
     )
+}
+
+/// The failure for a rate-limited response, `None` for any other.
+pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
+    super::rate_limit::refusal(response, RATE_LIMIT, now)
 }
 
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
@@ -43,6 +51,7 @@ pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
         quota: Some(Quota {
             remaining,
             max: account.max.0,
+            used: None,
         }),
         ..Snapshot::default()
     })
@@ -73,13 +82,14 @@ fn object<T: Fields>(status: u16, body: &[u8]) -> Result<T, Failure> {
     }
 }
 
-/// A v1 reply: its data, or `{"status":"ERROR", "error_message": ...}`.
+/// A v1 reply: its data, or `{"status":"ERROR", "error_message": ...}`
+/// (which v3's key scope refusals still send).
 #[derive(Default)]
-struct Reply<T> {
-    status: Text,
-    error_message: Text,
-    message: Text,
-    data: T,
+pub(super) struct Reply<T> {
+    pub status: Text,
+    pub error_message: Text,
+    pub message: Text,
+    pub data: T,
 }
 
 impl<T: Fields> Fields for Reply<T> {
@@ -97,7 +107,7 @@ impl<T: Fields> Fields for Reply<T> {
 impl<T> Reply<T> {
     /// The error message when the reply says `"status":"ERROR"`, with or
     /// without a message.
-    fn api_error(&self) -> Option<String> {
+    pub fn api_error(&self) -> Option<String> {
         if !self.status.0.as_ref()?.eq_ignore_ascii_case("error") {
             return None;
         }
@@ -147,6 +157,7 @@ typed::fields! {
         "Stats" => stats: Section<RawSample>,
         "AgentType" => agent_type: Text,
         "SystemUptime" => uptime: Count,
+        "CPUCores" => cpu_cores: Count,
         "RebootRequired" => reboot_required: Flag,
         "NetworkInterfaces" => interfaces: Section<RawInterface>,
         "PortConnections" => ports: Section<RawPort>,
@@ -187,6 +198,11 @@ typed::fields! {
         "IOWait" => iowait: Number,
         "RAM" => ram: Number,
         "Swap" => swap: Number,
+        "Steal" => steal: Number,
+        "Temp" => cpu_temp: Number,
+        "Load1" => load_1: Number,
+        "Load5" => load_5: Number,
+        "Load15" => load_15: Number,
     }
 
     RawInterface {
@@ -255,7 +271,11 @@ fn snapshot(stats: Stats) -> Snapshot {
                     iowait: s.iowait.0,
                     ram: s.ram.0,
                     swap: s.swap.0,
-                    ..Sample::default()
+                    steal: s.steal.0,
+                    cpu_temp: s.cpu_temp.0,
+                    load_1: s.load_1.0,
+                    load_5: s.load_5.0,
+                    load_15: s.load_15.0,
                 })
             })
             .collect(),
@@ -281,6 +301,15 @@ fn snapshot(stats: Stats) -> Snapshot {
                 connections: p.connections.0,
             })
             .collect(),
+        // Both agents count logical CPUs here, whatever the name says.
+        cpus: stats
+            .cpu_cores
+            .0
+            .filter(|n| *n > 0)
+            .map(|logical| CpuCount {
+                logical,
+                basis: format!("CPUCores {logical}"),
+            }),
         ..Snapshot::default()
     }
 }
@@ -314,6 +343,32 @@ mod tests {
         assert_eq!(snapshot.interfaces[0].net_in, Some(534350.0));
         assert_eq!(snapshot.ports[1].port, Some(443));
         assert_eq!(snapshot.ports[1].connections, Some(145));
+        let newest = snapshot.newest_samples(1)[0];
+        assert_eq!(
+            (newest.load_1, newest.load_5, newest.load_15),
+            (Some(2.29), Some(3.72), Some(4.04))
+        );
+        assert_eq!((newest.steal, newest.cpu_temp), (Some(0.0), Some(24.65)));
+        assert_eq!(snapshot.cpus.map(|c| c.logical), Some(12));
+    }
+
+    /// Agents older than the current Server Stats page send no steal,
+    /// temperature or load; a value of the wrong kind is no reading either.
+    #[test]
+    fn fields_older_agents_lack_are_none_not_zero() {
+        let body = br#"{"CPUCores": null, "Stats": [
+            {"Minute": 60, "CPU": 1.5, "IOWait": 0, "RAM": 20, "Swap": 0},
+            {"Minute": 120, "Load1": "NaN", "Load5": null, "Load15": "1.5",
+             "Temp": "hot", "Steal": true}
+        ]}"#;
+        let snapshot = parse(200, body).unwrap();
+        for sample in &snapshot.stats {
+            assert_eq!(sample.steal, None);
+            assert_eq!(sample.cpu_temp, None);
+            assert_eq!((sample.load_1, sample.load_5), (None, None));
+        }
+        assert_eq!(snapshot.stats[1].load_15, Some(1.5));
+        assert_eq!(snapshot.cpus, None);
     }
 
     #[test]

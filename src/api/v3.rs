@@ -7,11 +7,12 @@
 
 use super::rate_limit;
 use super::typed::{self, Bool, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
-use super::v1::not_json;
+use super::v1::{Reply, not_json};
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{
-    Disk, Drive, Interface, Ping, Port, Raid, Sample, Service, Snapshot, Variable, unnamed,
+    CpuCount, Disk, Drive, Interface, Ping, Port, Quota, Raid, Sample, Service, Snapshot, Variable,
+    unnamed,
 };
 
 /// Monitors per page of the list; 200 is the API's maximum.
@@ -22,6 +23,11 @@ pub fn metrics_url(base: &str, monitor: &str) -> String {
         "{}/v3/uptime-monitors/{monitor}/server-agent/metrics",
         base.trim_end_matches('/')
     )
+}
+
+/// The account's usage counters, among them the v1/v2 monthly quota.
+pub fn limits_url(base: &str) -> String {
+    format!("{}/v3/account/limits", base.trim_end_matches('/'))
 }
 
 pub fn monitors_url(base: &str, page: u64) -> String {
@@ -36,18 +42,78 @@ pub fn authorization(token: &str) -> (&'static str, String) {
     ("Authorization", format!("Bearer {token}"))
 }
 
-const METRICS_NOT_FOUND: &str = "the monitor does not exist or has no server agent: check -i (check_hetrix --list-monitors lists yours)";
+/// What error advice needs to know about a v3 call.
+pub struct Endpoint<'a> {
+    /// The call as HetrixTools' API key scope settings name it.
+    pub scope: &'static str,
+    /// Advice for HTTP 404.
+    pub not_found: &'a str,
+    /// Whether `--api v1` is a way around a key scope without this call.
+    pub v1_instead: bool,
+}
+
+const METRICS: Endpoint<'static> = Endpoint {
+    scope: "v3 server agent metrics",
+    not_found: "the monitor does not exist or has no server agent: check -i (check_hetrix --list-monitors lists yours)",
+    v1_instead: true,
+};
+
+const LIMITS: Endpoint<'static> = Endpoint {
+    scope: "v3 account limits",
+    not_found: "check --api-url",
+    v1_instead: true,
+};
+
+const MONITORS: Endpoint<'static> = Endpoint {
+    scope: "v3 uptime monitors",
+    not_found: "check --api-url",
+    v1_instead: false,
+};
 
 /// Why the metrics call failed, judged with the response headers (429
 /// says when to retry); `None` for a 200.
 pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
-    refused(response, now, METRICS_NOT_FOUND)
+    refused(response, now, &METRICS)
 }
 
-/// Why any v3 call failed, `None` for a 200; `not_found` is the call's own
-/// advice for 404.
-pub fn refused(response: &Response, now: i64, not_found: &str) -> Option<Failure> {
-    (response.status != 200).then(|| error(response, now, not_found))
+/// Why any v3 call failed, `None` for a 200.
+pub fn refused(response: &Response, now: i64, endpoint: &Endpoint) -> Option<Failure> {
+    (response.status != 200).then(|| error(response, now, endpoint))
+}
+
+/// Why the account limits call failed; `None` for a 200.
+pub fn limits_refusal(response: &Response, now: i64) -> Option<Failure> {
+    (response.status != 200).then(|| error(response, now, &LIMITS))
+}
+
+/// An account limits response that [`limits_refusal`] let through, as a
+/// snapshot holding only the v1/v2 monthly quota: `limit - usage`.
+pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
+    if status != 200 {
+        let response = Response {
+            status,
+            headers: Vec::new(),
+            body: body.to_vec(),
+        };
+        return Err(error(&response, 0, &LIMITS));
+    }
+    let counter = object::<Limits>(body, &LIMITS)?
+        .api_v1_v2
+        .0
+        .unwrap_or_default();
+    let (Some(limit), Some(used)) = (counter.limit.0, counter.usage.0) else {
+        return Err(Failure::new(
+            "the HetrixTools API v3 account limits hold no readable api_v1_v2 limit and usage (check --api-url)",
+        ));
+    };
+    Ok(Snapshot {
+        quota: Some(Quota {
+            remaining: limit.saturating_sub(used),
+            max: Some(limit),
+            used: Some(used),
+        }),
+        ..Snapshot::default()
+    })
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
@@ -58,9 +124,9 @@ pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
             headers: Vec::new(),
             body: body.to_vec(),
         };
-        return Err(error(&response, 0, METRICS_NOT_FOUND));
+        return Err(error(&response, 0, &METRICS));
     }
-    object::<Metrics>(body).map(snapshot)
+    object::<Metrics>(body, &METRICS).map(snapshot)
 }
 
 /// One page of the monitor list.
@@ -96,9 +162,9 @@ impl Monitor {
 
 pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Failure> {
     if response.status != 200 {
-        return Err(error(response, now, "check --api-url"));
+        return Err(error(response, now, &MONITORS));
     }
-    let list = object::<MonitorList>(&response.body)?;
+    let list = object::<MonitorList>(&response.body, &MONITORS)?;
     Ok(MonitorPage {
         monitors: list
             .monitors
@@ -127,10 +193,22 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
     })
 }
 
-/// The fields of a 200 response's body.
-pub(super) fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
-    match typed::read::<T>(body) {
-        Some(Ok(object)) => Ok(object),
+/// The fields of a 200 response's body. HetrixTools' key scope refusals
+/// may still come in the v1/v2 shape, `{"status":"ERROR",
+/// "error_message": ...}`, and an empty body is no data at all.
+pub(super) fn object<T: Fields>(body: &[u8], endpoint: &Endpoint) -> Result<T, Failure> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(no_data("an empty body", endpoint));
+    }
+    match typed::read::<Reply<T>>(body) {
+        Some(Ok(reply)) => match reply.api_error() {
+            Some(message) => Err(Failure::new(format!(
+                "HetrixTools API v3 error: {}: {}",
+                quote(Some(message)).unwrap_or_default(),
+                scope_advice(endpoint)
+            ))),
+            None => Ok(reply.data),
+        },
         Some(Err(kind)) => Err(Failure::new(format!(
             "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
@@ -138,32 +216,60 @@ pub(super) fn object<T: Fields>(body: &[u8]) -> Result<T, Failure> {
     }
 }
 
+/// A success that holds nothing to check.
+fn no_data(what: &str, endpoint: &Endpoint) -> Failure {
+    Failure::new(format!(
+        "no data: HetrixTools API v3 answered with {what} (if it persists: {})",
+        endpoint.not_found
+    ))
+}
+
+/// What to do about a key whose scope lacks the call.
+fn scope_advice(endpoint: &Endpoint) -> String {
+    let v1 = match endpoint.v1_instead {
+        true => " (or use --api v1)",
+        false => "",
+    };
+    format!(
+        "the API key's scope does not allow this call: in HetrixTools → API keys → API key scope, allow the {} call{v1}",
+        endpoint.scope
+    )
+}
+
 /// The longest server message quoted; anything longer is not a message.
 const MESSAGE_CHARS: usize = 200;
 
-fn error(response: &Response, now: i64, not_found: &str) -> Failure {
+/// A message from the server, cut to one short line; masked before the
+/// cut, since a cut through an echoed token would leave a piece that
+/// masking no longer recognises.
+fn quote(text: Option<String>) -> Option<String> {
+    text.map(|t| {
+        let masked = crate::output::redact(t.trim());
+        masked.chars().take(MESSAGE_CHARS).collect::<String>()
+    })
+    .filter(|t| !t.is_empty())
+}
+
+fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     let status = response.status;
-    let reply = typed::read::<Refusal>(&response.body)
+    if status == 204 {
+        return no_data("HTTP 204 (no content)", endpoint);
+    }
+    let reply = typed::read::<Reply<Ignored>>(&response.body)
         .and_then(Result::ok)
         .unwrap_or_default();
-    let quoted = |text: Text| {
-        text.0
-            // Masked before the cut: a cut through an echoed token would
-            // leave a piece that masking no longer recognises.
-            .map(|t| {
-                let masked = crate::output::redact(t.trim());
-                masked.chars().take(MESSAGE_CHARS).collect::<String>()
-            })
-            .filter(|t| !t.is_empty())
-    };
-    let said = match (quoted(reply.status), quoted(reply.message)) {
+    // v3 says `message`; the older shape HetrixTools still sends for key
+    // scope refusals says `error_message`.
+    let message = reply.error_message.0.or(reply.message.0);
+    let said = match (quote(reply.status.0), quote(message)) {
         (Some(code), Some(message)) => format!(" ({code}: {message})"),
         (Some(only), None) | (None, Some(only)) => format!(" ({only})"),
         (None, None) => String::new(),
     };
     let advice = match status {
+        403 => scope_advice(endpoint),
         429 => rate_limit::advice(response, now),
-        _ => super::status_advice(status, not_found).to_string(),
+        _ => super::status_advice(status, endpoint.not_found).to_string(),
     };
     let message = format!("HetrixTools API v3 answered HTTP {status}{said}: {advice}");
     match status {
@@ -195,11 +301,17 @@ typed::fields! {
         "has_agent" => has_agent: Bool,
     }
 
-    /// An error reply: `{"status": ..., "message": ...}`.
-    Refusal {
-        "status" => status: Text,
-        "message" => message: Text,
+    Limits {
+        "api_v1_v2" => api_v1_v2: Object<Counter>,
     }
+
+    Counter {
+        "usage" => usage: Count,
+        "limit" => limit: Count,
+    }
+
+    /// A body whose fields do not matter, only its error fields.
+    Ignored {}
 
     Metrics {
         "meta" => meta: Object<Meta>,
@@ -229,6 +341,7 @@ typed::fields! {
     }
 
     Cpu {
+        "cores" => cores: Count,
         "threads" => threads: Count,
     }
 
@@ -302,6 +415,18 @@ typed::fields! {
         "name" => name: Text,
         "value" => value: Number,
     }
+}
+
+/// `threads` is documented as the logical CPU count, but the Linux agent
+/// reports threads per core there; the larger of the two numbers is the
+/// logical count either way.
+fn logical_cpus(cpu: Cpu) -> Option<CpuCount> {
+    let (cores, threads) = (cpu.cores.0.unwrap_or(0), cpu.threads.0.unwrap_or(0));
+    let logical = cores.max(threads);
+    (logical > 0).then(|| CpuCount {
+        logical,
+        basis: format!("the larger of cpu.cores {cores} and cpu.threads {threads}"),
+    })
 }
 
 fn snapshot(metrics: Metrics) -> Snapshot {
@@ -396,7 +521,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
                 })
             })
             .collect(),
-        cpu_threads: metrics.cpu.0.and_then(|c| c.threads.0).filter(|t| *t > 0),
+        cpus: metrics.cpu.0.and_then(logical_cpus),
         pings: metrics
             .pings
             .0
@@ -466,13 +591,54 @@ mod tests {
         });
         let snapshot = parse(200, body.to_string().as_bytes()).unwrap();
         assert_eq!(snapshot.last_data, Some(120));
-        assert_eq!(snapshot.cpu_threads, Some(8));
+        assert_eq!(snapshot.cpus.map(|c| c.logical), Some(8));
         assert_eq!(snapshot.disks[0].used, Some(40));
         assert_eq!(snapshot.drives[0].wearout, Some(7.0));
         assert_eq!(snapshot.stats[0].steal, None);
         assert_eq!(snapshot.stats[0].load_1, Some(0.5));
         assert_eq!(snapshot.pings[0].response_time, Some(1.2));
         assert_eq!(snapshot.variables[0].value, Some(12.0));
+    }
+
+    #[rstest::rstest]
+    #[case(json!({"cores": 6, "threads": 12}), Some(12))]
+    #[case(json!({"cores": 4, "threads": 2}), Some(4))]
+    #[case(json!({"cores": null, "threads": 8}), Some(8))]
+    #[case(json!({"cores": "x", "threads": -1}), None)]
+    #[case(json!({"cores": 0, "threads": 0}), None)]
+    fn logical_cpus_are_the_larger_count(#[case] cpu: Value, #[case] expected: Option<u64>) {
+        let body = json!({"cpu": cpu}).to_string();
+        let snapshot = parse(200, body.as_bytes()).unwrap();
+        assert_eq!(snapshot.cpus.map(|c| c.logical), expected);
+    }
+
+    #[rstest::rstest]
+    #[case(json!({"api_v1_v2": {"usage": 300, "limit": 1000}}), Ok((700, 300, 1000)))]
+    #[case(json!({"api_v1_v2": {"usage": "1200", "limit": 1000}}), Ok((0, 1200, 1000)))]
+    #[case(json!({"api_v1_v2": {"usage": -1, "limit": 1000}}), Err("no readable api_v1_v2"))]
+    #[case(json!({"api_v1_v2": {"usage": 1, "limit": null}}), Err("no readable api_v1_v2"))]
+    #[case(json!({"api_v1_v2": {"usage": 1, "limit": "NaN"}}), Err("no readable api_v1_v2"))]
+    #[case(json!({"api_v1_v2": "1000"}), Err("no readable api_v1_v2"))]
+    #[case(json!({"uptime": {"monitors": {"usage": 1, "limit": 5}}}), Err("no readable api_v1_v2"))]
+    #[case(json!([]), Err("an array instead of a JSON object"))]
+    fn reads_the_v1_v2_quota_from_the_account_limits(
+        #[case] body: Value,
+        #[case] expected: Result<(u64, u64, u64), &str>,
+    ) {
+        let read = parse_limits(200, body.to_string().as_bytes()).map(|s| s.quota.unwrap());
+        match (read, expected) {
+            (Ok(quota), Ok((remaining, used, max))) => {
+                assert_eq!(
+                    (quota.remaining, quota.used, quota.max),
+                    (remaining, Some(used), Some(max))
+                );
+            }
+            (Err(failure), Err(message)) => {
+                assert!(failure.to_string().contains(message), "{failure}");
+            }
+            (read, expected) => panic!("{read:?} is not {expected:?}"),
+        }
+        assert_eq!(limits_url("http://h/"), "http://h/v3/account/limits");
     }
 
     #[test]
@@ -506,9 +672,12 @@ mod tests {
         let agents: Vec<bool> = page.monitors.iter().map(|m| m.has_agent).collect();
         assert_eq!(agents, [false, false, true]);
         assert_eq!(page.next, None);
-        let quoted = |body: &Value| error(&response(404, &[], body), 0, "x").to_string();
-        assert!(quoted(&json!([1])).starts_with("HetrixTools API v3 answered HTTP 404: x"));
-        assert!(quoted(&json!({"message": 7, "status": " "})).contains("HTTP 404 (7): x"));
+        let quoted = |body: &Value| error(&response(404, &[], body), 0, &LIMITS).to_string();
+        assert!(
+            quoted(&json!([1]))
+                .starts_with("HetrixTools API v3 answered HTTP 404: check --api-url")
+        );
+        assert!(quoted(&json!({"message": 7, "status": " "})).contains("HTTP 404 (7): check"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `load`: the 1, 5 and 15 minute load averages, check_load style:
 //! `-w 5,4,3 -c 10,8,6` (one range stands for all three), `--per-cpu`
-//! divides by the CPU thread count first. API v3 only.
+//! divides by the logical CPU count first.
 
-use super::{Apis, Context, ListShape, Mode, OptionGroup, Outcome, ThresholdKind};
+use super::{Context, ListShape, Mode, OptionGroup, Outcome, ThresholdKind};
 use crate::failure::Failure;
 use crate::model::Sample;
 use crate::output::{Perfdata, State, Unit};
@@ -11,7 +11,6 @@ use crate::range::format_number;
 pub const MODE: Mode = Mode {
     name: "load",
     label: "LOAD",
-    api: Apis::V3Only,
     thresholds: ThresholdKind::Lists(&THRESHOLDS),
     accepts: &[OptionGroup::PerCpu],
     check,
@@ -24,7 +23,12 @@ const THRESHOLDS: ListShape = ListShape {
     example: "5,4,3",
 };
 
-const READERS: [fn(&Sample) -> Option<f64>; 3] = [|s| s.load_1, |s| s.load_5, |s| s.load_15];
+/// A negative load average (some agents send -1) is not a reading.
+const READERS: [fn(&Sample) -> Option<f64>; 3] = [
+    |s| s.load_1.filter(|l| *l >= 0.0),
+    |s| s.load_5.filter(|l| *l >= 0.0),
+    |s| s.load_15.filter(|l| *l >= 0.0),
+];
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let newest = ctx.snapshot.newest_samples(1);
@@ -34,12 +38,21 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .ok_or_else(|| {
             Failure::missing("load averages not reported by the agent in the newest Stats minute")
         })?;
-    let divisor = match (ctx.options.per_cpu, ctx.snapshot.cpu_threads) {
+    let mut details = Vec::new();
+    let divisor = match (ctx.options.per_cpu, &ctx.snapshot.cpus) {
         (false, _) => 1.0,
-        (true, Some(threads)) => threads as f64,
+        (true, Some(cpus)) => {
+            if ctx.verbose >= 1 {
+                details.push(format!(
+                    "per CPU: divided by {} logical CPUs ({})",
+                    cpus.logical, cpus.basis
+                ));
+            }
+            cpus.logical as f64
+        }
         (true, None) => {
             return Err(Failure::new(
-                "the agent did not report the CPU thread count, so --per-cpu cannot divide by it (drop --per-cpu)",
+                "the agent did not report the logical CPU count, so --per-cpu cannot divide by it (drop --per-cpu)",
             ));
         }
     };
@@ -64,7 +77,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     Ok(Outcome {
         state,
         summary: format!("load average{per_cpu}: {}", shown.join(", ")),
-        details: Vec::new(),
+        details,
         perfdata,
     })
 }

@@ -108,8 +108,8 @@ pub enum Apis {
 pub enum DataSource {
     /// The monitored server's agent data (v1 server stats or v3 metrics).
     ServerData,
-    /// The API account's status (v1, whichever API serves the server
-    /// data); no monitor ID is needed.
+    /// The API account's v1/v2 call quota (v3 account limits, or v1's
+    /// status call); no monitor ID is needed.
     AccountStatus,
     /// An uptime monitor as HetrixTools' own checks see it (v3).
     UptimeMonitor,

@@ -556,7 +556,7 @@ mod tests {
     #[rstest]
     #[case("disk", Given { window: true, ..Given::default() }, "--window applies to modes cpu, ram")]
     #[case("cpu", Given { per_cpu: true, ..Given::default() }, "--per-cpu applies to mode load only, not to mode cpu")]
-    #[case("smart", Given { wear_warning: Some("80".into()), ..Given::default() }, "need --api v3")]
+    #[case("smart", Given { wear_warning: Some("80".into()), api: Version::V1, ..Given::default() }, "need --api v3")]
     #[case("cpu", Given { wear_warning: Some("80".into()), api: Version::V3, ..Given::default() }, "applies to mode smart only")]
     #[case("smart", Given { wear_warning: Some("x".into()), api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
     #[case(
@@ -566,7 +566,7 @@ mod tests {
     )]
     #[case("disk", Given { top: Some(3), api: Version::V3, ..Given::default() }, "--top applies to modes cpu, ram, all only, not to mode disk")]
     #[case("cpu", Given { top: Some(201), api: Version::V3, ..Given::default() }, "--top must be 0 to 200")]
-    #[case("cpu", Given { top: Some(3), ..Given::default() }, "--top needs --api v3")]
+    #[case("cpu", Given { top: Some(3), api: Version::V1, ..Given::default() }, "--top needs --api v3")]
     #[case("cpu", Given { maintenance_state: Some(State::Critical), ..Given::default() }, "--maintenance-state applies to mode status only")]
     fn refuses_one_mode_settings_that_do_not_fit(
         #[case] mode: &str,

@@ -1,8 +1,10 @@
-//! `quota`: API calls the token has left. Reads the account status call
-//! instead of a server's data ([`DataSource::AccountStatus`]); the monitor
-//! ID is not used.
+//! `quota`: the v1/v2 API calls the account has left this month. Reads the
+//! account's counters instead of a server's data
+//! ([`DataSource::AccountStatus`]): v3's account limits (no v1 call spent),
+//! or v1's status call with `--api v1`. The monitor ID is not used.
 
 use super::{Context, DataSource, Mode, Outcome};
+use crate::api::Version;
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 
@@ -24,9 +26,13 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         )
     })?;
     let remaining = quota.remaining as f64;
+    let calls = match ctx.api {
+        Version::V1 => "API calls left",
+        Version::V3 => "v1/v2 API calls left this month",
+    };
     let summary = match quota.max {
-        Some(max) => format!("{} of {max} API calls left", quota.remaining),
-        None => format!("{} API calls left", quota.remaining),
+        Some(max) => format!("{} of {max} {calls}", quota.remaining),
+        None => format!("{} {calls}", quota.remaining),
     };
     let max = quota.max.map(|max| max as f64);
     let mut perfdata = vec![
@@ -34,6 +40,9 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
             .bounds(Some(0.0), max),
     ];
+    if let Some(used) = quota.used {
+        perfdata.push(Perfdata::new("used", used as f64, Unit::None).bounds(Some(0.0), max));
+    }
     if let Some(max) = max {
         perfdata.push(Perfdata::new("max", max, Unit::None).bounds(Some(0.0), None));
     }

@@ -1,6 +1,10 @@
 //! `raid`: software RAID arrays as the agent sees them (mdadm, ZFS).
+//!
+//! v3 words health as `healthy`, `warning`, `danger` or `unknown` and each
+//! maps to its own state; v1's free text is OK only when it says healthy.
 
 use super::{Context, Item, Mode, Outcome, ThresholdKind, not_reported, summarize};
+use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Raid;
 use crate::output::State;
@@ -27,7 +31,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .iter()
         .filter_map(|disk| {
             let raid = disk.raid.as_ref()?;
-            let (state, why) = assess(raid);
+            let (state, why) = assess(raid, ctx.api);
             let text = format!(
                 "{} {} {}, {}/{} drives active{}",
                 disk.mount,
@@ -55,12 +59,25 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     Ok(summarize(&items, all_ok, Vec::new()))
 }
 
+/// The state a health word stands for. v3's words are an enum; v1's are
+/// free text, and so is a v3 word outside the enum: anything but healthy
+/// pages.
+fn health_state(health: &str, api: Version) -> State {
+    let word = health.trim().to_ascii_lowercase();
+    match (api, word.as_str()) {
+        (_, "healthy") => State::Ok,
+        (Version::V3, "warning") => State::Warning,
+        (Version::V3, "unknown") => State::Unknown,
+        _ => State::Critical,
+    }
+}
+
 fn show(count: Option<u64>) -> String {
     count.map_or("?".to_string(), |c| c.to_string())
 }
 
 /// The array's state and, when it is not OK, why.
-fn assess(raid: &Raid) -> (State, Option<String>) {
+fn assess(raid: &Raid, api: Version) -> (State, Option<String>) {
     let (Some(health), Some(total), Some(active), Some(failed)) = (
         raid.health.as_deref(),
         raid.total_drives,
@@ -72,19 +89,91 @@ fn assess(raid: &Raid) -> (State, Option<String>) {
             Some("health or drive counts not reported".into()),
         );
     };
-    if !health.eq_ignore_ascii_case("healthy") {
-        return (State::Critical, Some(format!("health {health}")));
+    let mut findings = Vec::new();
+    match health_state(health, api) {
+        State::Ok => {}
+        State::Unknown => findings.push((
+            State::Unknown,
+            "HetrixTools could not tell the array's health".to_string(),
+        )),
+        state => findings.push((state, format!("health {health}"))),
     }
+    // Lost drives are CRITICAL whatever the health word says.
     if failed > 0 {
-        return (State::Critical, Some(format!("{failed} failed")));
+        findings.push((State::Critical, format!("{failed} failed")));
     }
     if active < total {
-        return (State::Critical, Some("degraded".into()));
+        findings.push((State::Critical, "degraded".into()));
     }
     let state_text = raid.state.as_deref().unwrap_or_default();
     let lower = state_text.to_ascii_lowercase();
     if BUSY_STATES.iter().any(|word| lower.contains(word)) {
-        return (State::Warning, Some(format!("state {state_text}")));
+        findings.push((State::Warning, format!("state {state_text}")));
     }
-    (State::Ok, None)
+    // The most severe finding; of equals, the first.
+    findings
+        .into_iter()
+        .fold((State::Ok, None), |(state, why), (found, reason)| {
+            if found != state && state.worst(found) == found {
+                (found, Some(reason))
+            } else {
+                (state, why)
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn array(health: &str, state: &str, active: u64, failed: u64) -> Raid {
+        Raid {
+            kind: Some("RAID1".into()),
+            health: Some(health.into()),
+            state: Some(state.into()),
+            total_drives: Some(2),
+            active_drives: Some(active),
+            failed_drives: Some(failed),
+        }
+    }
+
+    #[rstest]
+    #[case(Version::V3, "healthy", "clean", 2, 0, State::Ok)]
+    #[case(Version::V3, "warning", "clean", 2, 0, State::Warning)]
+    #[case(Version::V3, "danger", "clean", 2, 0, State::Critical)]
+    #[case(Version::V3, "unknown", "clean", 2, 0, State::Unknown)]
+    #[case(Version::V3, "Warning", "clean", 2, 0, State::Warning)]
+    #[case(Version::V3, "exploded", "clean", 2, 0, State::Critical)]
+    #[case(Version::V3, "healthy", "active, resyncing", 2, 0, State::Warning)]
+    #[case(Version::V3, "warning", "active, recovering", 2, 0, State::Warning)]
+    #[case(Version::V3, "unknown", "clean", 1, 1, State::Critical)]
+    #[case(Version::V3, "healthy", "clean", 2, 1, State::Critical)]
+    #[case(Version::V3, "warning", "clean", 1, 0, State::Critical)]
+    #[case(Version::V1, "Healthy", "Active", 2, 0, State::Ok)]
+    #[case(Version::V1, "Warning", "Active", 2, 0, State::Critical)]
+    #[case(Version::V1, "Unknown", "Active", 2, 0, State::Critical)]
+    #[case(Version::V1, "Degraded", "Active", 1, 1, State::Critical)]
+    fn health_words_map_per_api(
+        #[case] api: Version,
+        #[case] health: &str,
+        #[case] state: &str,
+        #[case] active: u64,
+        #[case] failed: u64,
+        #[case] expected: State,
+    ) {
+        assert_eq!(
+            assess(&array(health, state, active, failed), api).0,
+            expected
+        );
+    }
+
+    #[test]
+    fn unknown_health_says_hetrixtools_could_not_tell() {
+        let (_, why) = assess(&array("unknown", "clean", 2, 0), Version::V3);
+        assert_eq!(
+            why.as_deref(),
+            Some("HetrixTools could not tell the array's health")
+        );
+    }
 }

@@ -1,9 +1,9 @@
-//! `temp`: CPU temperature in °C from the newest Stats minute(s). API v3
-//! only. Perfdata has no unit: Icinga 2 rejects `°C` and the Monitoring
+//! `temp`: CPU temperature in °C from the newest Stats minute(s).
+//! Perfdata has no unit: Icinga 2 rejects `°C` and the Monitoring
 //! Plugins guidelines define no temperature unit.
 
 use super::usage::{Column, window_note};
-use super::{Apis, Context, Mode, OptionGroup, Outcome};
+use super::{Context, Mode, OptionGroup, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 use crate::range::format_number;
@@ -13,7 +13,6 @@ pub const MODE: Mode = Mode {
     label: "TEMP",
     default_warning: Some("80"),
     default_critical: Some("90"),
-    api: Apis::V3Only,
     accepts: &[OptionGroup::Window],
     check,
     ..Mode::DEFAULT

@@ -288,6 +288,20 @@ pub fn example() -> Value {
     payload
 }
 
+/// The bundled v3 example (the same server as [`example`]) with its clock
+/// moved to now.
+pub fn example_v3() -> Value {
+    let mut payload: Value =
+        serde_json::from_str(include_str!("../../src/demo_v3.json")).expect("v3 example payload");
+    let shift = now() - payload["meta"]["last_updated"].as_i64().unwrap();
+    payload["meta"]["last_updated"] =
+        (payload["meta"]["last_updated"].as_i64().unwrap() + shift).into();
+    for sample in payload["stats"].as_array_mut().unwrap() {
+        sample["timestamp"] = (sample["timestamp"].as_i64().unwrap() + shift).into();
+    }
+    payload
+}
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
@@ -413,9 +427,17 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs one check against `api` with the test token and monitor.
+/// Runs one check against `api` with the test token and monitor on
+/// `--api v1`, the API of the example payload most tests serve.
 pub fn check(api: &MockApi, args: &[&str]) -> Run {
+    check_on(api, &["--api", "v1"], args)
+}
+
+/// Runs one check against `api` with the test token and monitor, with
+/// `api_args` (`--api v3`, or nothing for the default) before `args`.
+pub fn check_on(api: &MockApi, api_args: &[&str], args: &[&str]) -> Run {
     let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR];
+    all.extend_from_slice(api_args);
     all.extend_from_slice(args);
     run(&all, &[("HETRIX_API_TOKEN", TOKEN)])
 }

@@ -34,3 +34,19 @@ pub fn old_data(p: &mut Value) {
 pub fn full_bak(p: &mut Value) {
     p["Disks"][1]["Used"] = json!(5_799_038_128_128u64);
 }
+
+/// An agent older than the current Server Stats page: its Stats minutes
+/// have no Steal, User, System, Temp, Load1/5/15, Buffered or Cached.
+pub fn older_agent(p: &mut Value) {
+    for sample in p["Stats"].as_array_mut().unwrap() {
+        let sample = sample.as_object_mut().unwrap();
+        for field in NEWER_STATS_FIELDS {
+            sample.remove(field);
+        }
+    }
+}
+
+/// The `Stats` fields the current v1 Server Stats page added.
+pub const NEWER_STATS_FIELDS: [&str; 9] = [
+    "Steal", "User", "System", "Temp", "Load1", "Load5", "Load15", "Buffered", "Cached",
+];
