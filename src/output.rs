@@ -10,7 +10,7 @@ use std::fmt;
 use std::io::Write;
 use std::sync::Mutex;
 
-use crate::range::{Range, format_integer, format_number};
+use crate::range::{Range, format_exact, format_integer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -91,7 +91,7 @@ impl Unit {
     fn number(self, x: f64) -> String {
         match self {
             Unit::Bytes | Unit::Count => format_integer(x),
-            _ => format_number(x),
+            _ => format_exact(x),
         }
     }
 }
@@ -140,10 +140,10 @@ impl Perfdata {
         }
         // A range that can never alert (`-c ~:`) is no threshold; printed as
         // `~:` Icinga 2 would drop the whole value.
-        let range = |r: &Option<Range>| match (r.filter(|r| !r.never_alerts()), self.unit) {
-            (Some(r), Unit::Bytes | Unit::Count) => r.to_integer_string(),
-            (Some(r), _) => r.to_string(),
-            (None, _) => String::new(),
+        let range = |r: &Option<Range>| {
+            r.filter(|r| !r.never_alerts())
+                .map(|r| r.to_string())
+                .unwrap_or_default()
         };
         let bound = |b: Option<f64>| {
             b.filter(|b| b.is_finite())
@@ -363,10 +363,11 @@ mod tests {
            Some("'/'=763354265949B;800;;0;1000000000000"))]
     #[case(Perfdata::new("age", 42.0, Unit::Seconds), Some("'age'=42s"))]
     #[case(Perfdata::new("/_inodes", 350.0, Unit::Count).thresholds(Some("80".parse::<Range>().unwrap().percent_of(65536.0)), None).bounds(Some(0.0), Some(65536.0)),
-           Some("'/_inodes'=350;52429;;0;65536"))]
+           Some("'/_inodes'=350;52428.8;;0;65536"))]
     #[case(Perfdata::new("a'b=c|d", 1.0, Unit::None), Some("'a_b_c_d'=1"))]
     #[case(Perfdata::new("x", f64::NAN, Unit::None), None)]
-    #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0"))]
+    #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0.000000001"))]
+    #[case(Perfdata::new("q", 10.0004, Unit::None).thresholds(Some("10".parse().unwrap()), None), Some("'q'=10.0004;10"))]
     fn renders_perfdata(#[case] perf: Perfdata, #[case] expected: Option<&str>) {
         assert_eq!(perf.render().as_deref(), expected);
     }

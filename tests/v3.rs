@@ -306,7 +306,7 @@ fn worn_out(p: &mut Value) {
 #[case("load", &["-w", "5,4,3", "-c", "10,8,6"], busy_load, 2, "LOAD CRITICAL - load average: 20.5, 9, 4", "'load15'=4;3;6;0")]
 #[case("load", &["-w", "25,8,6", "-c", "30,20,10"], busy_load, 1, "LOAD WARNING", "'load5'=9;8;20;0")]
 #[case("load", &["-w", "1.4"], healthy, 1, "LOAD WARNING", "'load1'=1.52;1.4;;0 'load5'=1.31;1.4;;0")]
-#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.708;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.7083333333333333;1;2;0")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the CPU thread count", "")]
 #[case("load", &["-w", "5,4"], healthy, 3, "LOAD UNKNOWN - -w: mode load takes 3 comma-separated ranges (load1,load5,load15), e.g. -w 5,4,3", "")]

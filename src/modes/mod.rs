@@ -5,7 +5,7 @@ use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Snapshot;
 use crate::output::{Perfdata, State, duration};
-use crate::range::Range;
+use crate::range::{Range, format_exact, format_number};
 
 mod all;
 mod cpu;
@@ -306,6 +306,17 @@ impl Thresholds {
             State::Ok
         }
     }
+
+    /// `value` for people: to three decimals, unless the rounded number
+    /// would reach another state than `value` does (10.0004 past `-w 10`
+    /// must not read "10"); then exactly, as perfdata prints it.
+    pub fn shown(&self, value: f64) -> String {
+        let rounded = format_number(value);
+        match rounded.parse::<f64>() {
+            Ok(r) if self.state_of(r) == self.state_of(value) => rounded,
+            _ => format_exact(value),
+        }
+    }
 }
 
 /// `-w`/`-c` as comma lists, in the style of check_load (`-w 5,4,3`) and
@@ -492,6 +503,25 @@ mod tests {
             critical: critical.map(|c| c.parse().unwrap()),
         };
         assert_eq!(thresholds.state_of(value), expected);
+    }
+
+    #[rstest]
+    #[case("10", 10.0004, "10.0004")]
+    #[case("10", 9.9996, "10")]
+    #[case("10", 10.0000001, "10.0000001")]
+    #[case("10", 9.9999999, "10")]
+    #[case("10", 12.3456789, "12.346")]
+    #[case("~:", 10.0004, "10")]
+    fn values_are_rounded_only_where_the_state_cannot_tell(
+        #[case] warning: &str,
+        #[case] value: f64,
+        #[case] shown: &str,
+    ) {
+        let thresholds = Thresholds {
+            warning: Some(warning.parse().unwrap()),
+            critical: None,
+        };
+        assert_eq!(thresholds.shown(value), shown);
     }
 
     #[rstest]

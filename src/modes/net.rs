@@ -33,6 +33,9 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         for (direction, rate) in [("in", interface.net_in), ("out", interface.net_out)] {
             match rate {
                 Some(rate) => {
+                    // Whole bytes, as perfdata prints them: judged on the
+                    // printed number, the graph agrees with the state.
+                    let rate = rate.round();
                     state = state.worst(thresholds.state_of(rate));
                     texts.push(format!("{direction} {}/s", bytes(rate)));
                     perfdata.push(

@@ -10,7 +10,6 @@ use super::{
 use crate::failure::Failure;
 use crate::model::Ping;
 use crate::output::{Perfdata, State, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "ping",
@@ -72,7 +71,7 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
             .bounds(Some(0.0), Some(100.0)),
     );
     let loss_state = loss_limits.state_of(loss);
-    let loss_text = format!("{}% loss", format_number(loss));
+    let loss_text = format!("{}% loss", loss_limits.shown(loss));
     if loss >= 100.0 {
         return Item {
             state: loss_state,
@@ -101,7 +100,7 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
         text: format!(
             "{}{target} {loss_text}, {} ms",
             ping.name,
-            format_number(ms)
+            time_limits.shown(ms)
         ),
     }
 }

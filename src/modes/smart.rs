@@ -6,7 +6,6 @@
 use super::{Context, Item, Mode, OptionGroup, Outcome, Thresholds, not_reported, summarize};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "smart",
@@ -75,7 +74,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             None => State::Ok,
         };
         let wear_text = match drive.wearout {
-            Some(wear) => format!(", {}% worn out", format_number(wear)),
+            Some(wear) => format!(", {}% worn out", ctx.options.wear.shown(wear)),
             None if ctx.options.wear != Thresholds::default() => ", wear not reported".to_string(),
             None => String::new(),
         };
