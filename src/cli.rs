@@ -147,8 +147,9 @@ struct Args {
     #[argh(option)]
     api: Option<String>,
 
-    /// load: divide the load averages by the CPU thread count
-    #[argh(switch)]
+    /// load: divide the load averages by the CPU thread count (also
+    /// --percpu, as check_load spells it)
+    #[argh(switch, short = 'r')]
     per_cpu: bool,
 
     /// smart on --api v3: warning range for each drive's wearout %
@@ -560,14 +561,18 @@ fn normalise(args: &[String]) -> Vec<String> {
             takes_value = value_follows;
         } else {
             takes_value = is_value_option(arg);
-            out.push(arg.clone());
+            let alias = ALIASES.iter().find(|(alias, _)| alias == arg);
+            out.push(alias.map_or_else(|| arg.clone(), |(_, name)| name.to_string()));
         }
     }
     out
 }
 
 /// Short switches that getopt lets stand together (`-kv`).
-const SHORT_SWITCHES: [u8; 3] = [b'v', b'k', b'V'];
+const SHORT_SWITCHES: [u8; 4] = [b'v', b'k', b'V', b'r'];
+
+/// Other plugins' spellings of our options: check_load's `--percpu`.
+const ALIASES: [(&str, &str); 1] = [("--percpu", "--per-cpu")];
 
 /// `-kvT<token>` as getopt reads it: switches, then maybe one option that
 /// takes the rest of the word as its value, or else the next word (then
@@ -686,6 +691,7 @@ mod tests {
     #[case(&["-kvh"], &["-k", "-v", "-h"])]
     #[case(&["-vxT", "-vv"], &["-v", "-xT", "-v", "-v"])]
     #[case(&["-vé"], &["-v", "-é"])]
+    #[case(&["--percpu", "-rv"], &["--per-cpu", "-r", "-v"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }
@@ -841,11 +847,17 @@ mod tests {
         };
         let line = help
             .lines()
-            .find(|line| line.trim_start().starts_with(&format!("{option} ")))
+            .find_map(|line| {
+                let flags = line
+                    .trim_start()
+                    .strip_prefix("-r, ")
+                    .unwrap_or(line.trim_start());
+                flags
+                    .strip_prefix(option)
+                    .filter(|rest| rest.starts_with(' '))
+            })
             .unwrap_or_else(|| panic!("{option} not in --help"));
         let named = line
-            .trim_start()
-            .trim_start_matches(option)
             .split(':')
             .next()
             .unwrap()

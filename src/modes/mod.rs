@@ -109,6 +109,8 @@ pub enum DataSource {
 pub enum ThresholdKind {
     /// One range each, plain numbers.
     Plain,
+    /// One range each, percentages: a number may end in `%` (`-w 80%`).
+    Percent,
     /// One range each; size suffixes (K, M, G, T) allowed.
     Sizes,
     /// One range each, percentages, or absolute amounts when written with
