@@ -262,7 +262,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     let words: Vec<&str> = normalised.iter().map(String::as_str).collect();
     let parsed = match Args::from_args(&["check_hetrix"], &words) {
         Ok(parsed) => parsed,
-        Err(exit) if exit.status.is_ok() => return Ok(Command::Print(help(&exit.output))),
+        Err(exit) if exit.status.is_ok() => return Ok(Command::Print(crate::help::render())),
         Err(exit) => {
             let reason = argh_reason(
                 exit.output
@@ -621,34 +621,6 @@ fn is_value_option(arg: &str) -> bool {
     VALUE_OPTIONS.contains(&arg) || MODE_VALUE_OPTIONS.contains(&arg)
 }
 
-/// argh's help plus what it cannot generate: the modes with their default
-/// thresholds, read from the mode registry so it never goes stale.
-fn help(argh_help: &str) -> String {
-    let mut text = argh_help.trim_end().to_string();
-    text.push_str("\n\nModes (default thresholds):\n");
-    for mode in modes::MODES {
-        let defaults = match (mode.default_warning, mode.default_critical) {
-            (None, None) => "no thresholds".to_string(),
-            (w, c) => format!("-w {} -c {}", w.unwrap_or("none"), c.unwrap_or("none")),
-        };
-        let api = if mode.api == Apis::V3Only {
-            "  (--api v3 only)"
-        } else {
-            ""
-        };
-        text.push_str(&format!("  {:<22}{defaults}{api}\n", mode.usage()));
-    }
-    text.push_str(
-        "\nRanges follow the Monitoring Plugins guidelines: N alerts outside 0..N, N: below N,\n\
-         ~:N above N, N:M outside N..M, @N:M inside N..M; endpoints are OK.\n\
-         Sizes (net; disk and inodes, where a suffix makes thresholds absolute): K, M, G, T\n\
-         are powers of 1024 (KiB, MiB, GiB, TiB) and count bytes, not bits; net rates are\n\
-         bytes per second, so -w 50M alerts above 50 MiB/s (419.4 Mbit/s).\n\
-         Example: check_hetrix -i <monitor ID> -m disk -w 80 -c 90\n",
-    );
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -825,8 +797,8 @@ mod tests {
         std::fs::remove_file(dir).unwrap();
     }
 
-    /// `--help` names by hand the modes an option applies to (argh takes
-    /// only literal doc comments); the modes' `accepts` lists decide.
+    /// `--help` names by hand the modes an option applies to; the modes'
+    /// `accepts` lists decide.
     #[rstest]
     #[case("--window", OptionGroup::Window)]
     #[case("--include", OptionGroup::Mounts)]
@@ -842,32 +814,64 @@ mod tests {
         #[case] option: &str,
         #[case] group: OptionGroup,
     ) {
-        let Ok(Command::Print(help)) = parse(&strings(&["--help"]), no_env) else {
-            panic!("--help should print");
-        };
-        let line = help
-            .lines()
-            .find_map(|line| {
-                let flags = line
-                    .trim_start()
-                    .strip_prefix("-r, ")
-                    .unwrap_or(line.trim_start());
-                flags
-                    .strip_prefix(option)
-                    .filter(|rest| rest.starts_with(' '))
-            })
+        let (_, about) = help_options()
+            .find(|(flags, _)| flag_names(flags).any(|f| f == option))
             .unwrap_or_else(|| panic!("{option} not in --help"));
-        let named = line
+        let named = about
             .split(':')
             .next()
             .unwrap()
-            .trim()
             .trim_end_matches(" on --api v3");
         let mut named: Vec<&str> = named.split(", ").collect();
         let mut accepting = group.modes();
         named.sort_unstable();
         accepting.sort_unstable();
-        assert_eq!(named, accepting, "{line}");
+        assert_eq!(named, accepting, "{about}");
+    }
+
+    fn help_options() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        crate::help::OPTIONS
+            .iter()
+            .flat_map(|(_, options)| options.iter())
+    }
+
+    /// `-w, --warning=RANGE` → `-w`, `--warning`.
+    fn flag_names(flags: &str) -> impl Iterator<Item = &str> {
+        flags.split(", ").map(|f| f.split('=').next().unwrap())
+    }
+
+    /// The written `--help` lists exactly the options argh parses, with a
+    /// value name exactly where argh takes a value.
+    #[test]
+    fn help_lists_every_option_argh_parses() {
+        let Err(exit) = Args::from_args(&["check_hetrix"], &["--help"]) else {
+            panic!("argh should print help");
+        };
+        let usage = exit.output.lines().next().unwrap();
+        let argh: Vec<(String, bool)> = usage
+            .split('[')
+            .skip(1)
+            .map(|part| {
+                let inner = part.split(']').next().unwrap();
+                let (flag, value) = inner.split_once(' ').unwrap_or((inner, ""));
+                (flag.to_string(), !value.is_empty())
+            })
+            .collect();
+        assert!(argh.len() > 20, "{usage}");
+        for (flag, takes_value) in &argh {
+            let (flags, _) = help_options()
+                .find(|(flags, _)| flag_names(flags).any(|f| f == flag))
+                .unwrap_or_else(|| panic!("--help lacks {flag}"));
+            assert_eq!(flags.contains('='), *takes_value, "{flags}");
+        }
+        // argh handles -h/--help itself and leaves them out of its usage.
+        for (flags, _) in help_options().filter(|(flags, _)| *flags != "-h, --help") {
+            assert!(
+                argh.iter()
+                    .any(|(flag, _)| flag_names(flags).any(|f| f == flag)),
+                "--help shows {flags}, which argh does not parse"
+            );
+        }
     }
 
     #[test]

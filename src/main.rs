@@ -7,6 +7,7 @@ mod cli;
 mod discovery;
 mod failure;
 mod fetch;
+mod help;
 mod model;
 mod modes;
 mod output;

@@ -233,6 +233,31 @@ pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{head}…{tail}"))
 }
 
+/// `text` in lines of at most `width` characters, broken between words.
+/// A word longer than that (a URL) gets a line of its own, whole.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut length = 0;
+    for word in text.split_whitespace() {
+        let word_length = word.chars().count();
+        if length > 0 && length + 1 + word_length > width {
+            lines.push(std::mem::take(&mut line));
+            length = 0;
+        }
+        if length > 0 {
+            line.push(' ');
+            length += 1;
+        }
+        line.push_str(word);
+        length += word_length;
+    }
+    if length > 0 {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Longest summary and detail line, in characters: names the agent sends
 /// (a 5,000-character service name) or a TLS error quoting every name of a
 /// certificate must not make the first line unreadable.
@@ -385,6 +410,15 @@ mod tests {
             report.render(),
             "SERVICE CRITICAL - a¦b c offline | 'offline'=1\nx¦y\n"
         );
+    }
+
+    #[rstest]
+    #[case("a bb ccc dddd", 6, &["a bb", "ccc", "dddd"])]
+    #[case("see https://example.com/a/very/long/path now", 10, &["see", "https://example.com/a/very/long/path", "now"])]
+    #[case("  spaced   out  ", 80, &["spaced out"])]
+    #[case("", 80, &[])]
+    fn wraps_between_words(#[case] text: &str, #[case] width: usize, #[case] lines: &[&str]) {
+        assert_eq!(wrap(text, width), lines);
     }
 
     #[rstest]
