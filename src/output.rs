@@ -217,6 +217,8 @@ impl Report {
 
 /// Cuts the middle out of `text` if it is longer than `limit` characters,
 /// keeping its last `kept_end` (numbers and "… and N more" sit at the end).
+/// Cuts fall between words where one ends nearby, and never inside a URL:
+/// half a URL looks like a working one.
 pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
     if text.chars().count() <= limit {
         return Cow::Borrowed(text);
@@ -228,9 +230,46 @@ pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
     if length <= limit {
         return Cow::Owned(text);
     }
-    let head: String = text.chars().take(limit - kept_end - 1).collect();
-    let tail: String = text.chars().skip(length - kept_end).collect();
+    let chars: Vec<char> = text.chars().collect();
+    let head_end = word_boundary(&chars, limit - kept_end - 1, Direction::Back);
+    let tail_start = word_boundary(&chars, length - kept_end, Direction::Forward);
+    let head: String = chars[..head_end].iter().collect();
+    let tail: String = chars[tail_start..].iter().collect();
     Cow::Owned(format!("{head}…{tail}"))
+}
+
+/// How far a cut moves to reach the edge of a word (other than a URL,
+/// which is left out whole however long).
+const WORD_REACH: usize = 20;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Back,
+    Forward,
+}
+
+/// Where to cut `chars` near `at`: `at` itself between words, else the
+/// edge of the word around it in `direction` (leaving the word out), unless
+/// that edge is further than [`WORD_REACH`] and the word is no URL.
+fn word_boundary(chars: &[char], at: usize, direction: Direction) -> usize {
+    let is_space = |i: usize| chars.get(i).is_some_and(|c| c.is_whitespace());
+    if at == 0 || at >= chars.len() || is_space(at) || is_space(at - 1) {
+        return at;
+    }
+    let start = (0..at).rev().find(|&i| is_space(i)).map_or(0, |i| i + 1);
+    let end = (at..chars.len())
+        .find(|&i| is_space(i))
+        .unwrap_or(chars.len());
+    let word: String = chars[start..end].iter().collect();
+    let edge = match direction {
+        Direction::Back => start,
+        Direction::Forward => end,
+    };
+    if word.contains("://") || edge.abs_diff(at) <= WORD_REACH {
+        edge
+    } else {
+        at
+    }
 }
 
 /// `text` in lines of at most `width` characters, broken between words.
@@ -289,13 +328,19 @@ fn push_replacing(out: &mut String, text: &str, replace: impl Fn(char) -> Option
 }
 
 /// Byte counts for people: both numbers in the unit of the larger one,
-/// e.g. `710.9 of 936.8 GiB`.
+/// e.g. `710.9 of 936.8 GiB`, unless the part would show as less than 0.1
+/// of it (`44.0 KiB of 30.0 MiB`, not `0.0 of 30.0 MiB`).
 pub fn bytes_of(part: u64, whole: u64) -> String {
     match binary_unit(whole as f64) {
         (_, "B") => format!("{part} of {whole} B"),
-        (scale, unit) => format!(
+        (scale, unit) if part as f64 >= 0.1 * scale => format!(
             "{:.1} of {:.1} {unit}",
             part as f64 / scale,
+            whole as f64 / scale
+        ),
+        (scale, unit) => format!(
+            "{} of {:.1} {unit}",
+            bytes(part as f64),
             whole as f64 / scale
         ),
     }
@@ -412,6 +457,28 @@ mod tests {
         );
     }
 
+    #[test]
+    fn shortening_never_cuts_a_url() {
+        let url = "https://docs.hetrixtools.com/hdd-ssd-nvme-drive-health-monitor/";
+        let text = format!(
+            "{} see {url} then {}",
+            "word ".repeat(30),
+            "end ".repeat(30)
+        );
+        let short = shorten(&text, 120, 40);
+        assert!(short.chars().count() <= 120, "{short}");
+        for piece in short.split_whitespace().filter(|w| w.contains("http")) {
+            assert_eq!(piece.trim_start_matches('…'), url, "{short}");
+        }
+        assert!(short.contains("word…end"), "cut between words: {short}");
+        let words = format!("{}{url} {}", "x".repeat(100), "tail ".repeat(10));
+        let short = shorten(&words, 90, 30);
+        assert!(
+            !short.contains("https"),
+            "the URL at the cut is left out: {short}"
+        );
+    }
+
     #[rstest]
     #[case("a bb ccc dddd", 6, &["a bb", "ccc", "dddd"])]
     #[case("see https://example.com/a/very/long/path now", 10, &["see", "https://example.com/a/very/long/path", "now"])]
@@ -424,7 +491,9 @@ mod tests {
     #[rstest]
     #[case(763354265949, 1005869371392, "710.9 of 936.8 GiB")]
     #[case(500, 1000, "500 of 1000 B")]
-    #[case(0, 2048, "0.0 of 2.0 KiB")]
+    #[case(0, 2048, "0 B of 2.0 KiB")]
+    #[case(45056, 31457280, "44.0 KiB of 30.0 MiB")]
+    #[case(3145728, 31457280, "3.0 of 30.0 MiB")]
     fn formats_byte_pairs(#[case] part: u64, #[case] whole: u64, #[case] text: &str) {
         assert_eq!(bytes_of(part, whole), text);
     }

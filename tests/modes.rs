@@ -79,10 +79,10 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("raid", &[], resyncing_raid, 1, "RAID WARNING - /boot RAID1 Healthy, 2/2 drives active (state Active, resyncing (42%))", "")]
 #[case("raid", &[], no_raid, 3, "RAID UNKNOWN - no RAID data reported by the agent: enable software RAID monitoring", "")]
 // smart
-#[case("smart", &[], healthy, 1, "SMART WARNING - sda SMART PASSED, 56 errors", "'sda_errors'=56;0;;0")]
+#[case("smart", &[], healthy, 1, "SMART WARNING - sda: 56 SMART errors (SMART PASSED)", "'sda_errors'=56;0;;0")]
 #[case("smart", &["-w", "100"], healthy, 0, "SMART OK - 3 drives healthy", "'nvme0n1_errors'=0;100;;0")]
 #[case("smart", &["-w", "10", "-c", "50"], healthy, 2, "SMART CRITICAL - sda", "'sda_errors'=56;10;50;0")]
-#[case("smart", &["-w", "100"], failed_drive, 2, "SMART CRITICAL - nvme1n1 SMART FAILED, 0 errors", "")]
+#[case("smart", &["-w", "100"], failed_drive, 2, "SMART CRITICAL - nvme1n1: SMART FAILED (0 errors)", "")]
 #[case("smart", &[], unsupported_drive, 0, "SMART OK - 3 drives healthy", "'sda_errors'=0;0;;0")]
 #[case("smart", &[], no_drives, 3, "SMART UNKNOWN - no drive health data reported by the agent", "")]
 // services
@@ -138,7 +138,7 @@ fn disk_lists_every_mount_in_long_output() {
             "[OK] / 75.9% used (710.9 of 936.8 GiB)",
             "[OK] /bak 56.9% used (3.1 of 5.5 TiB)",
             "[OK] /boot 20.8% used (206.1 of 990.9 MiB)",
-            "[OK] /etc/pve 0.1% used (0.0 of 30.0 MiB)",
+            "[OK] /etc/pve 0.1% used (15.4 KiB of 30.0 MiB)",
         ]
     );
 }

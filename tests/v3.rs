@@ -321,11 +321,11 @@ fn worn_out(p: &mut Value) {
 #[case("steal", &[], stolen, 2, "STEAL CRITICAL - steal 25%", "'steal'=25%;10;20")]
 // ping
 #[case("ping", &[], healthy, 0, "PING OK - all 2 pings OK", "'gateway_pl'=0%;20;60;0;100 'gateway_rta_ms'=0.42;200;500;0 'google_pl'=0%")]
-#[case("ping:google", &[], healthy, 0, "PING OK - google (8.8.8.8) 0% loss, 12.3 ms", "'google_rta_ms'=12.3;200;500;0")]
-#[case("ping", &[], lossy_ping, 1, "PING WARNING - google (8.8.8.8) 30% loss, 12.3 ms", "'google_pl'=30%;20;60")]
-#[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1) 100% loss", "'gateway_pl'=100%")]
-#[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8) 0% loss, 612.5 ms", "'google_rta_ms'=612.5;200;500;0")]
-#[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8) 0% loss, 12.3 ms", "'google_pl'=0%;50;90")]
+#[case("ping:google", &[], healthy, 0, "PING OK - google (8.8.8.8): 0% loss (12.3 ms)", "'google_rta_ms'=12.3;200;500;0")]
+#[case("ping", &[], lossy_ping, 1, "PING WARNING - google (8.8.8.8): 30% loss (12.3 ms)", "'google_pl'=30%;20;60")]
+#[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1): 100% loss", "'gateway_pl'=100%")]
+#[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8): 612.5 ms (0% loss)", "'google_rta_ms'=612.5;200;500;0")]
+#[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8): 12.3 ms (0% loss)", "'google_pl'=0%;50;90")]
 #[case("ping", &["-w", "100"], healthy, 3, "PING UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
 #[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent; it reports: gateway, google", "")]
 #[case("ping", &[], no_pings, 3, "PING UNKNOWN - no outgoing pings reported by the agent", "")]
@@ -338,8 +338,8 @@ fn worn_out(p: &mut Value) {
 // smart with wear
 #[case("smart", &["-w", "100"], worn, 0, "SMART OK - 3 drives healthy", "'nvme0n1_wearout'=3%;;;0;100")]
 #[case("smart", &["-w", "100", "--wear-warning", "80", "--wear-critical", "90"], worn, 1,
-       "SMART WARNING - nvme1n1 SMART PASSED, 0 errors, 85% worn out", "'nvme1n1_wearout'=85%;80;90;0;100")]
-#[case("smart", &["-w", "100", "--wear-critical", "90"], worn_out, 2, "SMART CRITICAL - nvme1n1 SMART PASSED, 0 errors, 97% worn out", "")]
+       "SMART WARNING - nvme1n1: 85% worn out (SMART PASSED and 0 errors)", "'nvme1n1_wearout'=85%;80;90;0;100")]
+#[case("smart", &["-w", "100", "--wear-critical", "90"], worn_out, 2, "SMART CRITICAL - nvme1n1: 97% worn out (SMART PASSED and 0 errors)", "")]
 fn v3_only_modes(
     #[case] mode: &str,
     #[case] options: &[&str],
@@ -361,7 +361,7 @@ fn wear_lines_name_drives_without_wear_data() {
     let run = v3(&api, &["-m", "smart", "--wear-warning", "80"]);
     assert!(
         run.stdout
-            .contains("[WARNING] sda SMART PASSED, 56 errors, wear not reported\n"),
+            .contains("[WARNING] sda: 56 SMART errors (SMART PASSED and wear not reported)\n"),
         "{run:?}"
     );
 }

@@ -414,6 +414,42 @@ pub struct Item {
     pub text: String,
 }
 
+/// One finding about an item (a drive's self-test, its error count), as
+/// it reads leading an item's text and as a detail after the lead.
+pub struct Finding {
+    pub state: State,
+    pub lead: String,
+    pub detail: String,
+}
+
+impl Finding {
+    pub fn new(state: State, text: impl Into<String>) -> Finding {
+        let text = text.into();
+        Finding {
+            state,
+            lead: text.clone(),
+            detail: text,
+        }
+    }
+}
+
+/// An item whose text leads with its worst finding and keeps the rest in
+/// parentheses, without commas, which separate the items of a first line:
+/// `sda: 56 SMART errors (SMART PASSED)`.
+pub fn problem_first(name: &str, mut findings: Vec<Finding>) -> Item {
+    findings.sort_by_key(|f| f.state.most_severe_first());
+    let state = findings.iter().fold(State::Ok, |s, f| s.worst(f.state));
+    let mut text = name.to_string();
+    if let Some((lead, rest)) = findings.split_first() {
+        text.push_str(&format!(": {}", lead.lead));
+        if !rest.is_empty() {
+            let details: Vec<&str> = rest.iter().map(|f| f.detail.as_str()).collect();
+            text.push_str(&format!(" ({})", details.join(" and ")));
+        }
+    }
+    Item { state, text }
+}
+
 /// How many problem items the first line names before "… and N more", so
 /// it stays readable on a phone.
 const SUMMARY_ITEMS: usize = 3;
@@ -597,6 +633,27 @@ mod tests {
         for mode in MODES {
             assert!(mode.default_thresholds().is_ok(), "{}", mode.name);
         }
+    }
+
+    #[test]
+    fn items_lead_with_their_worst_finding() {
+        let item = problem_first(
+            "sda",
+            vec![
+                Finding::new(State::Ok, "SMART PASSED"),
+                Finding {
+                    state: State::Warning,
+                    lead: "56 SMART errors".into(),
+                    detail: "56 errors".into(),
+                },
+                Finding::new(State::Ok, "3% worn out"),
+            ],
+        );
+        assert_eq!(item.state, State::Warning);
+        assert_eq!(
+            item.text,
+            "sda: 56 SMART errors (SMART PASSED and 3% worn out)"
+        );
     }
 
     #[test]

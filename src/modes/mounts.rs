@@ -20,6 +20,8 @@ pub struct Capacity {
     pub read: fn(&Disk) -> (Option<u64>, Option<u64>),
     /// An amount and the total for people, e.g. `710.9 of 936.8 GiB`.
     pub show: fn(u64, u64) -> String,
+    /// One amount for people, e.g. `10.0 GiB`.
+    pub amount: fn(f64) -> String,
     /// Said of a mount whose total is 0, e.g. `has size 0`.
     pub zero: &'static str,
     /// Said of a mount whose numbers are missing or unreadable.
@@ -108,14 +110,24 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                 if fullest.is_none_or(|(p, _)| used_percent > p) {
                     fullest = Some((used_percent, items.len()));
                 }
-                (
-                    thresholds.state_of(amount as f64),
-                    format!(
-                        "{mount} {percent:.1}% {}{used_or_free} ({})",
-                        capacity.noun,
-                        (capacity.show)(amount, total)
-                    ),
-                )
+                let state = thresholds.state_of(amount as f64);
+                let mut text = format!(
+                    "{mount} {percent:.1}% {}{used_or_free} ({})",
+                    capacity.noun,
+                    (capacity.show)(amount, total)
+                );
+                // An absolute threshold is not a percentage the reader can
+                // compare: say which one was crossed (`< 10.0 GiB`).
+                let alerting = match state {
+                    State::Critical => thresholds.critical,
+                    State::Warning => thresholds.warning,
+                    _ => None,
+                };
+                if let Some(range) = alerting.filter(|_| options.absolute) {
+                    text.push(' ');
+                    text.push_str(&crossed(range, amount as f64, capacity.amount));
+                }
+                (state, text)
             }
             _ => (State::Unknown, format!("{mount} {}", capacity.unreported)),
         };
@@ -132,6 +144,18 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
         _ => items[0].text.clone(),
     };
     Ok(summarize(&items, all_ok, perfdata))
+}
+
+/// How `value` crosses `range`, for people: `< 10.0 GiB`, `> 900.0 GiB`,
+/// `within 1.0 GiB … 2.0 GiB`.
+fn crossed(range: Range, value: f64, amount: fn(f64) -> String) -> String {
+    if range.inside {
+        format!("within {} … {}", amount(range.start), amount(range.end))
+    } else if value < range.start {
+        format!("< {}", amount(range.start))
+    } else {
+        format!("> {}", amount(range.end))
+    }
 }
 
 fn mount_list(disks: &[Disk]) -> String {

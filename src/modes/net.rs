@@ -56,7 +56,8 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         }
         items.push(Item {
             state,
-            text: format!("{} {}", interface.name, texts.join(", ")),
+            // No comma: commas separate the items of the first line.
+            text: format!("{} {}", interface.name, texts.join(" ")),
         });
     }
     let all_ok = match (items.len(), busiest) {
