@@ -246,6 +246,8 @@ pub struct Listing {
     pub token: String,
     pub format: Format,
     pub timeout: Duration,
+    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
+    pub verbose: u8,
 }
 
 pub enum Command {
@@ -355,7 +357,12 @@ fn configure_mode(
         }
         Source::Api {
             base_url: base_url(args.api_url, &env)?,
-            token: token(args.token, args.token_file, &env)?,
+            token: token(
+                args.token,
+                args.token_file,
+                &env,
+                " (or --demo to try the plugin)",
+            )?,
             monitor,
         }
     };
@@ -426,9 +433,11 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
     Ok(Listing {
         trust: trust(args.ca_file, args.insecure)?,
         base_url: base_url(args.api_url, env)?,
-        token: token(args.token, args.token_file, env)?,
+        // No --demo hint: the demo has no account whose monitors to list.
+        token: token(args.token, args.token_file, env, "")?,
         format: Format::parse(args.format.as_deref())?,
         timeout,
+        verbose: args.verbose,
     })
 }
 
@@ -470,24 +479,24 @@ fn state_named(name: &str) -> Result<State, Failure> {
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
-/// Messages never include it.
+/// Messages never include it; `hint` ends the one for no token at all.
 fn token(
     given: Option<String>,
     file: Option<String>,
     env: &impl Fn(&str) -> Option<String>,
+    hint: &str,
 ) -> Result<String, Failure> {
     let token = match (given, file) {
         (Some(token), _) => token,
         (None, Some(path)) => {
-            let content = std::fs::read_to_string(&path).map_err(|e| {
-                Failure::new(format!("cannot read the token file {path}: {e}"))
-            })?;
+            let content = std::fs::read_to_string(&path)
+                .map_err(|e| Failure::new(format!("cannot read the token file {path}: {e}")))?;
             content.lines().next().unwrap_or_default().to_string()
         }
         (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
-            Failure::new(
-                "no API token: set env HETRIX_API_TOKEN, or use --token-file (or --demo to try the plugin)",
-            )
+            Failure::new(format!(
+                "no API token: set env HETRIX_API_TOKEN, or use --token-file{hint}"
+            ))
         })?,
     };
     let token = token.trim().to_string();

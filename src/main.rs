@@ -60,12 +60,18 @@ fn main() {
         Ok(Command::ListMonitors(listing)) => {
             output::add_secret(&listing.token);
             fetch::set_trust(listing.trust.clone());
-            match discovery::list(&listing, started, unix_now()) {
+            let mut log = Vec::new();
+            match discovery::list(&listing, started, unix_now(), &mut log) {
                 Ok(text) => {
                     emit(&text);
+                    // After the listing, as comments: the icinga2 and nagios
+                    // formats stay ready to paste.
+                    for line in log {
+                        emit(&format!("# {line}\n"));
+                    }
                     std::process::exit(0);
                 }
-                Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
+                Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &log),
             }
         }
         Err(failure) => {
@@ -225,12 +231,7 @@ fn load(
                 }
                 let response = fetch::get(&call.url, base_url, deadline, &call.headers)?;
                 if config.verbose >= 2 {
-                    log.push(format!(
-                        "HTTP {} with {} bytes after {} ms",
-                        response.status,
-                        response.body.len(),
-                        started.elapsed().as_millis()
-                    ));
+                    log.push(response.verbose_line(started));
                 }
                 // Refusals are decided here, where the headers still exist:
                 // the cache hands parsers only status and body.

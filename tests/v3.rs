@@ -659,6 +659,33 @@ fn list_monitors_writes_nagios_hosts_and_services() {
     assert_eq!(run.stdout.matches("define service {").count(), 9);
 }
 
+#[test]
+fn list_monitors_logs_each_page_with_vvv_as_comments() {
+    let run = list(&account(), &["--format", "nagios", "-vvv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let log: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("# GET ") || l.starts_with("# HTTP "))
+        .collect();
+    assert_eq!(log.len(), 6, "{}", run.stdout);
+    assert!(
+        log[0].starts_with("# GET http://127.0.0.1:")
+            && log[0].ends_with("/v3/uptime-monitors?per_page=200&page=1"),
+        "{log:?}"
+    );
+    assert!(log[1].starts_with("# HTTP 200 with "), "{log:?}");
+}
+
+#[test]
+fn list_monitors_without_a_token_does_not_suggest_the_demo() {
+    let api = account();
+    let run = execute(&["--api-url", api.url.as_str(), "--list-monitors"], &[]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains("no API token"), "{run:?}");
+    assert!(!run.first_line().contains("--demo"), "{run:?}");
+}
+
 #[rstest]
 #[case(&["--format", "yaml"], "--format must be table, icinga2 or nagios, not 'yaml'")]
 #[case(&["--api", "v1"], "--list-monitors uses API v3")]
