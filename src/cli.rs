@@ -705,6 +705,16 @@ mod tests {
         assert_eq!(config.thresholds.warning, Some("-5:-1".parse().unwrap()));
     }
 
+    #[rstest]
+    #[case(&["-r"])]
+    #[case(&["--percpu"])]
+    #[case(&["-rv"])]
+    fn check_load_spellings_of_per_cpu(#[case] spelling: &[&str]) {
+        let mut args = vec!["-i", "abc", "-m", "load", "--api", "v3"];
+        args.extend_from_slice(spelling);
+        assert!(config(&args).unwrap().options.per_cpu);
+    }
+
     #[test]
     fn mode_defaults_apply_when_no_thresholds_are_given() {
         let config = config(&["-i", "abc", "-m", "smart"]).unwrap();

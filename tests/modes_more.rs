@@ -135,9 +135,9 @@ fn windows(p: &mut Value) {
 #[case("disk", &["--mount-warning", "/bakk=95"], healthy, 3, "DISK UNKNOWN - --mount-warning/--mount-critical name mount '/bakk', which the agent does not report", "")]
 // net: bytes per second, no alert unless asked, sizes in powers of 1024
 #[case("net", &[], healthy, 0, "NET OK - 2 interfaces OK, busiest eno1 in 521.8 KiB/s out 70.1 KiB/s", "'eno1_in'=534350B;;;0 'eno1_out'=71742B;;;0 'vmbr0_in'=145B;;;0 'vmbr0_out'=152B;;;0")]
-#[case("net", &["-w", "500K", "-c", "1M"], healthy, 1, "NET WARNING - eno1 in 521.8 KiB/s out 70.1 KiB/s", "'eno1_in'=534350B;512000;1048576;0")]
+#[case("net", &["-w", "500K", "-c", "1M"], healthy, 1, "NET WARNING - eno1 in 521.8 KiB/s (> 500.0 KiB/s) out 70.1 KiB/s", "'eno1_in'=534350B;512000;1048576;0")]
 #[case("net", &["-w", "50K", "-c", "500K"], healthy, 2, "NET CRITICAL - eno1", "'eno1_out'=71742B;51200;512000;0")]
-#[case("net:vmbr0", &["-w", "100", "-c", "1K"], healthy, 1, "NET WARNING - vmbr0 in 145 B/s out 152 B/s", "'vmbr0_in'=145B;100;1024;0 'vmbr0_out'=152B;100;1024;0")]
+#[case("net:vmbr0", &["-w", "100", "-c", "1K"], healthy, 1, "NET WARNING - vmbr0 in 145 B/s (> 100 B/s) out 152 B/s (> 100 B/s)", "'vmbr0_in'=145B;100;1024;0 'vmbr0_out'=152B;100;1024;0")]
 #[case("net:eth9", &[], healthy, 3, "NET UNKNOWN - interface 'eth9' not reported by the agent; it reports: eno1, vmbr0", "")]
 #[case("net", &[], no_interfaces, 3, "NET UNKNOWN - no network interfaces reported by the agent", "")]
 // ports, port:<n>

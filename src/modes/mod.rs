@@ -309,6 +309,15 @@ impl Thresholds {
         }
     }
 
+    /// The range that raised `state` (`None` for OK or UNKNOWN).
+    pub fn alerting(&self, state: State) -> Option<Range> {
+        match state {
+            State::Critical => self.critical,
+            State::Warning => self.warning,
+            _ => None,
+        }
+    }
+
     /// `value` for people: to three decimals, unless the rounded number
     /// would reach another state than `value` does (10.0004 past `-w 10`
     /// must not read "10"); then exactly, as perfdata prints it.
@@ -318,6 +327,18 @@ impl Thresholds {
             Ok(r) if self.state_of(r) == self.state_of(value) => rounded,
             _ => format_exact(value),
         }
+    }
+}
+
+/// How `value` crosses `range`, for people, with `amount` writing the
+/// numbers: `< 10.0 GiB`, `> 50.0 MiB/s`, `within 1.0 GiB … 2.0 GiB`.
+pub fn crossed(range: Range, value: f64, amount: impl Fn(f64) -> String) -> String {
+    if range.inside {
+        format!("within {} … {}", amount(range.start), amount(range.end))
+    } else if value < range.start {
+        format!("< {}", amount(range.start))
+    } else {
+        format!("> {}", amount(range.end))
     }
 }
 

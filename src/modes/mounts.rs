@@ -3,7 +3,7 @@
 //! `--exclude`), per-mount thresholds, used or `--free`, in percent or,
 //! with size-suffixed thresholds, in absolute amounts.
 
-use super::{Context, Item, Outcome, Thresholds, select, summarize};
+use super::{Context, Item, Outcome, Thresholds, crossed, select, summarize};
 use crate::failure::Failure;
 use crate::model::Disk;
 use crate::output::{Perfdata, State, Unit};
@@ -118,12 +118,7 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                 );
                 // An absolute threshold is not a percentage the reader can
                 // compare: say which one was crossed (`< 10.0 GiB`).
-                let alerting = match state {
-                    State::Critical => thresholds.critical,
-                    State::Warning => thresholds.warning,
-                    _ => None,
-                };
-                if let Some(range) = alerting.filter(|_| options.absolute) {
+                if let Some(range) = thresholds.alerting(state).filter(|_| options.absolute) {
                     text.push(' ');
                     text.push_str(&crossed(range, amount as f64, capacity.amount));
                 }
@@ -144,18 +139,6 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
         _ => items[0].text.clone(),
     };
     Ok(summarize(&items, all_ok, perfdata))
-}
-
-/// How `value` crosses `range`, for people: `< 10.0 GiB`, `> 900.0 GiB`,
-/// `within 1.0 GiB … 2.0 GiB`.
-fn crossed(range: Range, value: f64, amount: fn(f64) -> String) -> String {
-    if range.inside {
-        format!("within {} … {}", amount(range.start), amount(range.end))
-    } else if value < range.start {
-        format!("< {}", amount(range.start))
-    } else {
-        format!("> {}", amount(range.end))
-    }
 }
 
 fn mount_list(disks: &[Disk]) -> String {
