@@ -124,7 +124,12 @@ pub fn format_integer(x: f64) -> String {
 /// decimals, no trailing zeros (`80`, `0.5`, `12.125`). Never for
 /// perfdata (see [`format_exact`]).
 pub fn format_number(x: f64) -> String {
-    let text = format!("{:.3}", x);
+    format_decimals(x, 3)
+}
+
+/// [`format_number`] with at most `decimals` decimals.
+pub fn format_decimals(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
         "0".to_string()

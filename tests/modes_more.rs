@@ -112,7 +112,7 @@ fn windows(p: &mut Value) {
 // integer threshold.
 #[case("disk:/bak", &["-w", "55", "-c", "90"], bak_at_55, 0, "DISK OK - /bak 55.0% used", "'/bak'=59055800320B;59055800320;")]
 #[case("disk:/bak", &["--free", "-w", "45:", "-c", "10:"], bak_at_55, 0, "DISK OK - /bak 45.0% free", "'/bak_free'=48318382080B;48318382080:;")]
-#[case("inodes:/boot", &[], boot_inodes_past_80, 1, "INODES WARNING - /boot 80.0% inodes used (52429 of 65536)", "'/boot_inodes'=52429;52428;58982;0;65536")]
+#[case("inodes:/boot", &[], boot_inodes_past_80, 1, "INODES WARNING - /boot 80.0003% inodes used (52429 of 65536)", "'/boot_inodes'=52429;52428;58982;0;65536")]
 #[case("inodes:/", &[], btrfs_root, 3, "INODES UNKNOWN - no mount reports inode counts (btrfs and Windows report 0)", "")]
 #[case("inodes", &[], no_inodes_anywhere, 3, "INODES UNKNOWN - no mount reports inode counts", "")]
 #[case("inodes", &["--free"], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 99.5% inodes free (65186 of 65536)", "'/boot_inodes_free'=65186;13108:;6554:;0;65536")]

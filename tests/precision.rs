@@ -239,3 +239,23 @@ fn amounts_and_crossed_thresholds_are_shown_as_they_are(
         run.first_line()
     );
 }
+
+/// A percentage that rounds onto its threshold gets the decimals that
+/// show it is past it; one exactly on it stays short.
+#[rstest]
+#[case(8004, "DISK WARNING - / 80.04% used")]
+#[case(8000, "DISK OK - / 80.0% used")]
+#[case(8001, "DISK WARNING - / 80.01% used")]
+fn disk_percentages_are_not_rounded_onto_a_threshold(#[case] used: u64, #[case] first_line: &str) {
+    let mut payload: Value =
+        serde_json::from_str(include_str!("../src/demo_v3.json")).expect("demo payload");
+    payload["disk"]["disks"][0]["size"] = json!(10000);
+    payload["disk"]["disks"][0]["used"] = json!(used);
+    let api = serving(Arc::new(Mutex::new(payload.to_string())));
+    let run = v3(&api, &["-m", "disk:/", "-w", "80"]);
+    assert!(
+        run.first_line().starts_with(first_line),
+        "{:?} should start with {first_line:?}",
+        run.first_line()
+    );
+}

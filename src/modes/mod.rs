@@ -5,7 +5,7 @@ use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Snapshot;
 use crate::output::{Perfdata, State, duration};
-use crate::range::{Range, format_exact, format_number};
+use crate::range::{Range, format_decimals, format_exact};
 
 mod all;
 mod cpu;
@@ -318,15 +318,27 @@ impl Thresholds {
         }
     }
 
-    /// `value` for people: to three decimals, unless the rounded number
-    /// would reach another state than `value` does (10.0004 past `-w 10`
-    /// must not read "10"); then exactly, as perfdata prints it.
+    /// `value` for people: to three decimals without trailing zeros,
+    /// unless the rounded number would reach another state than `value`
+    /// does (10.0004 past `-w 10` must not read "10"); see [`Self::shown_to`].
     pub fn shown(&self, value: f64) -> String {
-        let rounded = format_number(value);
-        match rounded.parse::<f64>() {
-            Ok(r) if self.state_of(r) == self.state_of(value) => rounded,
-            _ => format_exact(value),
-        }
+        self.shown_to(value, self.state_of(value), 3, format_decimals)
+    }
+
+    /// `value` written by `format` with `decimals` decimals, or with as
+    /// many more as the rounded number needs to reach `state` (the state
+    /// the reader sees next to it), or else exactly, as perfdata prints it.
+    pub fn shown_to(
+        &self,
+        value: f64,
+        state: State,
+        decimals: usize,
+        format: fn(f64, usize) -> String,
+    ) -> String {
+        (decimals..=9)
+            .map(|d| format(value, d))
+            .find(|text| text.parse::<f64>().is_ok_and(|r| self.state_of(r) == state))
+            .unwrap_or_else(|| format_exact(value))
     }
 }
 
@@ -571,6 +583,8 @@ mod tests {
     #[case("10", 9.9999999, "10")]
     #[case("10", 12.3456789, "12.346")]
     #[case("~:", 10.0004, "10")]
+    #[case("80", 80.04, "80.04")]
+    #[case("80", 80.0001, "80.0001")]
     fn values_are_rounded_only_where_the_state_cannot_tell(
         #[case] warning: &str,
         #[case] value: f64,

@@ -111,8 +111,14 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                     fullest = Some((used_percent, items.len()));
                 }
                 let state = thresholds.state_of(amount as f64);
+                // To one decimal, or more where "80.0%" would hide that
+                // 80.04 % is past -w 80.
+                let shown = match options.absolute {
+                    true => format!("{percent:.1}"),
+                    false => given.shown_to(percent, state, 1, |x, d| format!("{x:.d$}")),
+                };
                 let mut text = format!(
-                    "{mount} {percent:.1}% {}{used_or_free} ({})",
+                    "{mount} {shown}% {}{used_or_free} ({})",
                     capacity.noun,
                     (capacity.show)(amount, total)
                 );
