@@ -149,8 +149,9 @@ struct Args {
     #[argh(option)]
     api: Option<String>,
 
-    /// load: divide the load averages by the logical CPU count
-    #[argh(switch)]
+    /// load: divide the load averages by the logical CPU count (also
+    /// --percpu, as check_load spells it)
+    #[argh(switch, short = 'r')]
     per_cpu: bool,
 
     /// smart on --api v3: warning range for each drive's wearout %
@@ -259,6 +260,8 @@ pub struct Listing {
     pub token: String,
     pub format: Format,
     pub timeout: Duration,
+    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
+    pub verbose: u8,
 }
 
 pub enum Command {
@@ -275,7 +278,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     let words: Vec<&str> = normalised.iter().map(String::as_str).collect();
     let parsed = match Args::from_args(&["check_hetrix"], &words) {
         Ok(parsed) => parsed,
-        Err(exit) if exit.status.is_ok() => return Ok(Command::Print(help(&exit.output))),
+        Err(exit) if exit.status.is_ok() => return Ok(Command::Print(crate::help::render())),
         Err(exit) => {
             let reason = argh_reason(exit.output.trim_end());
             return Err(Failure::new(format!("{reason} (see check_hetrix --help)")));
@@ -369,7 +372,12 @@ fn configure_mode(
         }
         Source::Api {
             base_url: base_url(args.api_url, &env)?,
-            token: token(args.token, args.token_file, &env)?,
+            token: token(
+                args.token,
+                args.token_file,
+                &env,
+                " (or --demo to try the plugin)",
+            )?,
             monitor,
         }
     };
@@ -444,9 +452,11 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
     Ok(Listing {
         trust: trust(args.ca_file, args.insecure)?,
         base_url: base_url(args.api_url, env)?,
-        token: token(args.token, args.token_file, env)?,
+        // No --demo hint: the demo has no account whose monitors to list.
+        token: token(args.token, args.token_file, env, "")?,
         format: Format::parse(args.format.as_deref())?,
         timeout,
+        verbose: args.verbose,
     })
 }
 
@@ -489,11 +499,12 @@ fn state_named(name: &str, option: &str) -> Result<State, Failure> {
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
-/// Messages never include it.
+/// Messages never include it; `hint` ends the one for no token at all.
 fn token(
     given: Option<String>,
     file: Option<String>,
     env: &impl Fn(&str) -> Option<String>,
+    hint: &str,
 ) -> Result<String, Failure> {
     let token = match (given, file) {
         (Some(token), _) => token,
@@ -504,9 +515,9 @@ fn token(
             content.lines().next().unwrap_or_default().to_string()
         }
         (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
-            Failure::new(
-                "no API token: set env HETRIX_API_TOKEN, or use --token-file (or --demo to try the plugin)",
-            )
+            Failure::new(format!(
+                "no API token: set env HETRIX_API_TOKEN, or use --token-file{hint}"
+            ))
         })?,
     };
     let token = token.trim().to_string();
@@ -627,14 +638,18 @@ fn normalise(args: &[String]) -> Vec<String> {
             takes_value = value_follows;
         } else {
             takes_value = is_value_option(arg);
-            out.push(arg.clone());
+            let alias = ALIASES.iter().find(|(alias, _)| alias == arg);
+            out.push(alias.map_or_else(|| arg.clone(), |(_, name)| name.to_string()));
         }
     }
     out
 }
 
 /// Short switches that getopt lets stand together (`-kv`).
-const SHORT_SWITCHES: [u8; 3] = [b'v', b'k', b'V'];
+const SHORT_SWITCHES: [u8; 4] = [b'v', b'k', b'V', b'r'];
+
+/// Other plugins' spellings of our options: check_load's `--percpu`.
+const ALIASES: [(&str, &str); 1] = [("--percpu", "--per-cpu")];
 
 /// `-kvT<token>` as getopt reads it: switches, then maybe one option that
 /// takes the rest of the word as its value, or else the next word (then
@@ -747,34 +762,6 @@ fn is_value_option(arg: &str) -> bool {
     VALUE_OPTIONS.contains(&arg) || MODE_VALUE_OPTIONS.contains(&arg)
 }
 
-/// argh's help plus what it cannot generate: the modes with their default
-/// thresholds, read from the mode registry so it never goes stale.
-fn help(argh_help: &str) -> String {
-    let mut text = argh_help.trim_end().to_string();
-    text.push_str("\n\nModes (default thresholds):\n");
-    for mode in modes::MODES {
-        let defaults = match (mode.default_warning, mode.default_critical) {
-            (None, None) => "no thresholds".to_string(),
-            (w, c) => format!("-w {} -c {}", w.unwrap_or("none"), c.unwrap_or("none")),
-        };
-        let api = if mode.api == Apis::V3Only {
-            "  (--api v3 only)"
-        } else {
-            ""
-        };
-        text.push_str(&format!("  {:<22}{defaults}{api}\n", mode.usage()));
-    }
-    text.push_str(
-        "\nRanges follow the Monitoring Plugins guidelines: N alerts outside 0..N, N: below N,\n\
-         ~:N above N, N:M outside N..M, @N:M inside N..M; endpoints are OK.\n\
-         Sizes (net; disk and inodes, where a suffix makes thresholds absolute): K, M, G, T\n\
-         are powers of 1024 (KiB, MiB, GiB, TiB) and count bytes, not bits; net rates are\n\
-         bytes per second, so -w 50M alerts above 50 MiB/s (419.4 Mbit/s).\n\
-         Example: check_hetrix -i <monitor ID> -m disk -w 80 -c 90\n",
-    );
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -817,6 +804,7 @@ mod tests {
     #[case(&["-kvh"], &["-k", "-v", "-h"])]
     #[case(&["-vxT", "-vv"], &["-v", "-xT", "-v", "-v"])]
     #[case(&["-vé"], &["-v", "-é"])]
+    #[case(&["--percpu", "-rv"], &["--per-cpu", "-r", "-v"])]
     fn normalises_getopt_habits(#[case] args: &[&str], #[case] expected: &[&str]) {
         assert_eq!(normalise(&strings(args)), strings(expected));
     }
@@ -888,6 +876,16 @@ mod tests {
     fn negative_ranges_are_values_not_flags() {
         let config = config(&["-i", "abc", "-m", "cpu", "-w", "-5:-1", "-c", "~:-1"]).unwrap();
         assert_eq!(config.thresholds.warning, Some("-5:-1".parse().unwrap()));
+    }
+
+    #[rstest]
+    #[case(&["-r"])]
+    #[case(&["--percpu"])]
+    #[case(&["-rv"])]
+    fn check_load_spellings_of_per_cpu(#[case] spelling: &[&str]) {
+        let mut args = vec!["-i", "abc", "-m", "load", "--api", "v3"];
+        args.extend_from_slice(spelling);
+        assert!(config(&args).unwrap().options.per_cpu);
     }
 
     #[test]
@@ -1005,8 +1003,8 @@ mod tests {
         std::fs::remove_file(dir).unwrap();
     }
 
-    /// `--help` names by hand the modes an option applies to (argh takes
-    /// only literal doc comments); the modes' `accepts` lists decide.
+    /// `--help` names by hand the modes an option applies to; the modes'
+    /// `accepts` lists decide.
     #[rstest]
     #[case("--window", OptionGroup::Window)]
     #[case("--include", OptionGroup::Mounts)]
@@ -1024,30 +1022,64 @@ mod tests {
         #[case] option: &str,
         #[case] group: OptionGroup,
     ) {
-        let Ok(Command::Print(help)) = parse(&strings(&["--help"]), no_env) else {
-            panic!("--help should print");
-        };
-        // A long name stands alone, its text on the next line.
-        let lines: Vec<&str> = help.lines().map(str::trim_start).collect();
-        let at = lines
-            .iter()
-            .position(|line| line.starts_with(&format!("{option} ")) || *line == option)
+        let (_, about) = help_options()
+            .find(|(flags, _)| flag_names(flags).any(|f| f == option))
             .unwrap_or_else(|| panic!("{option} not in --help"));
-        let line = match lines[at] == option {
-            true => lines[at + 1],
-            false => lines[at].trim_start_matches(option),
-        };
-        let named = line
+        let named = about
             .split(':')
             .next()
             .unwrap()
-            .trim()
             .trim_end_matches(" on --api v3");
         let mut named: Vec<&str> = named.split(", ").collect();
         let mut accepting = group.modes();
         named.sort_unstable();
         accepting.sort_unstable();
-        assert_eq!(named, accepting, "{line}");
+        assert_eq!(named, accepting, "{about}");
+    }
+
+    fn help_options() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        crate::help::OPTIONS
+            .iter()
+            .flat_map(|(_, options)| options.iter())
+    }
+
+    /// `-w, --warning=RANGE` → `-w`, `--warning`.
+    fn flag_names(flags: &str) -> impl Iterator<Item = &str> {
+        flags.split(", ").map(|f| f.split('=').next().unwrap())
+    }
+
+    /// The written `--help` lists exactly the options argh parses, with a
+    /// value name exactly where argh takes a value.
+    #[test]
+    fn help_lists_every_option_argh_parses() {
+        let Err(exit) = Args::from_args(&["check_hetrix"], &["--help"]) else {
+            panic!("argh should print help");
+        };
+        let usage = exit.output.lines().next().unwrap();
+        let argh: Vec<(String, bool)> = usage
+            .split('[')
+            .skip(1)
+            .map(|part| {
+                let inner = part.split(']').next().unwrap();
+                let (flag, value) = inner.split_once(' ').unwrap_or((inner, ""));
+                (flag.to_string(), !value.is_empty())
+            })
+            .collect();
+        assert!(argh.len() > 20, "{usage}");
+        for (flag, takes_value) in &argh {
+            let (flags, _) = help_options()
+                .find(|(flags, _)| flag_names(flags).any(|f| f == flag))
+                .unwrap_or_else(|| panic!("--help lacks {flag}"));
+            assert_eq!(flags.contains('='), *takes_value, "{flags}");
+        }
+        // argh handles -h/--help itself and leaves them out of its usage.
+        for (flags, _) in help_options().filter(|(flags, _)| *flags != "-h, --help") {
+            assert!(
+                argh.iter()
+                    .any(|(flag, _)| flag_names(flags).any(|f| f == flag)),
+                "--help shows {flags}, which argh does not parse"
+            );
+        }
     }
 
     #[test]

@@ -39,8 +39,14 @@ const MAX_PAGES: u64 = 500;
 const NAGIOS_SERVICES: [&str; 3] = ["cpu", "ram", "disk"];
 
 /// The listing's text, ending with a newline.
-pub fn list(listing: &Listing, started: Instant, now: i64) -> Result<String, Failure> {
-    let all = fetch_all(listing, started, now)?;
+/// `log` gets the `-v` lines.
+pub fn list(
+    listing: &Listing,
+    started: Instant,
+    now: i64,
+    log: &mut Vec<String>,
+) -> Result<String, Failure> {
+    let all = fetch_all(listing, started, now, log)?;
     let servers: Vec<&Monitor> = all.iter().filter(|m| m.has_agent).collect();
     if servers.is_empty() {
         return Err(Failure::new(format!(
@@ -55,7 +61,12 @@ pub fn list(listing: &Listing, started: Instant, now: i64) -> Result<String, Fai
     })
 }
 
-fn fetch_all(listing: &Listing, started: Instant, now: i64) -> Result<Vec<Monitor>, Failure> {
+fn fetch_all(
+    listing: &Listing,
+    started: Instant,
+    now: i64,
+    log: &mut Vec<String>,
+) -> Result<Vec<Monitor>, Failure> {
     let auth = v3::authorization(&listing.token);
     let headers = [(auth.0, auth.1.as_str())];
     let deadline = started + listing.timeout;
@@ -63,6 +74,9 @@ fn fetch_all(listing: &Listing, started: Instant, now: i64) -> Result<Vec<Monito
     let mut page = 1;
     loop {
         let url = v3::monitors_url(&listing.base_url, page);
+        if listing.verbose >= 3 {
+            log.push(format!("GET {url}"));
+        }
         let response = api::get(
             Version::V3,
             &url,
@@ -71,6 +85,9 @@ fn fetch_all(listing: &Listing, started: Instant, now: i64) -> Result<Vec<Monito
             &headers,
             |_, _| {},
         )?;
+        if listing.verbose >= 2 {
+            log.push(response.verbose_line(started));
+        }
         let parsed = v3::parse_monitors(&response, now)?;
         monitors.extend(parsed.monitors);
         match parsed.next {

@@ -35,6 +35,16 @@ pub struct Response {
 }
 
 impl Response {
+    /// What `-vv` says of a response: status, size and time since `started`.
+    pub fn verbose_line(&self, started: Instant) -> String {
+        format!(
+            "HTTP {} with {} bytes after {} ms",
+            self.status,
+            self.body.len(),
+            started.elapsed().as_millis()
+        )
+    }
+
     /// The value of header `name` (any case), trimmed, if sent.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

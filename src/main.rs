@@ -7,6 +7,7 @@ mod cli;
 mod discovery;
 mod failure;
 mod fetch;
+mod help;
 mod model;
 mod modes;
 mod output;
@@ -61,12 +62,18 @@ fn main() {
         Ok(Command::ListMonitors(listing)) => {
             output::add_secret(&listing.token);
             fetch::set_trust(listing.trust.clone());
-            match discovery::list(&listing, started, unix_now()) {
+            let mut log = Vec::new();
+            match discovery::list(&listing, started, unix_now(), &mut log) {
                 Ok(text) => {
                     emit(&text);
+                    // After the listing, as comments: the icinga2 and nagios
+                    // formats stay ready to paste.
+                    for line in log {
+                        emit(&format!("# {line}\n"));
+                    }
                     std::process::exit(0);
                 }
-                Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &[]),
+                Err(failure) => finish(&Report::unknown(PLUGIN_LABEL, failure.to_string()), &log),
             }
         }
         Err(failure) => {
@@ -261,12 +268,7 @@ fn load(
                     retrying,
                 )?;
                 if config.verbose >= 2 {
-                    log.push(format!(
-                        "HTTP {} with {} bytes after {} ms",
-                        response.status,
-                        response.body.len(),
-                        started.elapsed().as_millis()
-                    ));
+                    log.push(response.verbose_line(started));
                 }
                 if call.api == Version::V3 && config.verbose >= 1 {
                     log.extend(api::rate_limit::remaining(&response, now));

@@ -10,7 +10,7 @@ use std::fmt;
 use std::io::Write;
 use std::sync::Mutex;
 
-use crate::range::{Range, format_integer, format_number};
+use crate::range::{Range, format_exact, format_integer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -91,7 +91,7 @@ impl Unit {
     fn number(self, x: f64) -> String {
         match self {
             Unit::Bytes | Unit::Count => format_integer(x),
-            _ => format_number(x),
+            _ => format_exact(x),
         }
     }
 }
@@ -140,10 +140,10 @@ impl Perfdata {
         }
         // A range that can never alert (`-c ~:`) is no threshold; printed as
         // `~:` Icinga 2 would drop the whole value.
-        let range = |r: &Option<Range>| match (r.filter(|r| !r.never_alerts()), self.unit) {
-            (Some(r), Unit::Bytes | Unit::Count) => r.to_integer_string(),
-            (Some(r), _) => r.to_string(),
-            (None, _) => String::new(),
+        let range = |r: &Option<Range>| {
+            r.filter(|r| !r.never_alerts())
+                .map(|r| r.to_string())
+                .unwrap_or_default()
         };
         let bound = |b: Option<f64>| {
             b.filter(|b| b.is_finite())
@@ -237,6 +237,8 @@ impl Report {
 
 /// Cuts the middle out of `text` if it is longer than `limit` characters,
 /// keeping its last `kept_end` (numbers and "… and N more" sit at the end).
+/// Cuts fall between words where one ends nearby, and never inside a URL:
+/// half a URL looks like a working one.
 pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
     if text.chars().count() <= limit {
         return Cow::Borrowed(text);
@@ -248,9 +250,71 @@ pub fn shorten(text: &str, limit: usize, kept_end: usize) -> Cow<'_, str> {
     if length <= limit {
         return Cow::Owned(text);
     }
-    let head: String = text.chars().take(limit - kept_end - 1).collect();
-    let tail: String = text.chars().skip(length - kept_end).collect();
+    let chars: Vec<char> = text.chars().collect();
+    let head_end = word_boundary(&chars, limit - kept_end - 1, Direction::Back);
+    let tail_start = word_boundary(&chars, length - kept_end, Direction::Forward);
+    let head: String = chars[..head_end].iter().collect();
+    let tail: String = chars[tail_start..].iter().collect();
     Cow::Owned(format!("{head}…{tail}"))
+}
+
+/// How far a cut moves to reach the edge of a word (other than a URL,
+/// which is left out whole however long).
+const WORD_REACH: usize = 20;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Back,
+    Forward,
+}
+
+/// Where to cut `chars` near `at`: `at` itself between words, else the
+/// edge of the word around it in `direction` (leaving the word out), unless
+/// that edge is further than [`WORD_REACH`] and the word is no URL.
+fn word_boundary(chars: &[char], at: usize, direction: Direction) -> usize {
+    let is_space = |i: usize| chars.get(i).is_some_and(|c| c.is_whitespace());
+    if at == 0 || at >= chars.len() || is_space(at) || is_space(at - 1) {
+        return at;
+    }
+    let start = (0..at).rev().find(|&i| is_space(i)).map_or(0, |i| i + 1);
+    let end = (at..chars.len())
+        .find(|&i| is_space(i))
+        .unwrap_or(chars.len());
+    let word: String = chars[start..end].iter().collect();
+    let edge = match direction {
+        Direction::Back => start,
+        Direction::Forward => end,
+    };
+    if word.contains("://") || edge.abs_diff(at) <= WORD_REACH {
+        edge
+    } else {
+        at
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken between words.
+/// A word longer than that (a URL) gets a line of its own, whole.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut length = 0;
+    for word in text.split_whitespace() {
+        let word_length = word.chars().count();
+        if length > 0 && length + 1 + word_length > width {
+            lines.push(std::mem::take(&mut line));
+            length = 0;
+        }
+        if length > 0 {
+            line.push(' ');
+            length += 1;
+        }
+        line.push_str(word);
+        length += word_length;
+    }
+    if length > 0 {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Longest summary and detail line, in characters: names the agent sends
@@ -284,13 +348,19 @@ fn push_replacing(out: &mut String, text: &str, replace: impl Fn(char) -> Option
 }
 
 /// Byte counts for people: both numbers in the unit of the larger one,
-/// e.g. `710.9 of 936.8 GiB`.
+/// e.g. `710.9 of 936.8 GiB`, unless the part would show as less than 0.1
+/// of it (`44.0 KiB of 30.0 MiB`, not `0.0 of 30.0 MiB`).
 pub fn bytes_of(part: u64, whole: u64) -> String {
     match binary_unit(whole as f64) {
         (_, "B") => format!("{part} of {whole} B"),
-        (scale, unit) => format!(
+        (scale, unit) if part as f64 >= 0.1 * scale => format!(
             "{:.1} of {:.1} {unit}",
             part as f64 / scale,
+            whole as f64 / scale
+        ),
+        (scale, unit) => format!(
+            "{} of {:.1} {unit}",
+            bytes(part as f64),
             whole as f64 / scale
         ),
     }
@@ -383,10 +453,11 @@ mod tests {
            Some("'/'=763354265949B;800;;0;1000000000000"))]
     #[case(Perfdata::new("age", 42.0, Unit::Seconds), Some("'age'=42s"))]
     #[case(Perfdata::new("/_inodes", 350.0, Unit::Count).thresholds(Some("80".parse::<Range>().unwrap().percent_of(65536.0)), None).bounds(Some(0.0), Some(65536.0)),
-           Some("'/_inodes'=350;52429;;0;65536"))]
+           Some("'/_inodes'=350;52428.8;;0;65536"))]
     #[case(Perfdata::new("a'b=c|d", 1.0, Unit::None), Some("'a_b_c_d'=1"))]
     #[case(Perfdata::new("x", f64::NAN, Unit::None), None)]
-    #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0"))]
+    #[case(Perfdata::new("x", 1e-9, Unit::None), Some("'x'=0.000000001"))]
+    #[case(Perfdata::new("q", 10.0004, Unit::None).thresholds(Some("10".parse().unwrap()), None), Some("'q'=10.0004;10"))]
     fn renders_perfdata(#[case] perf: Perfdata, #[case] expected: Option<&str>) {
         assert_eq!(perf.render().as_deref(), expected);
     }
@@ -424,10 +495,43 @@ mod tests {
         );
     }
 
+    #[test]
+    fn shortening_never_cuts_a_url() {
+        let url = "https://docs.hetrixtools.com/hdd-ssd-nvme-drive-health-monitor/";
+        let text = format!(
+            "{} see {url} then {}",
+            "word ".repeat(30),
+            "end ".repeat(30)
+        );
+        let short = shorten(&text, 120, 40);
+        assert!(short.chars().count() <= 120, "{short}");
+        for piece in short.split_whitespace().filter(|w| w.contains("http")) {
+            assert_eq!(piece.trim_start_matches('…'), url, "{short}");
+        }
+        assert!(short.contains("word…end"), "cut between words: {short}");
+        let words = format!("{}{url} {}", "x".repeat(100), "tail ".repeat(10));
+        let short = shorten(&words, 90, 30);
+        assert!(
+            !short.contains("https"),
+            "the URL at the cut is left out: {short}"
+        );
+    }
+
+    #[rstest]
+    #[case("a bb ccc dddd", 6, &["a bb", "ccc", "dddd"])]
+    #[case("see https://example.com/a/very/long/path now", 10, &["see", "https://example.com/a/very/long/path", "now"])]
+    #[case("  spaced   out  ", 80, &["spaced out"])]
+    #[case("", 80, &[])]
+    fn wraps_between_words(#[case] text: &str, #[case] width: usize, #[case] lines: &[&str]) {
+        assert_eq!(wrap(text, width), lines);
+    }
+
     #[rstest]
     #[case(763354265949, 1005869371392, "710.9 of 936.8 GiB")]
     #[case(500, 1000, "500 of 1000 B")]
-    #[case(0, 2048, "0.0 of 2.0 KiB")]
+    #[case(0, 2048, "0 B of 2.0 KiB")]
+    #[case(45056, 31457280, "44.0 KiB of 30.0 MiB")]
+    #[case(3145728, 31457280, "3.0 of 30.0 MiB")]
     fn formats_byte_pairs(#[case] part: u64, #[case] whole: u64, #[case] text: &str) {
         assert_eq!(bytes_of(part, whole), text);
     }

@@ -50,17 +50,19 @@ impl Range {
     /// end down. An integer alerts against it exactly when it does against
     /// `self`, and perfdata printed from it tells the same story as the
     /// state (80 % of 65536 inodes is 52428.8: 52429 used is past it).
+    /// A range that holds no integer (0.241 % to 0.249 % of 10000 is 24.1
+    /// to 24.9) stays as it is: rounded, its start would pass its end.
     pub fn for_integers(self) -> Range {
-        Range {
+        let rounded = Range {
             start: self.start.ceil(),
             end: self.end.floor(),
             inside: self.inside,
+        };
+        if rounded.start > rounded.end {
+            self
+        } else {
+            rounded
         }
-    }
-
-    /// Renders the range with endpoints rounded to integers (for byte counts).
-    pub fn to_integer_string(self) -> String {
-        self.render(format_integer)
     }
 
     fn render(&self, number: impl Fn(f64) -> String) -> String {
@@ -92,13 +94,19 @@ impl Range {
     }
 }
 
-/// Prints the endpoints exactly (a `-w 0.0001` must not show as `0`), as
-/// plain decimals: Rust never writes an `f64` with an exponent.
+/// Prints the endpoints exactly (a `-w 0.0001` must not show as `0`).
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `+ 0.0` turns -0 into 0.
-        f.write_str(&self.render(|x| format!("{}", x + 0.0)))
+        f.write_str(&self.render(format_exact))
     }
+}
+
+/// The shortest plain decimal that reads back as the same `f64`: Rust
+/// never writes an `f64` with an exponent, and `+ 0.0` turns -0 into 0.
+/// Perfdata and thresholds use it, so a grapher re-checking the value
+/// against the printed ranges reaches the printed state.
+pub fn format_exact(x: f64) -> String {
+    format!("{}", x + 0.0)
 }
 
 /// Formats a number rounded to an integer (bytes, counts). Through i64
@@ -112,10 +120,16 @@ pub fn format_integer(x: f64) -> String {
     }
 }
 
-/// Formats a finite number as a plain decimal: no exponent, at most
-/// three decimals, no trailing zeros (`80`, `0.5`, `12.125`).
+/// Formats a finite number for people: no exponent, at most three
+/// decimals, no trailing zeros (`80`, `0.5`, `12.125`). Never for
+/// perfdata (see [`format_exact`]).
 pub fn format_number(x: f64) -> String {
-    let text = format!("{:.3}", x);
+    format_decimals(x, 3)
+}
+
+/// [`format_number`] with at most `decimals` decimals.
+pub fn format_decimals(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
         "0".to_string()
@@ -163,18 +177,22 @@ pub fn has_size_suffix(text: &str) -> bool {
     text.contains(|c| SIZE_SUFFIXES.iter().any(|(suffix, _)| *suffix == c))
 }
 
-fn parse_size(text: &str) -> Option<f64> {
+fn parse_size(text: &str) -> Result<f64, String> {
     let Some((suffix, factor)) = SIZE_SUFFIXES.iter().find(|(s, _)| text.ends_with(*s)) else {
         return parse_number(text);
     };
-    parse_number(text.strip_suffix(*suffix)?)
+    parse_number(&text[..text.len() - suffix.len_utf8()])
         .map(|x| x * factor)
-        .filter(|x| x.is_finite())
+        .and_then(|x| {
+            x.is_finite()
+                .then_some(x)
+                .ok_or_else(|| format!("'{text}' is too large"))
+        })
 }
 
 fn parse_range(
     text: &str,
-    parse_number: fn(&str) -> Option<f64>,
+    parse_number: fn(&str) -> Result<f64, String>,
     hint: &str,
 ) -> Result<Range, RangeError> {
     let invalid = |why: &str| {
@@ -182,29 +200,31 @@ fn parse_range(
             "invalid range '{text}': {why} (expected N, N:, ~:N, N:M or @N:M{hint})"
         ))
     };
+    if text.contains(char::is_whitespace) {
+        return Err(invalid("it holds a space; write it without spaces"));
+    }
     let (inside, body) = match text.strip_prefix('@') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    if body.is_empty() {
+    // `:` alone would read as `0:` (alert below 0): an unset `$LOW:$HIGH`
+    // template must not silently mean that.
+    if body.is_empty() || body == ":" {
         return Err(invalid("empty"));
     }
     let (start, end) = match body.split_once(':') {
-        None => (
-            0.0,
-            parse_number(body).ok_or_else(|| invalid("not a number"))?,
-        ),
+        None => (0.0, parse_number(body).map_err(|e| invalid(&e))?),
         Some((start, end)) => {
             let start = match start {
                 "~" => f64::NEG_INFINITY,
                 // `:10` means `0:10`, as in the C Monitoring Plugins.
                 "" => 0.0,
-                s => parse_number(s).ok_or_else(|| invalid("start is not a number"))?,
+                s => parse_number(s).map_err(|e| invalid(&format!("start {e}")))?,
             };
             let end = if end.is_empty() {
                 f64::INFINITY
             } else {
-                parse_number(end).ok_or_else(|| invalid("end is not a number"))?
+                parse_number(end).map_err(|e| invalid(&format!("end {e}")))?
             };
             (start, end)
         }
@@ -215,22 +235,25 @@ fn parse_range(
     Ok(Range { start, end, inside })
 }
 
-/// A plain decimal: optional `-`, digits, optional fraction. No `+`,
-/// exponent, `inf` or `nan`.
-fn parse_number(text: &str) -> Option<f64> {
+/// A plain decimal: optional `-`, digits, optional `.` and fraction
+/// (`5.`, `.5`). No `+`, exponent, `inf` or `nan`; the error says why.
+fn parse_number(text: &str) -> Result<f64, String> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (int, frac) = match digits.split_once('.') {
-        Some((int, frac)) => (int, Some(frac)),
-        None => (digits, None),
+        Some((int, frac)) => (int, frac),
+        None => (digits, ""),
     };
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let valid = all_digits(int)
-        && frac.is_none_or(|f| all_digits(f) && !f.is_empty())
-        && !(int.is_empty() && frac.is_none());
-    if !valid {
-        return None;
-    }
-    text.parse::<f64>().ok().filter(|x| x.is_finite())
+    let decimal = all_digits(int) && all_digits(frac) && !(int.is_empty() && frac.is_empty());
+    let parsed = text.parse::<f64>().ok().filter(|x| x.is_finite());
+    Err(match parsed {
+        Some(x) if decimal => return Ok(x),
+        Some(x) if text.starts_with('+') => format!("'{text}' has a '+': write {}", x + 0.0),
+        Some(x) if text.contains(['e', 'E']) => {
+            format!("'{text}' has an exponent: write {}", x + 0.0)
+        }
+        _ => format!("'{text}' is not a number"),
+    })
 }
 
 #[cfg(test)]
@@ -255,6 +278,8 @@ mod tests {
     #[case("~:", f64::NEG_INFINITY, f64::INFINITY, false)]
     #[case("@10", 0.0, 10.0, true)]
     #[case("5:5", 5.0, 5.0, false)]
+    #[case("5.", 0.0, 5.0, false)]
+    #[case("1.:2.5", 1.0, 2.5, false)]
     fn parses(#[case] text: &str, #[case] start: f64, #[case] end: f64, #[case] inside: bool) {
         assert_eq!(r(text), Range { start, end, inside });
     }
@@ -273,7 +298,8 @@ mod tests {
     #[case("abc")]
     #[case("10:abc")]
     #[case("1,5")]
-    #[case("1.")]
+    #[case(":")]
+    #[case("@:")]
     #[case(".")]
     #[case("-")]
     #[case("10:20:30")]
@@ -286,6 +312,19 @@ mod tests {
             text.parse::<Range>().is_err(),
             "{text:?} should be rejected"
         );
+    }
+
+    #[rstest]
+    #[case("+5", "'+5' has a '+': write 5")]
+    #[case("1e3", "'1e3' has an exponent: write 1000")]
+    #[case("10:2E-1", "end '2E-1' has an exponent: write 0.2")]
+    #[case("1 0", "it holds a space")]
+    #[case("x:5", "start 'x' is not a number")]
+    #[case(":", "empty")]
+    #[case("@:", "empty")]
+    fn says_why_a_range_is_rejected(#[case] text: &str, #[case] why: &str) {
+        let error = text.parse::<Range>().unwrap_err().to_string();
+        assert!(error.contains(why), "{error:?} should say {why:?}");
     }
 
     #[rstest]
@@ -373,9 +412,12 @@ mod tests {
 
     #[test]
     fn scales_to_integer_bytes() {
-        assert_eq!(r("80").percent_of(100000.0).to_integer_string(), "80000");
-        assert_eq!(r("10:").percent_of(250.0).to_integer_string(), "25:");
-        assert_eq!(r("@10:20").percent_of(50.0).to_integer_string(), "@5:10");
+        assert_eq!(r("80").percent_of(100000.0).to_string(), "80000");
+        assert_eq!(r("10:").percent_of(250.0).to_string(), "25:");
+        assert_eq!(r("@10:20").percent_of(50.0).to_string(), "@5:10");
+        // No whole number inside: kept exact, never printed as `25:24`.
+        let empty = r("0.241:0.249").percent_of(10000.0).for_integers();
+        assert_eq!(empty.to_string(), "24.1:24.9");
         assert_eq!(r("80").percent_of(65536.0).for_integers(), r("52428"));
         assert_eq!(r("@10.1:20.9").for_integers(), r("@11:20"));
         assert_eq!(r("~:5.5").for_integers(), r("~:5"));

@@ -540,7 +540,7 @@ fn check_command_maps_every_option() {
         .lines()
         .filter(|line| line.starts_with("  -"))
         .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("--")))
-        .map(|option| option.trim_end_matches(','))
+        .map(|option| option.split('=').next().unwrap_or(option))
         .collect();
     assert!(long_options.len() >= 10, "{long_options:?}");
     for option in long_options {

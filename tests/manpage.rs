@@ -4,7 +4,6 @@
 //! change to the options or modes, regenerate it with
 //!     UPDATE_MANPAGE=1 cargo test --test manpage
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -51,18 +50,6 @@ fn blocks(help: &str) -> Vec<Vec<&str>> {
     blocks
 }
 
-/// `[-i <monitor>]` in the usage line → `-i` ↦ `monitor`.
-fn value_names(usage: &str) -> HashMap<String, String> {
-    usage
-        .split('[')
-        .filter_map(|part| {
-            let inner = part.split(']').next()?;
-            let (flag, value) = inner.split_once(" <")?;
-            Some((flag.to_string(), value.trim_end_matches('>').to_string()))
-        })
-        .collect()
-}
-
 /// The entries of an indented list: `  name   text` with continuation
 /// lines indented further.
 fn entries<'a>(lines: &[&'a str]) -> Vec<(&'a str, String)> {
@@ -79,43 +66,60 @@ fn entries<'a>(lines: &[&'a str]) -> Vec<(&'a str, String)> {
                 text.push_str(body);
             }
             _ => {
+                // A long name has its text on the next lines.
                 let (name, text) = body.split_once("  ").unwrap_or((body, ""));
                 entries.push((name, text.trim().to_string()));
             }
         }
     }
+    for (_, text) in &mut entries {
+        *text = text.trim().to_string();
+    }
     entries
 }
 
-fn bold_flags(flags: &str, values: &HashMap<String, String>) -> String {
-    let value = flags
-        .split(", ")
-        .find_map(|flag| values.get(flag))
-        .map(|v| format!(" \\fI{}\\fR", roff(v)))
-        .unwrap_or_default();
-    let names: Vec<String> = flags
+/// `-w, --warning=RANGE` → the flags in bold, the value name in italics.
+fn bold_flags(flags: &str) -> String {
+    let (names, value) = match flags.split_once('=') {
+        Some((names, value)) => (names, format!("=\\fI{}\\fR", roff(value))),
+        None => (flags, String::new()),
+    };
+    let names: Vec<String> = names
         .split(", ")
         .map(|flag| format!("\\fB{}\\fR", roff(flag)))
         .collect();
     format!("{}{value}", names.join(", "))
 }
 
-/// The sections made from the help text: SYNOPSIS, DESCRIPTION, OPTIONS,
-/// one section per other list (e.g. MODES), and NOTES for the rest.
+/// A list block's heading and whether it lists options (`-x` entries).
+fn is_option_list(block: &[&str]) -> bool {
+    block
+        .get(1)
+        .is_some_and(|line| line.trim_start().starts_with('-'))
+}
+
+/// The sections made from the help text: SYNOPSIS, DESCRIPTION, OPTIONS
+/// (a subsection per group), one section per other list (e.g. MODES), and
+/// NOTES for the rest.
 fn sections(help: &str) -> String {
     let blocks = blocks(help);
-    let usage = blocks[0].join(" ");
-    let usage = usage
-        .strip_prefix("Usage: check_hetrix")
-        .expect("help starts with the usage line");
-    let values = value_names(usage);
     let mut out = String::new();
-    out.push_str(".SH SYNOPSIS\n.B check_hetrix\n");
-    out.push_str(&roff(usage.trim()));
-    out.push_str("\n.SH DESCRIPTION\n");
+    out.push_str(".SH SYNOPSIS\n");
+    for (index, line) in blocks[0].iter().enumerate() {
+        let line = line.trim_start().trim_start_matches("Usage:").trim_start();
+        let arguments = line
+            .strip_prefix("check_hetrix")
+            .expect("usage lines start with the program");
+        if index > 0 {
+            out.push_str(".br\n");
+        }
+        out.push_str(&format!(".B check_hetrix\n{}\n", roff(arguments.trim())));
+    }
+    out.push_str(".SH DESCRIPTION\n");
     out.push_str(&roff(&blocks[1].join(" ")));
     out.push('\n');
     let mut notes = Vec::new();
+    let mut options_started = false;
     for block in &blocks[2..] {
         let heading = block[0];
         let is_list = heading.ends_with(':') && block[1..].iter().all(|l| l.starts_with("  "));
@@ -124,14 +128,20 @@ fn sections(help: &str) -> String {
             continue;
         }
         let title = heading.trim_end_matches(':');
-        let name = title.split(" (").next().unwrap().to_uppercase();
-        out.push_str(&format!(".SH {name}\n"));
-        if name != "OPTIONS" {
-            out.push_str(&format!("{}:\n", roff(title)));
+        let options = is_option_list(block);
+        if options && !options_started {
+            out.push_str(".SH OPTIONS\n");
+            options_started = true;
+        }
+        if options {
+            out.push_str(&format!(".SS {}\n", roff(title)));
+        } else {
+            let name = title.split(" (").next().unwrap().to_uppercase();
+            out.push_str(&format!(".SH {name}\n{}:\n", roff(title)));
         }
         for (item, text) in entries(&block[1..]) {
-            let label = if name == "OPTIONS" {
-                bold_flags(item, &values)
+            let label = if options {
+                bold_flags(item)
             } else {
                 format!("\\fB{}\\fR", roff(item))
             };
@@ -181,15 +191,15 @@ fn man_page_matches_help() {
 fn man_page_documents_every_option_and_mode() {
     let help = help();
     let page = render(&help);
-    let options = blocks(&help)
-        .into_iter()
-        .find(|b| b[0] == "Options:")
-        .expect("an Options block");
-    let listed = entries(&options[1..]);
+    let listed: Vec<(&str, String)> = blocks(&help)
+        .iter()
+        .filter(|b| is_option_list(b))
+        .flat_map(|b| entries(&b[1..]))
+        .collect();
     assert!(listed.len() >= 10, "parsed only {} options", listed.len());
     for (flags, text) in listed {
         assert!(!text.is_empty(), "{flags} lost its description");
-        for flag in flags.split(", ") {
+        for flag in flags.split('=').next().unwrap().split(", ") {
             assert!(
                 page.contains(&format!("\\fB{}\\fR", roff(flag))),
                 "the man page lacks {flag}"
@@ -199,7 +209,8 @@ fn man_page_documents_every_option_and_mode() {
     for mode in ["cpu", "disk[:<mount>]", "service:<name>", "freshness"] {
         assert!(page.contains(&format!("\\fB{}\\fR", roff(mode))), "{mode}");
     }
-    assert!(page.contains("\\fB\\-\\-token\\-file\\fR \\fItoken\\-file\\fR"));
+    assert!(page.contains("\\fB\\-\\-token\\-file\\fR=\\fIPATH\\fR"));
+    assert!(page.contains("\\fB\\-w\\fR, \\fB\\-\\-warning\\fR=\\fIRANGE\\fR"));
 }
 
 #[test]

@@ -99,10 +99,10 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("raid", &[], resyncing_raid, 1, "RAID WARNING - /boot RAID1 Healthy, 2/2 drives active (state Active, resyncing (42%))", "")]
 #[case("raid", &[], no_raid, 3, "RAID UNKNOWN - no RAID data reported by the agent: enable software RAID monitoring", "")]
 // smart
-#[case("smart", &[], healthy, 1, "SMART WARNING - sda SMART PASSED, 56 errors", "'sda_errors'=56;0;;0")]
+#[case("smart", &[], healthy, 1, "SMART WARNING - sda: 56 SMART errors (SMART PASSED)", "'sda_errors'=56;0;;0")]
 #[case("smart", &["-w", "100"], healthy, 0, "SMART OK - 3 drives healthy", "'nvme0n1_errors'=0;100;;0")]
 #[case("smart", &["-w", "10", "-c", "50"], healthy, 2, "SMART CRITICAL - sda", "'sda_errors'=56;10;50;0")]
-#[case("smart", &["-w", "100"], failed_drive, 2, "SMART CRITICAL - nvme1n1 SMART FAILED, 0 errors", "")]
+#[case("smart", &["-w", "100"], failed_drive, 2, "SMART CRITICAL - nvme1n1: SMART FAILED (0 errors)", "")]
 #[case("smart", &[], unsupported_drive, 0, "SMART OK - 3 drives healthy", "'sda_errors'=0;0;;0")]
 #[case("smart", &[], no_drives, 3, "SMART UNKNOWN - no drive health data reported by the agent", "")]
 // services
@@ -122,7 +122,7 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("load", &["-w", "5,4,3", "-c", "10,8,6"], healthy, 1, "LOAD WARNING - load average: 2.29, 3.72, 4.04", "'load1'=2.29;5;10;0 'load5'=3.72;4;8;0 'load15'=4.04;3;6;0")]
 #[case("load", &["-w", "5,4,5", "-c", "10,8,6"], healthy, 0, "LOAD OK - load average: 2.29, 3.72, 4.04", "'load15'=4.04;5;6;0")]
 #[case("load", &["-w", "5,4,3", "-c", "10,8,6"], busy_v1_load, 2, "LOAD CRITICAL - load average: 12.5, 9, 4", "'load5'=9;4;8;0")]
-#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_v1_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.042, 0.75, 0.333", "'load1'=1.042;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_v1_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.042, 0.75, 0.333", "'load1'=1.0416666666666667;1;2;0")]
 #[case("load", &["-w", "5,4,3", "-c", "10,8,6"], older_agent, 3, "LOAD UNKNOWN - load averages not reported by the agent", "")]
 #[case("load", &[], garbled_newest_minute, 3, "LOAD UNKNOWN - load averages not reported by the agent", "")]
 #[case("temp", &[], healthy, 0, "TEMP OK - CPU temperature 24.65 °C", "'cpu_temp'=24.65;80;90")]
@@ -173,7 +173,7 @@ fn disk_lists_every_mount_in_long_output() {
             "[OK] / 75.9% used (710.9 of 936.8 GiB)",
             "[OK] /bak 56.9% used (3.1 of 5.5 TiB)",
             "[OK] /boot 20.8% used (206.1 of 990.9 MiB)",
-            "[OK] /etc/pve 0.1% used (0.0 of 30.0 MiB)",
+            "[OK] /etc/pve 0.1% used (15.4 KiB of 30.0 MiB)",
         ]
     );
 }

@@ -112,11 +112,11 @@ fn windows(p: &mut Value) {
 // integer threshold.
 #[case("disk:/bak", &["-w", "55", "-c", "90"], bak_at_55, 0, "DISK OK - /bak 55.0% used", "'/bak'=59055800320B;59055800320;")]
 #[case("disk:/bak", &["--free", "-w", "45:", "-c", "10:"], bak_at_55, 0, "DISK OK - /bak 45.0% free", "'/bak_free'=48318382080B;48318382080:;")]
-#[case("inodes:/boot", &[], boot_inodes_past_80, 1, "INODES WARNING - /boot 80.0% inodes used (52429 of 65536)", "'/boot_inodes'=52429;52428;58982;0;65536")]
+#[case("inodes:/boot", &[], boot_inodes_past_80, 1, "INODES WARNING - /boot 80.0003% inodes used (52429 of 65536)", "'/boot_inodes'=52429;52428;58982;0;65536")]
 #[case("inodes:/", &[], btrfs_root, 3, "INODES UNKNOWN - no mount reports inode counts (btrfs and Windows report 0)", "")]
 #[case("inodes", &[], no_inodes_anywhere, 3, "INODES UNKNOWN - no mount reports inode counts", "")]
 #[case("inodes", &["--free"], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 99.5% inodes free (65186 of 65536)", "'/boot_inodes_free'=65186;13108:;6554:;0;65536")]
-#[case("inodes", &["--free", "-w", "100K:", "-c", "10K:"], healthy, 2, "INODES CRITICAL - /etc/pve 99.8% inodes free (9976 of 10000), /boot 99.5% inodes free", "'/boot_inodes_free'=65186;102400:;10240:;0;65536")]
+#[case("inodes", &["--free", "-w", "100K:", "-c", "10K:"], healthy, 2, "INODES CRITICAL - /etc/pve 99.8% inodes free (9976 of 10000) < 10240 inodes, /boot 99.5% inodes free", "'/boot_inodes_free'=65186;102400:;10240:;0;65536")]
 // disk: --free in percent and in bytes, per-mount thresholds, include/exclude
 #[case("disk", &["--free"], healthy, 0, "DISK OK - 4 mounts OK, fullest / 24.1% free (225.9 of 936.8 GiB)", "'/_free'=242515105443B;201173874279:;100586937140:;0;1005869371392")]
 #[case("disk", &["--free", "-w", "30:"], healthy, 1, "DISK WARNING - / 24.1% free", "")]
@@ -134,10 +134,10 @@ fn windows(p: &mut Value) {
 #[case("disk:/", &["--include", "^/"], healthy, 3, "DISK UNKNOWN - --include/--exclude choose among all mounts", "")]
 #[case("disk", &["--mount-warning", "/bakk=95"], healthy, 3, "DISK UNKNOWN - --mount-warning/--mount-critical name mount '/bakk', which the agent does not report", "")]
 // net: bytes per second, no alert unless asked, sizes in powers of 1024
-#[case("net", &[], healthy, 0, "NET OK - 2 interfaces OK, busiest eno1 in 521.8 KiB/s, out 70.1 KiB/s", "'eno1_in'=534350B;;;0 'eno1_out'=71742B;;;0 'vmbr0_in'=145B;;;0 'vmbr0_out'=152B;;;0")]
-#[case("net", &["-w", "500K", "-c", "1M"], healthy, 1, "NET WARNING - eno1 in 521.8 KiB/s, out 70.1 KiB/s", "'eno1_in'=534350B;512000;1048576;0")]
+#[case("net", &[], healthy, 0, "NET OK - 2 interfaces OK, busiest eno1 in 521.8 KiB/s out 70.1 KiB/s", "'eno1_in'=534350B;;;0 'eno1_out'=71742B;;;0 'vmbr0_in'=145B;;;0 'vmbr0_out'=152B;;;0")]
+#[case("net", &["-w", "500K", "-c", "1M"], healthy, 1, "NET WARNING - eno1 in 521.8 KiB/s (> 500.0 KiB/s) out 70.1 KiB/s", "'eno1_in'=534350B;512000;1048576;0")]
 #[case("net", &["-w", "50K", "-c", "500K"], healthy, 2, "NET CRITICAL - eno1", "'eno1_out'=71742B;51200;512000;0")]
-#[case("net:vmbr0", &["-w", "100", "-c", "1K"], healthy, 1, "NET WARNING - vmbr0 in 145 B/s, out 152 B/s", "'vmbr0_in'=145B;100;1024;0 'vmbr0_out'=152B;100;1024;0")]
+#[case("net:vmbr0", &["-w", "100", "-c", "1K"], healthy, 1, "NET WARNING - vmbr0 in 145 B/s (> 100 B/s) out 152 B/s (> 100 B/s)", "'vmbr0_in'=145B;100;1024;0 'vmbr0_out'=152B;100;1024;0")]
 #[case("net:eth9", &[], healthy, 3, "NET UNKNOWN - interface 'eth9' not reported by the agent; it reports: eno1, vmbr0", "")]
 #[case("net", &[], no_interfaces, 3, "NET UNKNOWN - no network interfaces reported by the agent", "")]
 // ports, port:<n>
@@ -167,7 +167,7 @@ fn windows(p: &mut Value) {
 #[case("inodes:/boot", &[], strings_everywhere, 2, "INODES CRITICAL - /boot 91.6%", "")]
 #[case("reboot", &[], garbage, 3, "REBOOT UNKNOWN - no reboot-required flag reported by the agent", "")]
 #[case("uptime", &[], garbage, 3, "UPTIME UNKNOWN - the agent did not report the system uptime", "")]
-#[case("net", &[], garbage, 3, "NET UNKNOWN - eno1 in 521.8 KiB/s, out not reported", "'eno1_in'=534350B")]
+#[case("net", &[], garbage, 3, "NET UNKNOWN - eno1 in 521.8 KiB/s out not reported", "'eno1_in'=534350B")]
 #[case("ports", &[], garbage, 3, "PORTS UNKNOWN - port 443: connection count not reported", "'port_80'=44")]
 #[case("inodes", &[], garbage, 3, "INODES UNKNOWN - /boot inode counts not reported", "")]
 // Windows agents: what they never send is UNKNOWN with the reason
@@ -249,7 +249,7 @@ fn all_on_the_example_has_one_line_per_sub_check_and_the_worst_state() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.first_line()
-            .starts_with("HETRIX WARNING - SMART WARNING: sda SMART PASSED, 56 errors | "),
+            .starts_with("HETRIX WARNING - SMART WARNING: sda: 56 SMART errors (SMART PASSED) | "),
         "{run:?}"
     );
     assert_eq!(
@@ -280,7 +280,7 @@ fn all_on_the_example_has_one_line_per_sub_check_and_the_worst_state() {
     );
     assert!(
         run.stdout
-            .contains("\n[WARNING] SMART: sda SMART PASSED, 56 errors\n")
+            .contains("\n[WARNING] SMART: sda: 56 SMART errors (SMART PASSED)\n")
     );
 }
 
@@ -326,7 +326,7 @@ fn critical_and_worse(p: &mut Value) {
 // UNKNOWN outranks WARNING…
 #[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN: / RAID1 Healthy, 2/? drives active (health or drive counts not reported); SMART WARNING: sda")]
 // …and CRITICAL outranks UNKNOWN; at most three problems are named.
-#[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL: /bak 96.7% used (5.3 of 5.5 TiB); SERVICES CRITICAL: mysql offline; SMART WARNING: sda SMART PASSED, 56 errors; … and 2 more")]
+#[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL: /bak 96.7% used (5.3 of 5.5 TiB); SERVICES CRITICAL: mysql offline; SMART WARNING: sda: 56 SMART errors (SMART PASSED); … and 2 more")]
 // Mount options and --reboot-state reach the sub-checks of all.
 #[case(critical_and_worse, &["--mount-warning", "/bak=97", "--mount-critical", "/bak=99", "--reboot-state", "critical"], 2, "HETRIX CRITICAL - SERVICES CRITICAL: mysql offline; REBOOT CRITICAL: reboot required to finish installing updates; SMART WARNING")]
 #[case(critical_and_worse, &["--exclude", "^/bak$"], 2, "HETRIX CRITICAL - SERVICES CRITICAL")]
@@ -431,9 +431,11 @@ fn all_on_stale_data_stays_critical(#[case] age: i64) {
     if age > 900 {
         // Every v1 sub-check but freshness; v3-only ones are never run on v1.
         assert!(
-            run.stdout.contains("16 checks not run: data is stale"),
+            run.first_line()
+                .contains("16 checks not run: data older than --max-age 900 s"),
             "{run:?}"
         );
+        assert_eq!(run.first_line().matches(" ago").count(), 1, "{run:?}");
         assert!(
             !run.stdout.contains("[WARNING] SMART"),
             "stale numbers judged: {run:?}"

@@ -143,6 +143,20 @@ fn unreadable_quotas_are_unknown(#[case] body: &str, #[case] message: &str) {
     assert!(run.first_line().contains(message), "{run:?}");
 }
 
+/// The status call sends no monitor ID, so its errors never advise
+/// checking one.
+#[rstest]
+#[case(Reply::raw(404, "text/html", "not found"), "HTTP 404: check --api-url")]
+#[case(
+    Reply::raw(200, "application/json", r#"{"status":"ERROR","error_message":"no"}"#),
+    "HetrixTools API error: no (check the API token and its permissions)"
+)]
+fn quota_errors_name_only_what_the_call_sends(#[case] reply: Reply, #[case] message: &str) {
+    let run = check(&MockApi::replying(reply), &["-m", "quota"]);
+    assert!(run.first_line().contains(message), "{run:?}");
+    assert!(!run.first_line().contains("monitor ID"), "{run:?}");
+}
+
 #[test]
 fn the_demo_has_no_quota() {
     let run = run(&["--demo", "-m", "quota"], &[]);

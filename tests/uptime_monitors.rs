@@ -124,7 +124,7 @@ fn hostile_locations(m: &mut Value) {
 #[case::slow_location_warns(unchanged, &["-w", "500", "-c", "1000"], 1, "STATUS WARNING - up at all 3 locations: tokyo 812 ms", "'tokyo_ms'=812;500;1000;0 ")]
 #[case::slow_location_critical(unchanged, &["-w", "200", "-c", "800"], 2, "STATUS CRITICAL - up at all 3 locations: tokyo 812 ms, new_york 310 ms", "'new_york_ms'=310;200;800;0 ")]
 #[case::down(all_down, &[], 2, "STATUS CRITICAL - down at 3 of 3 locations: london down, new_york down, tokyo down", "'locations_down'=3;;;0;3")]
-#[case::heartbeat(heartbeat, &[], 0, "STATUS OK - up", "'uptime'=99.959%;;;0;100 'locations_down'=0;;;0;0")]
+#[case::heartbeat(heartbeat, &[], 0, "STATUS OK - up", "'uptime'=99.9588%;;;0;100 'locations_down'=0;;;0;0")]
 #[case::no_locations_key(no_locations_key, &["-w", "1"], 0, "STATUS OK - up", "'locations_down'=0")]
 #[case::maintenance(maint, &["-w", "1"], 0, "STATUS OK - in maintenance at HetrixTools", "'tokyo_ms'=812;;;0 ")]
 #[case::maintenance_state(maint, &["--maintenance-state", "critical"], 2, "STATUS CRITICAL - in maintenance at HetrixTools", "'uptime'")]

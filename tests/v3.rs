@@ -416,8 +416,8 @@ fn worn_out(p: &mut Value) {
 #[case("load", &["-w", "5,4,3", "-c", "10,8,6"], busy_load, 2, "LOAD CRITICAL - load average: 20.5, 9, 4", "'load15'=4;3;6;0")]
 #[case("load", &["-w", "25,8,6", "-c", "30,20,10"], busy_load, 1, "LOAD WARNING", "'load5'=9;8;20;0")]
 #[case("load", &["-w", "1.4"], healthy, 1, "LOAD WARNING", "'load1'=1.52;1.4;;0 'load5'=1.31;1.4;;0")]
-#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.708;1;2;0")]
-#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417, 1.5, 0.667", "'load1'=3.417;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.7083333333333333;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417, 1.5, 0.667", "'load1'=3.4166666666666665;1;2;0")]
 #[case("load", &["-w", "5"], garbled_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the logical CPU count", "")]
@@ -433,11 +433,11 @@ fn worn_out(p: &mut Value) {
 #[case("steal", &[], stolen, 2, "STEAL CRITICAL - steal 25%", "'steal'=25%;10;20")]
 // ping
 #[case("ping", &[], healthy, 0, "PING OK - all 2 pings OK", "'gateway_pl'=0%;20;60;0;100 'gateway_rta_ms'=0.42;200;500;0 'google_pl'=0%")]
-#[case("ping:google", &[], healthy, 0, "PING OK - google (8.8.8.8) 0% loss, 12.3 ms", "'google_rta_ms'=12.3;200;500;0")]
-#[case("ping", &[], lossy_ping, 1, "PING WARNING - google (8.8.8.8) 30% loss, 12.3 ms", "'google_pl'=30%;20;60")]
-#[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1) 100% loss", "'gateway_pl'=100%")]
-#[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8) 0% loss, 612.5 ms", "'google_rta_ms'=612.5;200;500;0")]
-#[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8) 0% loss, 12.3 ms", "'google_pl'=0%;50;90")]
+#[case("ping:google", &[], healthy, 0, "PING OK - google (8.8.8.8): 0% loss (12.3 ms)", "'google_rta_ms'=12.3;200;500;0")]
+#[case("ping", &[], lossy_ping, 1, "PING WARNING - google (8.8.8.8): 30% loss (12.3 ms)", "'google_pl'=30%;20;60")]
+#[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1): 100% loss", "'gateway_pl'=100%")]
+#[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8): 612.5 ms (0% loss)", "'google_rta_ms'=612.5;200;500;0")]
+#[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8): 12.3 ms (0% loss)", "'google_pl'=0%;50;90")]
 #[case("ping", &["-w", "100"], healthy, 3, "PING UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
 #[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent; it reports: gateway, google", "")]
 #[case("ping", &[], no_pings, 3, "PING UNKNOWN - no outgoing pings reported by the agent", "")]
@@ -456,8 +456,8 @@ fn worn_out(p: &mut Value) {
 // smart with wear
 #[case("smart", &["-w", "100"], worn, 0, "SMART OK - 3 drives healthy", "'nvme0n1_wearout'=3%;;;0;100")]
 #[case("smart", &["-w", "100", "--wear-warning", "80", "--wear-critical", "90"], worn, 1,
-       "SMART WARNING - nvme1n1 SMART PASSED, 0 errors, 85% worn out", "'nvme1n1_wearout'=85%;80;90;0;100")]
-#[case("smart", &["-w", "100", "--wear-critical", "90"], worn_out, 2, "SMART CRITICAL - nvme1n1 SMART PASSED, 0 errors, 97% worn out", "")]
+       "SMART WARNING - nvme1n1: 85% worn out (SMART PASSED and 0 errors)", "'nvme1n1_wearout'=85%;80;90;0;100")]
+#[case("smart", &["-w", "100", "--wear-critical", "90"], worn_out, 2, "SMART CRITICAL - nvme1n1: 97% worn out (SMART PASSED and 0 errors)", "")]
 fn v3_only_modes(
     #[case] mode: &str,
     #[case] options: &[&str],
@@ -491,7 +491,7 @@ fn wear_lines_name_drives_without_wear_data() {
     let run = v3(&api, &["-m", "smart", "--wear-warning", "80"]);
     assert!(
         run.stdout
-            .contains("[WARNING] sda SMART PASSED, 56 errors, wear not reported\n"),
+            .contains("[WARNING] sda: 56 SMART errors (SMART PASSED and wear not reported)\n"),
         "{run:?}"
     );
 }
@@ -874,6 +874,33 @@ fn list_monitors_writes_nagios_hosts_and_services() {
             .contains("# in maintenance at HetrixTools\ndefine host {")
     );
     assert_eq!(run.stdout.matches("define service {").count(), 9);
+}
+
+#[test]
+fn list_monitors_logs_each_page_with_vvv_as_comments() {
+    let run = list(&account(), &["--format", "nagios", "-vvv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let log: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("# GET ") || l.starts_with("# HTTP "))
+        .collect();
+    assert_eq!(log.len(), 6, "{}", run.stdout);
+    assert!(
+        log[0].starts_with("# GET http://127.0.0.1:")
+            && log[0].ends_with("/v3/uptime-monitors?per_page=200&page=1"),
+        "{log:?}"
+    );
+    assert!(log[1].starts_with("# HTTP 200 with "), "{log:?}");
+}
+
+#[test]
+fn list_monitors_without_a_token_does_not_suggest_the_demo() {
+    let api = account();
+    let run = execute(&["--api-url", api.url.as_str(), "--list-monitors"], &[]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains("no API token"), "{run:?}");
+    assert!(!run.first_line().contains("--demo"), "{run:?}");
 }
 
 #[rstest]

@@ -14,6 +14,52 @@ pub enum Scalar<'a> {
     Text(&'a str),
 }
 
+/// `text` with every number literal too large for an `f64` (`1e400`)
+/// replaced by `null` and spaces, outside strings; `None` when it has
+/// none, so the caller's failure stands. One pass, however many there are.
+pub fn without_huge_numbers(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut at = 0;
+    let mut in_string = false;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if in_string {
+            match byte {
+                b'\\' => at += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
+        if byte == b'"' {
+            in_string = true;
+            at += 1;
+            continue;
+        }
+        if !(byte == b'-' || byte.is_ascii_digit()) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len()
+            && matches!(bytes[at], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+        {
+            at += 1;
+        }
+        // Every literal beyond f64 is at least `1e309` long: `null` fits.
+        if text[start..at].parse::<f64>().is_ok_and(f64::is_infinite) {
+            out[start..at].fill(b' ');
+            out[start..start + 4].copy_from_slice(b"null");
+            changed = true;
+        }
+    }
+    // Only ASCII bytes were replaced, by ASCII bytes.
+    changed.then(|| String::from_utf8(out).ok()).flatten()
+}
+
 /// A number, or a string holding one.
 pub fn scalar_number(scalar: Scalar) -> Option<f64> {
     match scalar {
@@ -163,6 +209,16 @@ mod tests {
     #[case(json!(null), None)]
     fn reads_flags(#[case] value: Value, #[case] expected: Option<bool>) {
         assert_eq!(flag(Some(&value)), expected);
+    }
+
+    #[rstest]
+    #[case(r#"{"a": 1e400, "b": 2}"#, Some(r#"{"a": null , "b": 2}"#))]
+    #[case(r#"[-1E+999,"1e400",3]"#, Some(r#"[null   ,"1e400",3]"#))]
+    #[case(r#"{"a\"1e999": 1e999}"#, Some(r#"{"a\"1e999": null }"#))]
+    #[case(r#"{"a": 1e300}"#, None)]
+    #[case(r#"{"a": "1e400"}"#, None)]
+    fn nulls_numbers_beyond_f64(#[case] text: &str, #[case] expected: Option<&str>) {
+        assert_eq!(super::without_huge_numbers(text).as_deref(), expected);
     }
 
     #[test]

@@ -24,9 +24,15 @@ pub fn read<T: Fields>(body: &[u8]) -> Option<Result<T, &'static str>> {
     // Skipped strings are not checked for UTF-8 by serde_json, so the whole
     // body is, once: a body that is not UTF-8 is not JSON, as with `Value`.
     let text = std::str::from_utf8(body).ok()?;
-    serde_json::from_str::<Body<T>>(text)
-        .ok()
-        .map(|body| body.0)
+    let parse = |text: &str| {
+        serde_json::from_str::<Body<T>>(text)
+            .ok()
+            .map(|body| body.0)
+    };
+    // serde_json refuses the whole body for one number beyond f64 (`1e400`)
+    // anywhere in it; read as "not reported", it fails only a mode that
+    // needs it. Tried after a failure only: valid bodies pay nothing.
+    parse(text).or_else(|| parse(&lenient::without_huge_numbers(text)?))
 }
 
 /// A JSON object's fields that a struct reads; `fields!` writes this.

@@ -36,12 +36,12 @@ pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
 
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
 pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    object::<Stats>(status, body).map(snapshot)
+    object::<Stats>(status, body, &SERVER_STATS).map(snapshot)
 }
 
 /// Turns a status call response into a snapshot holding only the quota.
 pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    let account = object::<Account>(status, body)?;
+    let account = object::<Account>(status, body, &ACCOUNT_STATUS)?;
     let remaining = account.remaining.0.ok_or_else(|| {
         Failure::new(
             "the HetrixTools API status reply holds no Remaining_API_Calls (check --api-url)",
@@ -57,21 +57,41 @@ pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
     })
 }
 
+/// What to check when a v1 call fails: only what the call sends (the
+/// status call sends no monitor ID).
+struct Call {
+    /// For HTTP 404.
+    not_found: &'static str,
+    /// For `{"status":"ERROR"}`.
+    refused: &'static str,
+}
+
+const SERVER_STATS: Call = Call {
+    not_found: "check --api-url and the monitor ID",
+    refused: "check the API token, its permissions and the monitor ID",
+};
+
+const ACCOUNT_STATUS: Call = Call {
+    not_found: "check --api-url",
+    refused: "check the API token and its permissions",
+};
+
 /// The fields of a successful response, or why there is none.
-fn object<T: Fields>(status: u16, body: &[u8]) -> Result<T, Failure> {
+fn object<T: Fields>(status: u16, body: &[u8], call: &Call) -> Result<T, Failure> {
     // An outage first: a 5xx with a JSON body is still an outage, not a
     // problem with the token.
     if (500..=599).contains(&status) {
-        return Err(Failure::unreachable(http_status_advice(status)));
+        return Err(Failure::unreachable(http_status_advice(status, call)));
     }
     let json = typed::read::<Reply<T>>(body);
     if let Some(message) = json.as_ref().and_then(|j| j.as_ref().ok()?.api_error()) {
         return Err(Failure::new(format!(
-            "HetrixTools API error: {message} (check the API token, its permissions and the monitor ID)"
+            "HetrixTools API error: {message} ({})",
+            call.refused
         )));
     }
     if status != 200 {
-        return Err(Failure::new(http_status_advice(status)));
+        return Err(Failure::new(http_status_advice(status, call)));
     }
     match json {
         Some(Ok(reply)) => Ok(reply.data),
@@ -122,8 +142,8 @@ impl<T> Reply<T> {
     }
 }
 
-fn http_status_advice(status: u16) -> String {
-    let advice = super::status_advice(status, "check --api-url and the monitor ID");
+fn http_status_advice(status: u16, call: &Call) -> String {
+    let advice = super::status_advice(status, call.not_found);
     format!("HetrixTools API answered HTTP {status}: {advice}")
 }
 

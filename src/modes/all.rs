@@ -86,10 +86,18 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         });
     }
     if let Some(stale) = stale.filter(|_| not_run > 0) {
-        details.push(format!("[UNKNOWN] {not_run} checks not run: {stale}"));
+        // The freshness sub-check already says how old the data is.
+        let why = match ctx.snapshot.last_data {
+            Some(_) => format!(
+                "data older than --max-age {} s (is the agent running?)",
+                ctx.max_age
+            ),
+            None => stale.to_string(),
+        };
+        details.push(format!("[UNKNOWN] {not_run} checks not run: {why}"));
         items.push(Item {
             state: State::Unknown,
-            text: format!("{not_run} checks not run: {stale}"),
+            text: format!("{not_run} checks not run: {why}"),
         });
     }
     if items.is_empty() {

@@ -4,7 +4,7 @@
 
 use super::mounts::{Capacity, check};
 use super::{Argument, Mode, OptionGroup, ThresholdKind};
-use crate::output::{Unit, bytes_of};
+use crate::output::{Unit, bytes, bytes_of};
 
 pub const MODE: Mode = Mode {
     name: "disk",
@@ -24,6 +24,7 @@ const SPACE: Capacity = Capacity {
     unit: Unit::Bytes,
     read: |disk| (disk.size, disk.used),
     show: bytes_of,
+    amount: bytes,
     zero: "has size 0",
     unreported: "size or used space not reported",
     none_measured: "no mount reports its size and used space",

@@ -4,6 +4,7 @@
 use super::mounts::{Capacity, check};
 use super::{Argument, Mode, OptionGroup, ThresholdKind};
 use crate::output::Unit;
+use crate::range::format_integer;
 
 pub const MODE: Mode = Mode {
     name: "inodes",
@@ -23,6 +24,7 @@ const INODES: Capacity = Capacity {
     unit: Unit::Count,
     read: |disk| (disk.inodes, disk.inodes_used),
     show: |amount, total| format!("{amount} of {total}"),
+    amount: |x| format!("{} inodes", format_integer(x)),
     zero: "reports 0 inodes (btrfs and Windows do)",
     unreported: "inode counts not reported",
     none_measured: "no mount reports inode counts (btrfs and Windows report 0)",

@@ -2,13 +2,14 @@
 //! CPU usage alongside.
 
 use super::usage::{CPU, IOWAIT, check};
-use super::{Mode, OptionGroup};
+use super::{Mode, OptionGroup, ThresholdKind};
 
 pub const MODE: Mode = Mode {
     name: "iowait",
     label: "IOWAIT",
     default_warning: Some("10"),
     default_critical: Some("20"),
+    thresholds: ThresholdKind::Percent,
     accepts: &[OptionGroup::Window],
     check: |ctx| check(ctx, IOWAIT, CPU),
     ..Mode::DEFAULT

@@ -6,7 +6,6 @@ use super::{Context, ListShape, Mode, OptionGroup, Outcome, ThresholdKind};
 use crate::failure::Failure;
 use crate::model::Sample;
 use crate::output::{Perfdata, State, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "load",
@@ -68,7 +67,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                 .thresholds(thresholds.warning, thresholds.critical)
                 .bounds(Some(0.0), None),
         );
-        shown.push(format_number(value));
+        shown.push(thresholds.shown(value));
     }
     let per_cpu = match ctx.options.per_cpu {
         true => format!(" per CPU ({divisor} threads)"),

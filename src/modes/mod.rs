@@ -5,7 +5,7 @@ use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Snapshot;
 use crate::output::{Perfdata, State, duration};
-use crate::range::Range;
+use crate::range::{Range, format_decimals, format_exact};
 
 mod all;
 mod blacklist;
@@ -122,6 +122,8 @@ pub enum DataSource {
 pub enum ThresholdKind {
     /// One range each, plain numbers.
     Plain,
+    /// One range each, percentages: a number may end in `%` (`-w 80%`).
+    Percent,
     /// One range each; size suffixes (K, M, G, T) allowed.
     Sizes,
     /// One range each, percentages, or absolute amounts when written with
@@ -319,6 +321,50 @@ impl Thresholds {
             State::Ok
         }
     }
+
+    /// The range that raised `state` (`None` for OK or UNKNOWN).
+    pub fn alerting(&self, state: State) -> Option<Range> {
+        match state {
+            State::Critical => self.critical,
+            State::Warning => self.warning,
+            _ => None,
+        }
+    }
+
+    /// `value` for people: to three decimals without trailing zeros,
+    /// unless the rounded number would reach another state than `value`
+    /// does (10.0004 past `-w 10` must not read "10"); see [`Self::shown_to`].
+    pub fn shown(&self, value: f64) -> String {
+        self.shown_to(value, self.state_of(value), 3, format_decimals)
+    }
+
+    /// `value` written by `format` with `decimals` decimals, or with as
+    /// many more as the rounded number needs to reach `state` (the state
+    /// the reader sees next to it), or else exactly, as perfdata prints it.
+    pub fn shown_to(
+        &self,
+        value: f64,
+        state: State,
+        decimals: usize,
+        format: fn(f64, usize) -> String,
+    ) -> String {
+        (decimals..=9)
+            .map(|d| format(value, d))
+            .find(|text| text.parse::<f64>().is_ok_and(|r| self.state_of(r) == state))
+            .unwrap_or_else(|| format_exact(value))
+    }
+}
+
+/// How `value` crosses `range`, for people, with `amount` writing the
+/// numbers: `< 10.0 GiB`, `> 50.0 MiB/s`, `within 1.0 GiB … 2.0 GiB`.
+pub fn crossed(range: Range, value: f64, amount: impl Fn(f64) -> String) -> String {
+    if range.inside {
+        format!("within {} … {}", amount(range.start), amount(range.end))
+    } else if value < range.start {
+        format!("< {}", amount(range.start))
+    } else {
+        format!("> {}", amount(range.end))
+    }
 }
 
 /// `-w`/`-c` as comma lists, in the style of check_load (`-w 5,4,3`) and
@@ -412,6 +458,42 @@ pub struct Outcome {
 pub struct Item {
     pub state: State,
     pub text: String,
+}
+
+/// One finding about an item (a drive's self-test, its error count), as
+/// it reads leading an item's text and as a detail after the lead.
+pub struct Finding {
+    pub state: State,
+    pub lead: String,
+    pub detail: String,
+}
+
+impl Finding {
+    pub fn new(state: State, text: impl Into<String>) -> Finding {
+        let text = text.into();
+        Finding {
+            state,
+            lead: text.clone(),
+            detail: text,
+        }
+    }
+}
+
+/// An item whose text leads with its worst finding and keeps the rest in
+/// parentheses, without commas, which separate the items of a first line:
+/// `sda: 56 SMART errors (SMART PASSED)`.
+pub fn problem_first(name: &str, mut findings: Vec<Finding>) -> Item {
+    findings.sort_by_key(|f| f.state.most_severe_first());
+    let state = findings.iter().fold(State::Ok, |s, f| s.worst(f.state));
+    let mut text = name.to_string();
+    if let Some((lead, rest)) = findings.split_first() {
+        text.push_str(&format!(": {}", lead.lead));
+        if !rest.is_empty() {
+            let details: Vec<&str> = rest.iter().map(|f| f.detail.as_str()).collect();
+            text.push_str(&format!(" ({})", details.join(" and ")));
+        }
+    }
+    Item { state, text }
 }
 
 /// How many problem items the first line names before "… and N more", so
@@ -508,6 +590,27 @@ mod tests {
     }
 
     #[rstest]
+    #[case("10", 10.0004, "10.0004")]
+    #[case("10", 9.9996, "10")]
+    #[case("10", 10.0000001, "10.0000001")]
+    #[case("10", 9.9999999, "10")]
+    #[case("10", 12.3456789, "12.346")]
+    #[case("~:", 10.0004, "10")]
+    #[case("80", 80.04, "80.04")]
+    #[case("80", 80.0001, "80.0001")]
+    fn values_are_rounded_only_where_the_state_cannot_tell(
+        #[case] warning: &str,
+        #[case] value: f64,
+        #[case] shown: &str,
+    ) {
+        let thresholds = Thresholds {
+            warning: Some(warning.parse().unwrap()),
+            critical: None,
+        };
+        assert_eq!(thresholds.shown(value), shown);
+    }
+
+    #[rstest]
     #[case("load", Some("5"), None, 2, Some("5"), None)]
     #[case("load", Some("5,4,3"), Some("10,8,6"), 2, Some("3"), Some("6"))]
     #[case("ping", None, None, 1, Some("20"), Some("60"))]
@@ -578,6 +681,27 @@ mod tests {
         for mode in MODES {
             assert!(mode.default_thresholds().is_ok(), "{}", mode.name);
         }
+    }
+
+    #[test]
+    fn items_lead_with_their_worst_finding() {
+        let item = problem_first(
+            "sda",
+            vec![
+                Finding::new(State::Ok, "SMART PASSED"),
+                Finding {
+                    state: State::Warning,
+                    lead: "56 SMART errors".into(),
+                    detail: "56 errors".into(),
+                },
+                Finding::new(State::Ok, "3% worn out"),
+            ],
+        );
+        assert_eq!(item.state, State::Warning);
+        assert_eq!(
+            item.text,
+            "sda: 56 SMART errors (SMART PASSED and 3% worn out)"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `--exclude`), per-mount thresholds, used or `--free`, in percent or,
 //! with size-suffixed thresholds, in absolute amounts.
 
-use super::{Context, Item, Outcome, Thresholds, select, summarize};
+use super::{Context, Item, Outcome, Thresholds, crossed, select, summarize};
 use crate::failure::Failure;
 use crate::model::Disk;
 use crate::output::{Perfdata, State, Unit};
@@ -20,6 +20,8 @@ pub struct Capacity {
     pub read: fn(&Disk) -> (Option<u64>, Option<u64>),
     /// An amount and the total for people, e.g. `710.9 of 936.8 GiB`.
     pub show: fn(u64, u64) -> String,
+    /// One amount for people, e.g. `10.0 GiB`.
+    pub amount: fn(f64) -> String,
     /// Said of a mount whose total is 0, e.g. `has size 0`.
     pub zero: &'static str,
     /// Said of a mount whose numbers are missing or unreadable.
@@ -108,14 +110,25 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                 if fullest.is_none_or(|(p, _)| used_percent > p) {
                     fullest = Some((used_percent, items.len()));
                 }
-                (
-                    thresholds.state_of(amount as f64),
-                    format!(
-                        "{mount} {percent:.1}% {}{used_or_free} ({})",
-                        capacity.noun,
-                        (capacity.show)(amount, total)
-                    ),
-                )
+                let state = thresholds.state_of(amount as f64);
+                // To one decimal, or more where "80.0%" would hide that
+                // 80.04 % is past -w 80.
+                let shown = match options.absolute {
+                    true => format!("{percent:.1}"),
+                    false => given.shown_to(percent, state, 1, |x, d| format!("{x:.d$}")),
+                };
+                let mut text = format!(
+                    "{mount} {shown}% {}{used_or_free} ({})",
+                    capacity.noun,
+                    (capacity.show)(amount, total)
+                );
+                // An absolute threshold is not a percentage the reader can
+                // compare: say which one was crossed (`< 10.0 GiB`).
+                if let Some(range) = thresholds.alerting(state).filter(|_| options.absolute) {
+                    text.push(' ');
+                    text.push_str(&crossed(range, amount as f64, capacity.amount));
+                }
+                (state, text)
             }
             _ => (State::Unknown, format!("{mount} {}", capacity.unreported)),
         };

@@ -2,7 +2,7 @@
 //! second as the agent reports it. No alert unless `-w/-c` are given; they
 //! apply to each direction.
 
-use super::{Argument, Context, Item, Mode, Outcome, ThresholdKind, select, summarize};
+use super::{Argument, Context, Item, Mode, Outcome, ThresholdKind, crossed, select, summarize};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit, bytes};
 
@@ -33,8 +33,17 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         for (direction, rate) in [("in", interface.net_in), ("out", interface.net_out)] {
             match rate {
                 Some(rate) => {
-                    state = state.worst(thresholds.state_of(rate));
-                    texts.push(format!("{direction} {}/s", bytes(rate)));
+                    // Whole bytes, as perfdata prints them: judged on the
+                    // printed number, the graph agrees with the state.
+                    let rate = rate.round();
+                    let rate_state = thresholds.state_of(rate);
+                    state = state.worst(rate_state);
+                    let mut text = format!("{direction} {}/s", bytes(rate));
+                    if let Some(range) = thresholds.alerting(rate_state) {
+                        let limit = crossed(range, rate, |x| format!("{}/s", bytes(x)));
+                        text.push_str(&format!(" ({limit})"));
+                    }
+                    texts.push(text);
                     perfdata.push(
                         Perfdata::new(format!("{}_{direction}", interface.name), rate, Unit::Bytes)
                             .thresholds(thresholds.warning, thresholds.critical)
@@ -53,7 +62,8 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         }
         items.push(Item {
             state,
-            text: format!("{} {}", interface.name, texts.join(", ")),
+            // No comma: commas separate the items of the first line.
+            text: format!("{} {}", interface.name, texts.join(" ")),
         });
     }
     let all_ok = match (items.len(), busiest) {

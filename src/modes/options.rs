@@ -8,6 +8,8 @@
 //! definition shows up as UNKNOWN instead of as a check that silently
 //! measures something else.
 
+use std::borrow::Cow;
+
 use regex_lite::Regex;
 
 use super::{MODES, Mode, ThresholdKind, ThresholdLists, Thresholds};
@@ -175,6 +177,19 @@ fn sized_modes() -> Vec<&'static str> {
         .collect()
 }
 
+/// A percentage range as Monitoring Plugins users write it (`80%`,
+/// `@10%:20%`) without the signs: a `%` may end each number.
+fn without_percent_signs(text: &str) -> Cow<'_, str> {
+    if !text.contains('%') {
+        return Cow::Borrowed(text);
+    }
+    let parts: Vec<&str> = text
+        .split(':')
+        .map(|part| part.strip_suffix('%').unwrap_or(part))
+        .collect();
+    Cow::Owned(parts.join(":"))
+}
+
 /// Validates the options for `mode` and resolves its thresholds.
 pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Failure> {
     // Comma lists (`ThresholdKind::Lists`) are not single ranges: the
@@ -234,6 +249,25 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
         ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
     );
     let range = |text: &str, option: &str| {
+        let text = match (text.contains('%'), mode.thresholds) {
+            (false, _) | (true, ThresholdKind::Percent | ThresholdKind::PercentOrSizes) => {
+                without_percent_signs(text)
+            }
+            (true, ThresholdKind::Sizes) => {
+                return Err(Failure::new(format!(
+                    "{option} {text}: mode {} measures bytes per second, not a percentage: \
+                     drop the '%' (sizes may end in K, M, G or T, e.g. -w 50M)",
+                    mode.name
+                )));
+            }
+            (true, _) => {
+                return Err(Failure::new(format!(
+                    "{option} {text}: mode {} does not measure a percentage: drop the '%'",
+                    mode.name
+                )));
+            }
+        };
+        let text = text.as_ref();
         if !sizes && has_size_suffix(text) {
             return Err(Failure::new(format!(
                 "{option}: size suffixes (K, M, G, T) apply to modes {} only",
@@ -351,7 +385,8 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
     let wear_range = |given: Option<String>, flag: &str| {
         given
             .map(|text| {
-                text.parse::<Range>()
+                without_percent_signs(&text)
+                    .parse::<Range>()
                     .map_err(|e| Failure::new(format!("{flag}: {e}")))
             })
             .transpose()
@@ -499,6 +534,26 @@ mod tests {
         assert_eq!(sized_modes(), ["net", "disk", "inodes"]);
     }
 
+    #[rstest]
+    #[case("cpu", "80%", "90%", "80", "90")]
+    #[case("ram", "@10%:20%", "~:95%", "@10:20", "~:95")]
+    #[case("disk", "20%:", "10%:", "20:", "10:")]
+    #[case("steal", "5.", "10", "5", "10")]
+    fn percentage_modes_take_percent_signs(
+        #[case] mode: &str,
+        #[case] warning: &str,
+        #[case] critical: &str,
+        #[case] expected_warning: &str,
+        #[case] expected_critical: &str,
+    ) {
+        let (thresholds, _) = configured(mode, given(Some(warning), Some(critical))).unwrap();
+        assert_eq!(thresholds.warning, Some(expected_warning.parse().unwrap()));
+        assert_eq!(
+            thresholds.critical,
+            Some(expected_critical.parse().unwrap())
+        );
+    }
+
     #[test]
     fn one_mode_settings_land_in_the_options() {
         let (thresholds, options) = configured("load", given(Some("5,4,3"), Some("9"))).unwrap();
@@ -517,7 +572,7 @@ mod tests {
         let (_, options) = configured(
             "smart",
             Given {
-                wear_critical: Some("90".into()),
+                wear_critical: Some("90%".into()),
                 api: Version::V3,
                 ..Given::default()
             },
@@ -604,6 +659,17 @@ mod tests {
     #[case("reboot", Given { reboot_state: Some("panic".into()), ..Given::default() }, "--reboot-state must be warning or critical")]
     #[case("cpu", Given { reboot_state: Some("critical".into()), ..Given::default() }, "--reboot-state applies to modes reboot, all only")]
     #[case("all", given(Some("80"), None), "-w/-c do not apply")]
+    #[case(
+        "net",
+        given(Some("80%"), None),
+        "-w 80%: mode net measures bytes per second, not a percentage: drop the '%'"
+    )]
+    #[case(
+        "freshness",
+        given(None, Some("600%")),
+        "-c 600%: mode freshness does not measure a percentage"
+    )]
+    #[case("cpu", given(Some("80%%"), None), "-w: invalid range '80%'")]
     fn refuses_options_that_do_not_fit(
         #[case] mode: &str,
         #[case] given: Given,

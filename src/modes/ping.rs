@@ -5,12 +5,12 @@
 //! is no response time to judge. API v3 only.
 
 use super::{
-    Apis, Argument, Context, Item, ListShape, Mode, Outcome, ThresholdKind, select, summarize,
+    Apis, Argument, Context, Finding, Item, ListShape, Mode, Outcome, ThresholdKind, problem_first,
+    select, summarize,
 };
 use crate::failure::Failure;
 use crate::model::Ping;
 use crate::output::{Perfdata, State, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "ping",
@@ -59,11 +59,12 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
         .as_deref()
         .map(|t| format!(" ({t})"))
         .unwrap_or_default();
+    let name = format!("{}{target}", ping.name);
     let Some(loss) = ping.packet_loss else {
-        return Item {
-            state: State::Unknown,
-            text: format!("{}{target} packet loss not reported", ping.name),
-        };
+        return problem_first(
+            &name,
+            vec![Finding::new(State::Unknown, "packet loss not reported")],
+        );
     };
     let loss_limits = ctx.options.lists.at(PACKET_LOSS);
     perfdata.push(
@@ -71,37 +72,30 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
             .thresholds(loss_limits.warning, loss_limits.critical)
             .bounds(Some(0.0), Some(100.0)),
     );
-    let loss_state = loss_limits.state_of(loss);
-    let loss_text = format!("{}% loss", format_number(loss));
-    if loss >= 100.0 {
-        return Item {
-            state: loss_state,
-            text: format!("{}{target} {loss_text}", ping.name),
-        };
+    let mut findings = vec![Finding::new(
+        loss_limits.state_of(loss),
+        format!("{}% loss", loss_limits.shown(loss)),
+    )];
+    // At 100 % loss there is no response time to judge.
+    if loss < 100.0 {
+        findings.push(match ping.response_time {
+            None => Finding::new(State::Unknown, "response time not reported"),
+            Some(ms) => {
+                let time_limits = ctx.options.lists.at(RESPONSE_TIME);
+                // Milliseconds without a unit: perfdata's time unit is the
+                // second, and seconds at three decimals would round a LAN
+                // ping to nothing.
+                perfdata.push(
+                    Perfdata::new(format!("{}_rta_ms", ping.name), ms, Unit::None)
+                        .thresholds(time_limits.warning, time_limits.critical)
+                        .bounds(Some(0.0), None),
+                );
+                Finding::new(
+                    time_limits.state_of(ms),
+                    format!("{} ms", time_limits.shown(ms)),
+                )
+            }
+        });
     }
-    let Some(ms) = ping.response_time else {
-        return Item {
-            state: loss_state.worst(State::Unknown),
-            text: format!(
-                "{}{target} {loss_text}, response time not reported",
-                ping.name
-            ),
-        };
-    };
-    let time_limits = ctx.options.lists.at(RESPONSE_TIME);
-    // Milliseconds without a unit: perfdata's time unit is the second, and
-    // seconds at three decimals would round a LAN ping to nothing.
-    perfdata.push(
-        Perfdata::new(format!("{}_rta_ms", ping.name), ms, Unit::None)
-            .thresholds(time_limits.warning, time_limits.critical)
-            .bounds(Some(0.0), None),
-    );
-    Item {
-        state: loss_state.worst(time_limits.state_of(ms)),
-        text: format!(
-            "{}{target} {loss_text}, {} ms",
-            ping.name,
-            format_number(ms)
-        ),
-    }
+    problem_first(&name, findings)
 }

@@ -3,10 +3,12 @@
 //! On API v3 also each SSD's wearout % against `--wear-warning` and
 //! `--wear-critical` (no default: drives without wear data never alert).
 
-use super::{Context, Item, Mode, OptionGroup, Outcome, Thresholds, not_reported, summarize};
+use super::{
+    Context, Finding, Mode, OptionGroup, Outcome, Thresholds, not_reported, problem_first,
+    summarize,
+};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "smart",
@@ -52,37 +54,39 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             None => State::Unknown,
         };
         let test_text = match test {
-            Some(t) if t.eq_ignore_ascii_case("unsupported") => {
-                "SMART unsupported (no self-assessment)".to_string()
-            }
+            Some(t) if t.eq_ignore_ascii_case("unsupported") => "SMART unsupported".to_string(),
             Some(t) => format!("SMART {t}"),
             None => "SMART result not reported".to_string(),
         };
-        let errors_text = drive
-            .error_count
-            .map_or("error count not reported".to_string(), |e| {
-                format!("{e} errors")
-            });
-        let wear_state = match drive.wearout {
+        let mut findings = vec![
+            Finding::new(test_state, test_text),
+            match drive.error_count {
+                Some(errors) => Finding {
+                    state: errors_state,
+                    lead: format!("{errors} SMART errors"),
+                    detail: format!("{errors} errors"),
+                },
+                None => Finding::new(errors_state, "error count not reported"),
+            },
+        ];
+        match drive.wearout {
             Some(wear) => {
                 perfdata.push(
                     Perfdata::new(format!("{}_wearout", drive.name), wear, Unit::Percent)
                         .thresholds(ctx.options.wear.warning, ctx.options.wear.critical)
                         .bounds(Some(0.0), Some(100.0)),
                 );
-                ctx.options.wear.state_of(wear)
+                findings.push(Finding::new(
+                    ctx.options.wear.state_of(wear),
+                    format!("{}% worn out", ctx.options.wear.shown(wear)),
+                ));
             }
-            None => State::Ok,
-        };
-        let wear_text = match drive.wearout {
-            Some(wear) => format!(", {}% worn out", format_number(wear)),
-            None if ctx.options.wear != Thresholds::default() => ", wear not reported".to_string(),
-            None => String::new(),
-        };
-        items.push(Item {
-            state: test_state.worst(errors_state).worst(wear_state),
-            text: format!("{} {test_text}, {errors_text}{wear_text}", drive.name),
-        });
+            None if ctx.options.wear != Thresholds::default() => {
+                findings.push(Finding::new(State::Ok, "wear not reported"));
+            }
+            None => {}
+        }
+        items.push(problem_first(&drive.name, findings));
     }
     let all_ok = format!("{} drives healthy", items.len());
     Ok(summarize(&items, all_ok, perfdata))

@@ -2,13 +2,14 @@
 //! Stats minute(s); CPU usage alongside.
 
 use super::usage::{CPU, STEAL, check};
-use super::{Mode, OptionGroup};
+use super::{Mode, OptionGroup, ThresholdKind};
 
 pub const MODE: Mode = Mode {
     name: "steal",
     label: "STEAL",
     default_warning: Some("10"),
     default_critical: Some("20"),
+    thresholds: ThresholdKind::Percent,
     accepts: &[OptionGroup::Window],
     check: |ctx| check(ctx, STEAL, CPU),
     ..Mode::DEFAULT

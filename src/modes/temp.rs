@@ -6,7 +6,6 @@ use super::usage::{Column, window_note};
 use super::{Context, Mode, OptionGroup, Outcome};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "temp",
@@ -33,7 +32,10 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let window = window_note(ctx, samples.len());
     Ok(Outcome {
         state: ctx.thresholds.state_of(celsius),
-        summary: format!("CPU temperature {} °C{window}", format_number(celsius)),
+        summary: format!(
+            "CPU temperature {} °C{window}",
+            ctx.thresholds.shown(celsius)
+        ),
         details: Vec::new(),
         perfdata: vec![
             Perfdata::new(TEMPERATURE.name, celsius, Unit::None)

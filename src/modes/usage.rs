@@ -71,7 +71,7 @@ pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcom
     let percent = |name: &str, value: f64| {
         Perfdata::new(name, value, Unit::Percent).bounds(Some(0.0), Some(100.0))
     };
-    let mut summary = format!("{} {}%", checked.name, format_number(value));
+    let mut summary = format!("{} {}%", checked.name, ctx.thresholds.shown(value));
     let mut perfdata = vec![
         percent(checked.name, value).thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
     ];

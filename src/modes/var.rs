@@ -4,7 +4,6 @@
 use super::{Apis, Argument, Context, Mode, Outcome, select};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
-use crate::range::format_number;
 
 pub const MODE: Mode = Mode {
     name: "var",
@@ -31,7 +30,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .ok_or_else(|| Failure::new(format!("custom variable '{name}' has no numeric value")))?;
     Ok(Outcome {
         state: ctx.thresholds.state_of(value),
-        summary: format!("{name} = {}", format_number(value)),
+        summary: format!("{name} = {}", ctx.thresholds.shown(value)),
         details: Vec::new(),
         perfdata: vec![
             Perfdata::new(name, value, Unit::None)
