@@ -257,6 +257,46 @@ pub enum Command {
 /// Parses the arguments after the program name; `env` looks up environment
 /// variables (a parameter so tests need not touch the real environment).
 pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
+    parse_unmasked(args, env).map_err(|failure| masked(failure, args))
+}
+
+/// `failure` with every piece of an argument that could be the token (see
+/// [`could_be_token`]) shown as `***`: any message about a value may quote
+/// it, and a token typed after the wrong option is just another value.
+/// Monitor IDs have a key's shape and stay readable.
+fn masked(failure: Failure, args: &[String]) -> Failure {
+    let normalised = normalise(args);
+    let monitors: Vec<&String> = normalised
+        .windows(2)
+        .filter(|pair| pair[0] == "-i" || pair[0] == "--monitor")
+        .map(|pair| &pair[1])
+        .collect();
+    let mut pieces: Vec<&str> = args
+        .iter()
+        .chain(&normalised)
+        .flat_map(|arg| arg.split(|c: char| !is_url_safe_char(c)))
+        .map(|piece| piece.trim_start_matches('-'))
+        .filter(|piece| could_be_token(piece))
+        .filter(|piece| !monitors.iter().any(|monitor| monitor.contains(piece)))
+        .collect();
+    // Longest first: a cluster's value is part of the cluster's word.
+    pieces.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
+    let mut message = failure.to_string();
+    for piece in pieces {
+        message = message.replace(piece, "***");
+    }
+    let label = failure.mode_label();
+    let failure = Failure::new(message);
+    match label {
+        Some(label) => failure.in_mode(label),
+        None => failure,
+    }
+}
+
+fn parse_unmasked(
+    args: &[String],
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Command, Failure> {
     let normalised = normalise(args);
     let words: Vec<&str> = normalised.iter().map(String::as_str).collect();
     let parsed = match Args::from_args(&["check_hetrix"], &words) {
@@ -510,8 +550,11 @@ fn token(
 
 /// v1 puts both the token and the monitor ID into the URL path.
 fn is_url_safe(text: &str) -> bool {
-    text.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    text.chars().all(is_url_safe_char)
+}
+
+fn is_url_safe_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
 /// HetrixTools keys are 32 characters; anything much shorter is a mistake,
@@ -571,15 +614,20 @@ const KEY_CHARS: usize = 32;
 /// the token pasted without its `-T`.
 fn quoted(word: &str) -> String {
     let bare = word.trim_start_matches('-');
-    let key_like = bare.len() >= MIN_TOKEN_CHARS
-        && bare.bytes().all(|b| b.is_ascii_alphanumeric())
-        && bare.bytes().any(|b| b.is_ascii_digit())
-        && bare.bytes().any(|b| b.is_ascii_alphabetic());
-    if key_like {
+    if could_be_token(bare) {
         format!("{}***", &word[..word.len() - bare.len()])
     } else {
         word.to_string()
     }
+}
+
+/// Whether `word` could be a token [`token`] accepts: long enough, only
+/// the characters it allows, and with both letters and digits.
+fn could_be_token(word: &str) -> bool {
+    word.len() >= MIN_TOKEN_CHARS
+        && is_url_safe(word)
+        && word.bytes().any(|b| b.is_ascii_digit())
+        && word.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,

@@ -307,6 +307,45 @@ fn argument_mistakes_never_print_the_token(#[case] args: &[&str], #[case] env: &
     }
 }
 
+/// The same mistakes with tokens of other shapes the plugin accepts
+/// (shorter or longer than a key, with `-` or `_`): every message that
+/// quotes a value masks whatever could be the token.
+#[rstest]
+fn argument_mistakes_never_print_a_token_of_any_shape(
+    #[values(
+        "C3J27XDCaZ2LmlZE0NYl",
+        "gCtjfIZ4SOcMz9CPVNPcNa1Hedcm4pM",
+        "pdclsxHK-ifxi5C-vQUS",
+        "qmOBZZW6m4nyoL6uniiFw152cTe8_r0kAb3dEf7h"
+    )]
+    token: &str,
+    #[values(
+        &["-m", "cpu", "-t", "TOKEN"][..],
+        &["-m", "cpu", "-w", "TOKEN"][..],
+        &["-m", "disk", "-c", "TOKEN:"][..],
+        &["-m", "TOKEN"][..],
+        &["-m", "disk", "--mount-warning", "TOKEN"][..],
+        &["-m", "cpu", "--window=TOKEN"][..],
+        &["-m", "cpu", "-vkTOKEN"][..],
+        &["-m", "cpu", "--TOKEN"][..],
+        &["-m", "cpu", "TOKEN"][..]
+    )]
+    mistake: &[&str],
+) {
+    let mut args = vec!["-i", "abc", "-T", "other0token1234"];
+    let words: Vec<String> = mistake
+        .iter()
+        .map(|word| word.replace("TOKEN", token))
+        .collect();
+    args.extend(words.iter().map(String::as_str));
+    let run = run(&args, &[]);
+    assert_eq!(run.code, 3, "{run:?}");
+    for fragment in token.as_bytes().windows(8) {
+        let fragment = std::str::from_utf8(fragment).unwrap();
+        assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
+    }
+}
+
 /// A v3 server echoing the token near where its message is cut: the whole
 /// token is masked before the cut, so no piece of it is left.
 #[test]
