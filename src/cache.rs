@@ -239,7 +239,7 @@ impl Store {
                 return Err(failure);
             }
             if waited && Instant::now() >= deadline {
-                return Err(waited_too_long(waiting_since));
+                return Err(waited_too_long(unix_millis().saturating_sub(waiting_since)));
             }
         }
         let fetched = fetch(notes.log).and_then(|response| {
@@ -321,7 +321,9 @@ impl Store {
                 }
                 // The run holding the lock is stuck on the API: as much an
                 // outage as its own timeout, for --unreachable-state too.
-                Err(TryLockError::WouldBlock) => return Err(waited_too_long(waiting_since)),
+                Err(TryLockError::WouldBlock) => {
+                    return Err(waited_too_long(unix_millis().saturating_sub(waiting_since)));
+                }
                 Err(TryLockError::Error(error)) => {
                     notes.say(format_args!("cannot lock {}: {error}", self.lock.display()));
                     return Ok((None, false));
@@ -483,9 +485,11 @@ fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The failure of a run whose deadline came while another run fetched.
-fn waited_too_long(waiting_since: u128) -> Failure {
-    let seconds = unix_millis().saturating_sub(waiting_since).div_ceil(1000);
+/// The failure of a run whose deadline came while another run fetched,
+/// after waiting `waited` ms. Rounded, not up: the wait ends a few ms past
+/// the deadline, and `-t 2` must not read "waited 3 s".
+fn waited_too_long(waited: u128) -> Failure {
+    let seconds = (waited.saturating_add(500) / 1000).max(1);
     Failure::unreachable(format!(
         "waited {seconds} s for another check of this monitor to get the data, until -t ran out; raise -t, or check how fast the API answers"
     ))
@@ -843,6 +847,18 @@ mod tests {
             "{failure}"
         );
         assert!(failure.is_unreachable());
+    }
+
+    #[rstest]
+    #[case(300, "waited 1 s ")]
+    #[case(2_004, "waited 2 s ")]
+    #[case(2_600, "waited 3 s ")]
+    fn a_waiter_says_how_long_it_waited_without_overstating(
+        #[case] waited_ms: u128,
+        #[case] said: &str,
+    ) {
+        let text = waited_too_long(waited_ms).to_string();
+        assert!(text.starts_with(said), "{text}");
     }
 
     #[test]
