@@ -518,10 +518,9 @@ fn token(
     let token = match (given, file) {
         (Some(token), _) => token,
         (None, Some(path)) => {
-            let content = std::fs::read_to_string(&path).map_err(|e| {
+            token_file_line(&path).map_err(|e| {
                 Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
-            })?;
-            content.lines().next().unwrap_or_default().to_string()
+            })?
         }
         (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
             Failure::new(
@@ -547,6 +546,29 @@ fn token(
     }
     Ok(token)
 }
+
+/// The first line of the token file, if it is a regular file (a symlink
+/// to one is fine): opened without waiting and read only as far as a token
+/// could go, so a FIFO, a device or a huge file given by mistake can
+/// neither stall the run past -t nor fill its memory.
+fn token_file_line(path: &str) -> std::io::Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut start = Vec::new();
+    file.take(TOKEN_FILE_BYTES).read_to_end(&mut start)?;
+    let text = String::from_utf8_lossy(&start);
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+/// Far more than a token's line, however it is padded.
+const TOKEN_FILE_BYTES: u64 = 4096;
 
 /// v1 puts both the token and the monitor ID into the URL path.
 fn is_url_safe(text: &str) -> bool {
@@ -575,10 +597,8 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
             .filter(move |pair| options.contains(&pair[0].as_str()))
             .map(|pair| pair[1].clone())
     };
-    let from_file = value_of(["--token-file", "--token-file"]).filter_map(|path| {
-        let content = std::fs::read_to_string(path).ok()?;
-        Some(content.lines().next().unwrap_or_default().to_string())
-    });
+    let from_file =
+        value_of(["--token-file", "--token-file"]).filter_map(|path| token_file_line(&path).ok());
     let monitors: Vec<String> = value_of(["-i", "--monitor"])
         .filter(|monitor| !monitor.is_empty())
         .collect();

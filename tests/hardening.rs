@@ -63,26 +63,60 @@ fn a_fifo_in_the_cache_directory_never_stalls_a_run(#[case] planted: &str) {
             mkfifo(path);
         }
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+    let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
         .args(["--api-url", &api.url, "-i", MONITOR, "-m", "cpu", "-t", "2"])
         .env("HETRIX_API_TOKEN", TOKEN)
         .env("CHECK_HETRIX_CACHE_DIR", cache.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    // Far beyond -t 2, so only a hang ends here: then the test fails
-    // instead of hanging too.
+    let stdout = stdout_unless_hung(child, &format!("a FIFO at {planted:?}"));
+    assert!(stdout.starts_with("CPU OK"), "{stdout}");
+}
+
+/// What `child` printed, or a failed test if it runs far beyond the -t 2
+/// of these tests: only a hang gets there, and the test must not hang too.
+fn stdout_unless_hung(mut child: Child, hung_on: &str) -> String {
     let give_up = Instant::now() + Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > give_up {
             child.kill().unwrap();
-            panic!("the run hung on a FIFO at {planted:?}");
+            panic!("the run hung on {hung_on}");
         }
         thread::sleep(Duration::from_millis(20));
     }
     let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.starts_with("CPU OK"), "{stdout}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A FIFO given as --token-file by mistake (or a device, or a huge file):
+/// the token is the first line of a regular file, read without waiting
+/// and only its start, whether or not -T makes the file moot.
+#[rstest]
+#[case::alone(&[])]
+#[case::with_token(&["-T", KEY])]
+fn a_fifo_as_token_file_fails_at_once(#[case] args: &[&str]) {
+    let scratch = TempDir::new();
+    let path = scratch.path().join("token");
+    mkfifo(&path);
+    let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+        .args([
+            "--api-url",
+            "http://127.0.0.1:9",
+            "-i",
+            MONITOR,
+            "-m",
+            "cpu",
+        ])
+        .args(["-t", "2", "--cache-ttl", "0", "--token-file"])
+        .arg(&path)
+        .args(args)
+        .env_remove("HETRIX_API_TOKEN")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = stdout_unless_hung(child, "a FIFO as --token-file");
+    assert!(stdout.starts_with("CPU UNKNOWN - "), "{stdout}");
 }
 
 /// Symlinks at the entry, lock and failure-record names (and at every name
