@@ -547,11 +547,21 @@ fn token(
     Ok(token)
 }
 
-/// The first line of the token file, if it is a regular file (a symlink
-/// to one is fine): opened without waiting and read only as far as a token
-/// could go, so a FIFO, a device or a huge file given by mistake can
-/// neither stall the run past -t nor fill its memory.
+/// The first line of the token file (see [`read_given_file`]).
 fn token_file_line(path: &str) -> std::io::Result<String> {
+    let start = read_given_file(path, TOKEN_FILE_BYTES)?;
+    let text = String::from_utf8_lossy(&start);
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+/// Far more than a token's line, however it is padded.
+const TOKEN_FILE_BYTES: u64 = 4096;
+
+/// Up to `limit` bytes of a file named on the command line, if it is a
+/// regular file (a symlink to one is fine): opened without waiting, so a
+/// FIFO, a device or a huge file given by mistake can neither stall the
+/// run past -t nor fill its memory.
+pub fn read_given_file(path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
@@ -561,14 +571,10 @@ fn token_file_line(path: &str) -> std::io::Result<String> {
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
-    let mut start = Vec::new();
-    file.take(TOKEN_FILE_BYTES).read_to_end(&mut start)?;
-    let text = String::from_utf8_lossy(&start);
-    Ok(text.lines().next().unwrap_or_default().to_string())
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
-
-/// Far more than a token's line, however it is padded.
-const TOKEN_FILE_BYTES: u64 = 4096;
 
 /// v1 puts both the token and the monitor ID into the URL path.
 fn is_url_safe(text: &str) -> bool {

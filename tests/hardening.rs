@@ -89,33 +89,35 @@ fn stdout_unless_hung(mut child: Child, hung_on: &str) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// A FIFO given as --token-file by mistake (or a device, or a huge file):
-/// the token is the first line of a regular file, read without waiting
-/// and only its start, whether or not -T makes the file moot.
+/// A FIFO given as --token-file or --ca-file by mistake (or a device, or a
+/// huge file): a file named on the command line is read without waiting
+/// and only as far as it could make sense, whether or not -T makes the
+/// token file moot.
 #[rstest]
-#[case::alone(&[])]
-#[case::with_token(&["-T", KEY])]
-fn a_fifo_as_token_file_fails_at_once(#[case] args: &[&str]) {
+#[case::token_file("--token-file", &[])]
+#[case::token_file_and_token("--token-file", &["-T", KEY])]
+#[case::ca_file("--ca-file", &["-T", KEY])]
+fn a_fifo_as_a_given_file_fails_at_once(#[case] option: &str, #[case] args: &[&str]) {
     let scratch = TempDir::new();
-    let path = scratch.path().join("token");
+    let path = scratch.path().join("file");
     mkfifo(&path);
     let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
         .args([
             "--api-url",
-            "http://127.0.0.1:9",
+            "https://127.0.0.1:9",
             "-i",
             MONITOR,
             "-m",
             "cpu",
         ])
-        .args(["-t", "2", "--cache-ttl", "0", "--token-file"])
+        .args(["-t", "2", "--cache-ttl", "0", option])
         .arg(&path)
         .args(args)
         .env_remove("HETRIX_API_TOKEN")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = stdout_unless_hung(child, "a FIFO as --token-file");
+    let stdout = stdout_unless_hung(child, &format!("a FIFO as {option}"));
     assert!(stdout.starts_with("CPU UNKNOWN - "), "{stdout}");
 }
 
