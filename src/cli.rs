@@ -622,9 +622,13 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
         })
         .map(str::to_string)
         .collect::<Vec<_>>();
+    // Paths show only in errors and -v lines: one that could be the token
+    // is the token typed after the wrong option.
+    let paths = value_of(["--ca-file", "--cache-dir"]).filter(|path| could_be_token(path));
     env("HETRIX_API_TOKEN")
         .into_iter()
         .chain(from_file)
+        .chain(paths)
         .chain(value_of(["-T", "--token"]))
         .flat_map(|token| [token.trim().to_string(), token])
         .chain(key_shaped)

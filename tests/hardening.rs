@@ -364,11 +364,14 @@ fn argument_mistakes_never_print_a_token_of_any_shape(
         &["-m", "cpu", "--window=TOKEN"][..],
         &["-m", "cpu", "-vkTOKEN"][..],
         &["-m", "cpu", "--TOKEN"][..],
-        &["-m", "cpu", "TOKEN"][..]
+        &["-m", "cpu", "TOKEN"][..],
+        &["-m", "cpu", "--ca-file", "TOKEN"][..],
+        &["-m", "cpu", "--cache-dir", "TOKEN", "-v"][..]
     )]
     mistake: &[&str],
 ) {
-    let mut args = vec!["-i", "abc", "-T", "other0token1234"];
+    let mut args = vec!["--api-url", "https://127.0.0.1:9", "-i", "abc"];
+    args.extend(["-t", "2", "-T", "other0token1234"]);
     let words: Vec<String> = mistake
         .iter()
         .map(|word| word.replace("TOKEN", token))
