@@ -239,7 +239,7 @@ impl Store {
                 return Err(failure);
             }
             if waited && Instant::now() >= deadline {
-                return Err(waited_too_long(waiting_since));
+                return Err(waited_too_long(unix_millis().saturating_sub(waiting_since)));
             }
         }
         let fetched = fetch(notes.log).and_then(|response| {
@@ -321,7 +321,9 @@ impl Store {
                 }
                 // The run holding the lock is stuck on the API: as much an
                 // outage as its own timeout, for --unreachable-state too.
-                Err(TryLockError::WouldBlock) => return Err(waited_too_long(waiting_since)),
+                Err(TryLockError::WouldBlock) => {
+                    return Err(waited_too_long(unix_millis().saturating_sub(waiting_since)));
+                }
                 Err(TryLockError::Error(error)) => {
                     notes.say(format_args!("cannot lock {}: {error}", self.lock.display()));
                     return Ok((None, false));
@@ -449,7 +451,7 @@ impl Store {
             return;
         };
         for item in list.flatten() {
-            let is_temp = item.file_name().to_string_lossy().ends_with(".tmp");
+            let is_temp = is_our_temp_file(&item.file_name().to_string_lossy());
             let stale = item
                 .metadata()
                 .and_then(|meta| meta.modified())
@@ -459,6 +461,26 @@ impl Store {
             }
         }
     }
+}
+
+/// Whether `name` is a temp file [`Store::write_file`] makes,
+/// `<call>-<hex>[.failed].<16 hex>.tmp`, or one of the `<call>-<hex>.<pid>.tmp`
+/// older versions left: `--cache-dir` may name a directory other programs
+/// use too, and their files are not ours to remove.
+fn is_our_temp_file(name: &str) -> bool {
+    let lower_hex = |text: &str| {
+        !text.is_empty() && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let Some((target, random)) = name.strip_suffix(".tmp").and_then(|n| n.rsplit_once('.')) else {
+        return false;
+    };
+    let random = (random.len() == 16 && lower_hex(random))
+        || (random.len() <= 10 && random.parse::<u32>().is_ok());
+    let stem = target.strip_suffix(".failed").unwrap_or(target);
+    random
+        && stem
+            .rsplit_once('-')
+            .is_some_and(|(call, hash)| !call.is_empty() && lower_hex(hash))
 }
 
 /// Opens `path` with `options` if it is a regular file: never through a
@@ -483,9 +505,11 @@ fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The failure of a run whose deadline came while another run fetched.
-fn waited_too_long(waiting_since: u128) -> Failure {
-    let seconds = unix_millis().saturating_sub(waiting_since).div_ceil(1000);
+/// The failure of a run whose deadline came while another run fetched,
+/// after waiting `waited` ms. Rounded, not up: the wait ends a few ms past
+/// the deadline, and `-t 2` must not read "waited 3 s".
+fn waited_too_long(waited: u128) -> Failure {
+    let seconds = (waited.saturating_add(500) / 1000).max(1);
     Failure::unreachable(format!(
         "waited {seconds} s for another check of this monitor to get the data, until -t ran out; raise -t, or check how fast the API answers"
     ))
@@ -843,6 +867,49 @@ mod tests {
             "{failure}"
         );
         assert!(failure.is_unreachable());
+    }
+
+    #[rstest]
+    #[case(300, "waited 1 s ")]
+    #[case(2_004, "waited 2 s ")]
+    #[case(2_600, "waited 3 s ")]
+    fn a_waiter_says_how_long_it_waited_without_overstating(
+        #[case] waited_ms: u128,
+        #[case] said: &str,
+    ) {
+        let text = waited_too_long(waited_ms).to_string();
+        assert!(text.starts_with(said), "{text}");
+    }
+
+    #[test]
+    fn only_stale_temp_files_of_ours_are_removed() {
+        let scratch = Scratch::new("temps");
+        let store = store_in(&scratch);
+        let stem = format!("v1-server-stats-{}", "0123456789abcdef".repeat(2));
+        let ours = [
+            format!("{stem}.00112233aabbccdd.tmp"),
+            format!("{stem}.failed.00112233aabbccdd.tmp"),
+            format!("{stem}.12345.tmp"),
+        ];
+        let theirs = [
+            "notes.tmp",
+            "icinga2.state.tmp",
+            "v1-server-stats-x.00112233aabbccdd.tmp",
+            "v1-server-stats-abc..tmp",
+            "backup.2024.tmp",
+        ];
+        let ten_minutes_ago = SystemTime::now() - Duration::from_secs(600);
+        for name in ours.iter().map(String::as_str).chain(theirs) {
+            let file = File::create(scratch.0.join(name)).unwrap();
+            file.set_modified(ten_minutes_ago).unwrap();
+        }
+        store.remove_stale_temp_files();
+        for name in &ours {
+            assert!(!scratch.0.join(name).exists(), "{name} kept");
+        }
+        for name in theirs {
+            assert!(scratch.0.join(name).exists(), "{name} removed");
+        }
     }
 
     #[test]

@@ -274,6 +274,46 @@ pub enum Command {
 /// Parses the arguments after the program name; `env` looks up environment
 /// variables (a parameter so tests need not touch the real environment).
 pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
+    parse_unmasked(args, env).map_err(|failure| masked(failure, args))
+}
+
+/// `failure` with every piece of an argument that could be the token (see
+/// [`could_be_token`]) shown as `***`: any message about a value may quote
+/// it, and a token typed after the wrong option is just another value.
+/// Monitor IDs have a key's shape and stay readable.
+fn masked(failure: Failure, args: &[String]) -> Failure {
+    let normalised = normalise(args);
+    let monitors: Vec<&String> = normalised
+        .windows(2)
+        .filter(|pair| pair[0] == "-i" || pair[0] == "--monitor")
+        .map(|pair| &pair[1])
+        .collect();
+    let mut pieces: Vec<&str> = args
+        .iter()
+        .chain(&normalised)
+        .flat_map(|arg| arg.split(|c: char| !is_url_safe_char(c)))
+        .map(|piece| piece.trim_start_matches('-'))
+        .filter(|piece| could_be_token(piece))
+        .filter(|piece| !monitors.iter().any(|monitor| monitor.contains(piece)))
+        .collect();
+    // Longest first: a cluster's value is part of the cluster's word.
+    pieces.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
+    let mut message = failure.to_string();
+    for piece in pieces {
+        message = message.replace(piece, "***");
+    }
+    let label = failure.mode_label();
+    let failure = Failure::new(message);
+    match label {
+        Some(label) => failure.in_mode(label),
+        None => failure,
+    }
+}
+
+fn parse_unmasked(
+    args: &[String],
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Command, Failure> {
     let normalised = normalise(args);
     let words: Vec<&str> = normalised.iter().map(String::as_str).collect();
     let parsed = match Args::from_args(&["check_hetrix"], &words) {
@@ -508,12 +548,9 @@ fn token(
 ) -> Result<String, Failure> {
     let token = match (given, file) {
         (Some(token), _) => token,
-        (None, Some(path)) => {
-            let content = std::fs::read_to_string(&path).map_err(|e| {
-                Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
-            })?;
-            content.lines().next().unwrap_or_default().to_string()
-        }
+        (None, Some(path)) => token_file_line(&path).map_err(|e| {
+            Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
+        })?,
         (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
             Failure::new(format!(
                 "no API token: set env HETRIX_API_TOKEN, or use --token-file{hint}"
@@ -539,10 +576,42 @@ fn token(
     Ok(token)
 }
 
+/// The first line of the token file (see [`read_given_file`]).
+fn token_file_line(path: &str) -> std::io::Result<String> {
+    let start = read_given_file(path, TOKEN_FILE_BYTES)?;
+    let text = String::from_utf8_lossy(&start);
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+/// Far more than a token's line, however it is padded.
+const TOKEN_FILE_BYTES: u64 = 4096;
+
+/// Up to `limit` bytes of a file named on the command line, if it is a
+/// regular file (a symlink to one is fine): opened without waiting, so a
+/// FIFO, a device or a huge file given by mistake can neither stall the
+/// run past -t nor fill its memory.
+pub fn read_given_file(path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// v1 puts both the token and the monitor ID into the URL path.
 fn is_url_safe(text: &str) -> bool {
-    text.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    text.chars().all(is_url_safe_char)
+}
+
+fn is_url_safe_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
 /// HetrixTools keys are 32 characters; anything much shorter is a mistake,
@@ -563,10 +632,8 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
             .filter(move |pair| options.contains(&pair[0].as_str()))
             .map(|pair| pair[1].clone())
     };
-    let from_file = value_of(["--token-file", "--token-file"]).filter_map(|path| {
-        let content = std::fs::read_to_string(path).ok()?;
-        Some(content.lines().next().unwrap_or_default().to_string())
-    });
+    let from_file =
+        value_of(["--token-file", "--token-file"]).filter_map(|path| token_file_line(&path).ok());
     let monitors: Vec<String> = value_of(["-i", "--monitor"])
         .filter(|monitor| !monitor.is_empty())
         .collect();
@@ -584,9 +651,13 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
         })
         .map(str::to_string)
         .collect::<Vec<_>>();
+    // Paths show only in errors and -v lines: one that could be the token
+    // is the token typed after the wrong option.
+    let paths = value_of(["--ca-file", "--cache-dir"]).filter(|path| could_be_token(path));
     env("HETRIX_API_TOKEN")
         .into_iter()
         .chain(from_file)
+        .chain(paths)
         .chain(value_of(["-T", "--token"]))
         .flat_map(|token| [token.trim().to_string(), token])
         .chain(key_shaped)
@@ -602,15 +673,20 @@ const KEY_CHARS: usize = 32;
 /// the token pasted without its `-T`.
 fn quoted(word: &str) -> String {
     let bare = word.trim_start_matches('-');
-    let key_like = bare.len() >= MIN_TOKEN_CHARS
-        && bare.bytes().all(|b| b.is_ascii_alphanumeric())
-        && bare.bytes().any(|b| b.is_ascii_digit())
-        && bare.bytes().any(|b| b.is_ascii_alphabetic());
-    if key_like {
+    if could_be_token(bare) {
         format!("{}***", &word[..word.len() - bare.len()])
     } else {
         word.to_string()
     }
+}
+
+/// Whether `word` could be a token [`token`] accepts: long enough, only
+/// the characters it allows, and with both letters and digits.
+fn could_be_token(word: &str) -> bool {
+    word.len() >= MIN_TOKEN_CHARS
+        && is_url_safe(word)
+        && word.bytes().any(|b| b.is_ascii_digit())
+        && word.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,

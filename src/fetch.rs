@@ -200,7 +200,8 @@ fn tls_config() -> Result<TlsConfig, Failure> {
         Trust::System => builder.root_certs(RootCerts::PlatformVerifier),
         Trust::Insecure => builder.disable_verification(true),
         Trust::CaFile(path) => {
-            let pem = std::fs::read(path)
+            // A whole system bundle is a few hundred KiB.
+            let pem = crate::cli::read_given_file(path, 16 * 1024 * 1024)
                 .map_err(|e| Failure::new(format!("cannot read the --ca-file {path}: {e}")))?;
             let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {

@@ -63,7 +63,7 @@ fn a_fifo_in_the_cache_directory_never_stalls_a_run(#[case] planted: &str) {
             mkfifo(path);
         }
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+    let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
         .args([
             "--api-url",
             &api.url,
@@ -81,19 +81,55 @@ fn a_fifo_in_the_cache_directory_never_stalls_a_run(#[case] planted: &str) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    // Far beyond -t 2, so only a hang ends here: then the test fails
-    // instead of hanging too.
+    let stdout = stdout_unless_hung(child, &format!("a FIFO at {planted:?}"));
+    assert!(stdout.starts_with("CPU OK"), "{stdout}");
+}
+
+/// What `child` printed, or a failed test if it runs far beyond the -t 2
+/// of these tests: only a hang gets there, and the test must not hang too.
+fn stdout_unless_hung(mut child: Child, hung_on: &str) -> String {
     let give_up = Instant::now() + Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > give_up {
             child.kill().unwrap();
-            panic!("the run hung on a FIFO at {planted:?}");
+            panic!("the run hung on {hung_on}");
         }
         thread::sleep(Duration::from_millis(20));
     }
     let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.starts_with("CPU OK"), "{stdout}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A FIFO given as --token-file or --ca-file by mistake (or a device, or a
+/// huge file): a file named on the command line is read without waiting
+/// and only as far as it could make sense, whether or not -T makes the
+/// token file moot.
+#[rstest]
+#[case::token_file("--token-file", &[])]
+#[case::token_file_and_token("--token-file", &["-T", KEY])]
+#[case::ca_file("--ca-file", &["-T", KEY])]
+fn a_fifo_as_a_given_file_fails_at_once(#[case] option: &str, #[case] args: &[&str]) {
+    let scratch = TempDir::new();
+    let path = scratch.path().join("file");
+    mkfifo(&path);
+    let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
+        .args([
+            "--api-url",
+            "https://127.0.0.1:9",
+            "-i",
+            MONITOR,
+            "-m",
+            "cpu",
+        ])
+        .args(["-t", "2", "--cache-ttl", "0", option])
+        .arg(&path)
+        .args(args)
+        .env_remove("HETRIX_API_TOKEN")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = stdout_unless_hung(child, &format!("a FIFO as {option}"));
+    assert!(stdout.starts_with("CPU UNKNOWN - "), "{stdout}");
 }
 
 /// Symlinks at the entry, lock and failure-record names (and at every name
@@ -313,6 +349,48 @@ fn argument_mistakes_never_print_the_token(#[case] args: &[&str], #[case] env: &
     let run = run(&args, env);
     assert_eq!(run.code, 3, "{run:?}");
     for fragment in KEY.as_bytes().windows(8) {
+        let fragment = std::str::from_utf8(fragment).unwrap();
+        assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
+    }
+}
+
+/// The same mistakes with tokens of other shapes the plugin accepts
+/// (shorter or longer than a key, with `-` or `_`): every message that
+/// quotes a value masks whatever could be the token.
+#[rstest]
+fn argument_mistakes_never_print_a_token_of_any_shape(
+    #[values(
+        "C3J27XDCaZ2LmlZE0NYl",
+        "gCtjfIZ4SOcMz9CPVNPcNa1Hedcm4pM",
+        "pdclsxHK-ifxi5C-vQUS",
+        "qmOBZZW6m4nyoL6uniiFw152cTe8_r0kAb3dEf7h"
+    )]
+    token: &str,
+    #[values(
+        &["-m", "cpu", "-t", "TOKEN"][..],
+        &["-m", "cpu", "-w", "TOKEN"][..],
+        &["-m", "disk", "-c", "TOKEN:"][..],
+        &["-m", "TOKEN"][..],
+        &["-m", "disk", "--mount-warning", "TOKEN"][..],
+        &["-m", "cpu", "--window=TOKEN"][..],
+        &["-m", "cpu", "-vkTOKEN"][..],
+        &["-m", "cpu", "--TOKEN"][..],
+        &["-m", "cpu", "TOKEN"][..],
+        &["-m", "cpu", "--ca-file", "TOKEN"][..],
+        &["-m", "cpu", "--cache-dir", "TOKEN", "-v"][..]
+    )]
+    mistake: &[&str],
+) {
+    let mut args = vec!["--api-url", "https://127.0.0.1:9", "-i", "abc"];
+    args.extend(["-t", "2", "-T", "other0token1234"]);
+    let words: Vec<String> = mistake
+        .iter()
+        .map(|word| word.replace("TOKEN", token))
+        .collect();
+    args.extend(words.iter().map(String::as_str));
+    let run = run(&args, &[]);
+    assert_eq!(run.code, 3, "{run:?}");
+    for fragment in token.as_bytes().windows(8) {
         let fragment = std::str::from_utf8(fragment).unwrap();
         assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
     }
