@@ -249,7 +249,7 @@ fn all_on_the_example_has_one_line_per_sub_check_and_the_worst_state() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.first_line()
-            .starts_with("HETRIX WARNING - SMART WARNING: sda SMART PASSED, 56 errors | "),
+            .starts_with("HETRIX WARNING - SMART WARNING: sda SMART PASSED, 56 errors"),
         "{run:?}"
     );
     assert_eq!(
@@ -344,7 +344,7 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
     assert!(
         quiet
             .first_line()
-            .starts_with("HETRIX OK - all 9 checks OK | "),
+            .starts_with("HETRIX OK - all 9 checks OK"),
         "{quiet:?}"
     );
     assert_eq!(
@@ -379,7 +379,7 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
 }
 
 #[test]
-fn all_stays_under_4_kib_of_text_with_1000_mounts() {
+fn all_stays_under_4_kib_with_1000_mounts_and_says_what_it_left_out() {
     let mut payload = example();
     let long = "x".repeat(300);
     let disks: Vec<Value> = (0..1000)
@@ -394,16 +394,23 @@ fn all_stays_under_4_kib_of_text_with_1000_mounts() {
     let api = MockApi::replying(Reply::json(&payload));
     let run = check(&api, &["-m", "all"]);
     assert_eq!(run.code, 2, "{}", run.first_line());
-    let (human_first, perfdata) = run.first_line().split_once(" | ").unwrap();
-    let rest = run.stdout.split_once('\n').unwrap().1;
-    let human = human_first.len() + rest.len();
-    assert!(human < 4096, "human text is {human} bytes");
-    assert!(perfdata.len() > 100_000, "perfdata keeps every mount");
+    assert!(run.stdout.len() <= 4096, "{} bytes", run.stdout.len());
+    // Every sub-check line is there; the perfdata that did not fit are
+    // counted, never cut.
+    assert_eq!(sub_checks(&run).len(), 13, "{run:?}");
     assert!(
         run.stdout.contains("… and 997 more"),
         "{}",
         run.first_line()
     );
+    assert!(
+        run.stdout
+            .contains("perfdata values left out (output kept under 4096 bytes)"),
+        "{run:?}"
+    );
+    for value in run.perfdata().split(' ') {
+        assert!(value.starts_with('\'') && value.contains("'="), "{value}");
+    }
 }
 
 /// The longer the agent is dead, the worse `all` must look, never better:

@@ -289,12 +289,14 @@ impl Run {
             .unwrap_or_default()
     }
 
-    /// The perfdata of the first line.
+    /// The perfdata: after ` | ` on the first line, or after the `| ` that
+    /// starts the last line when there is long output.
     pub fn perfdata(&self) -> &str {
-        self.first_line()
-            .split_once(" | ")
-            .map(|(_, p)| p)
-            .unwrap_or_default()
+        let last = self.stdout.lines().last().unwrap_or_default();
+        match self.first_line().split_once(" | ") {
+            Some((_, perfdata)) => perfdata,
+            None => last.strip_prefix("| ").unwrap_or_default(),
+        }
     }
 
     /// Asserts what an rstest row of a mode table expects: the exit code,
