@@ -249,7 +249,7 @@ fn all_on_the_example_has_one_line_per_sub_check_and_the_worst_state() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.first_line()
-            .starts_with("HETRIX WARNING - SMART WARNING: sda SMART PASSED, 56 errors"),
+            .starts_with("HETRIX WARNING - SMART WARNING (sda SMART PASSED, 56 errors)"),
         "{run:?}"
     );
     assert_eq!(
@@ -321,11 +321,11 @@ fn critical_and_worse(p: &mut Value) {
 
 #[rstest]
 // UNKNOWN outranks WARNING…
-#[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN: / RAID1 Healthy, 2/? drives active (health or drive counts not reported); SMART WARNING: sda")]
+#[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN (/ RAID1 Healthy, 2/? drives active (health or drive counts not reported)), SMART WARNING (sda")]
 // …and CRITICAL outranks UNKNOWN; at most three problems are named.
-#[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL: /bak 96.7% used (5.3 of 5.5 TiB); SERVICES CRITICAL: mysql offline; SMART WARNING: sda SMART PASSED, 56 errors; … and 2 more")]
+#[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL (/bak 96.7% used (5.3 of 5.5 TiB)), SERVICES CRITICAL (mysql offline), SMART WARNING (sda SMART PASSED, 56 errors), … and 2 more")]
 // Mount options and --reboot-state reach the sub-checks of all.
-#[case(critical_and_worse, &["--mount-warning", "/bak=97", "--mount-critical", "/bak=99", "--reboot-state", "critical"], 2, "HETRIX CRITICAL - SERVICES CRITICAL: mysql offline; REBOOT CRITICAL: reboot required to finish installing updates; SMART WARNING")]
+#[case(critical_and_worse, &["--mount-warning", "/bak=97", "--mount-critical", "/bak=99", "--reboot-state", "critical"], 2, "HETRIX CRITICAL - SERVICES CRITICAL (mysql offline), REBOOT CRITICAL (reboot required to finish installing updates), SMART WARNING")]
 #[case(critical_and_worse, &["--exclude", "^/bak$"], 2, "HETRIX CRITICAL - SERVICES CRITICAL")]
 fn all_ranks_ok_warning_unknown_critical(
     #[case] variant: fn(&mut Value),
@@ -411,6 +411,20 @@ fn all_stays_under_4_kib_with_1000_mounts_and_says_what_it_left_out() {
     for value in run.perfdata().split(' ') {
         assert!(value.starts_with('\'') && value.contains("'="), "{value}");
     }
+}
+
+/// cpu, ram and disk (and swap, iowait, net on Linux) are what every agent
+/// sends: `all` must not call a server without them OK.
+#[rstest]
+#[case("Disks", "DISK UNKNOWN")]
+#[case("NetworkInterfaces", "NET UNKNOWN")]
+fn all_without_core_data_is_unknown(#[case] field: &str, #[case] named: &str) {
+    let mut payload = example();
+    payload[field] = json!([]);
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "all"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains(named), "{run:?}");
 }
 
 /// The longer the agent is dead, the worse `all` must look, never better:
