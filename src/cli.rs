@@ -133,6 +133,12 @@ struct Args {
     #[argh(option, default = "String::from(\"unknown\")")]
     unreachable_state: String,
 
+    /// for host checks: end OK with "no verdict on the server" instead of
+    /// UNKNOWN (API outage, 429, token or option problems), which Nagios
+    /// and Icinga would show as host DOWN
+    #[argh(switch)]
+    host_check: bool,
+
     /// show more detail; repeat for more (-vvv shows the request URL with
     /// the token masked)
     #[argh(switch, short = 'v')]
@@ -236,7 +242,13 @@ pub struct Config {
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
+    /// `--host-check`: no verdict ends OK (see [`HOST_CHECK`]).
+    pub host_check: bool,
 }
+
+/// The switch that makes a run a host check; `main` looks for it in the raw
+/// arguments too, so that argument errors obey it.
+pub const HOST_CHECK: &str = "--host-check";
 
 /// `--list-monitors`: what the discovery needs.
 pub struct Listing {
@@ -361,6 +373,7 @@ fn configure_mode(
     Ok(Config {
         trust: trust(args.ca_file, args.insecure)?,
         unreachable_state: state_named(&args.unreachable_state)?,
+        host_check: args.host_check,
         mode,
         mode_argument,
         thresholds,

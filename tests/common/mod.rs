@@ -268,6 +268,46 @@ pub fn example() -> Value {
     payload
 }
 
+/// The bundled v3 example server, its data as fresh as [`example`]'s.
+pub fn example_v3() -> Value {
+    let mut payload: Value =
+        serde_json::from_str(include_str!("../../src/demo_v3.json")).expect("v3 example payload");
+    let shift = now() - payload["meta"]["last_updated"].as_i64().unwrap();
+    payload["meta"]["last_updated"] =
+        (payload["meta"]["last_updated"].as_i64().unwrap() + shift).into();
+    for sample in payload["stats"].as_array_mut().unwrap() {
+        sample["timestamp"] = (sample["timestamp"].as_i64().unwrap() + shift).into();
+    }
+    payload
+}
+
+/// A mock API that serves `v1` and `v3` on their metrics paths for any
+/// monitor, whichever API the command uses (the default changes with v3).
+pub fn serving_both(v1: Value, v3: Value) -> MockApi {
+    MockApi::start(move |request| {
+        if request
+            .path
+            .starts_with(&format!("/v1/{TOKEN}/server/stats/"))
+        {
+            Reply::json(&v1)
+        } else if request.path.starts_with("/v3/uptime-monitors/")
+            && request.path.ends_with("/server-agent/metrics")
+            && request
+                .headers
+                .iter()
+                .any(|(name, value)| name == "authorization" && value == &format!("Bearer {TOKEN}"))
+        {
+            Reply::json(&v3)
+        } else {
+            Reply::raw(
+                401,
+                "application/json",
+                r#"{"status":"ERROR","error_message":"invalid API key","message":"invalid API key"}"#,
+            )
+        }
+    })
+}
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
