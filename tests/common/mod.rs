@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
+pub mod e2e;
 pub mod variants;
 
 /// A token distinctive enough that finding it in output is a real leak.
