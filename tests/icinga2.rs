@@ -276,7 +276,7 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
         "/v1/actions/reschedule-check",
         &json!({"type": "Service", "filter": "service.name == \"generated-disk\"", "force": true}),
     );
-    let hosts = daemon.wait_for("hosts", "\"hetrix-host\" in host.templates", 4, since);
+    let hosts = daemon.wait_for("hosts", "\"hetrix-host\" in host.templates", 5, since);
     for (host, result) in &hosts {
         assert_eq!(
             result["state"],
@@ -292,7 +292,7 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
             "{output}"
         );
     }
-    let disks = daemon.wait_for("services", "service.name == \"generated-disk\"", 4, since);
+    let disks = daemon.wait_for("services", "service.name == \"generated-disk\"", 5, since);
     assert_eq!(
         disks["normal!generated-disk"]["state"],
         json!(0),
@@ -444,6 +444,9 @@ impl Daemon {
         // replaces it with exactly what the test needs.
         let generated_file = dir.join("etc/generated.conf");
         std::fs::write(&generated_file, generated.config).unwrap();
+        // The README's example as printed: it must load and run too.
+        let readme_file = dir.join("etc/readme.conf");
+        std::fs::write(&readme_file, common::readme_example("## Icinga 2")).unwrap();
         let config = format!(
             r#"const PluginDir = "{plugin_dir}"
 const TokenFile = "{token_file}"
@@ -470,6 +473,7 @@ object Host "{HOST}" {{
 }}
 {services}
 include "{generated_file}"
+include "{readme_file}"
 apply Service "generated-disk" {{
   check_command = "hetrix"
   vars.hetrix_mode = "disk"
@@ -479,6 +483,7 @@ apply Service "generated-disk" {{
 }}
 "#,
             generated_file = generated_file.display(),
+            readme_file = readme_file.display(),
             plugin_dir = plugin_dir.display(),
             token_file = token_file.display(),
             command_file = command_file.display(),
@@ -596,9 +601,11 @@ apply Service "generated-disk" {{
                 .filter_map(|s| {
                     let result = &s["attrs"]["last_check_result"];
                     let fresh = result["schedule_start"].as_f64()? >= since - 1.0;
-                    let name = s["name"]
-                        .as_str()?
-                        .strip_prefix(&format!("{HOST}!"))?
+                    let name = s["name"].as_str()?.strip_prefix(&format!("{HOST}!"))?;
+                    let name = CASES
+                        .iter()
+                        .find(|case| case.name == name)?
+                        .name
                         .to_string();
                     fresh.then(|| (name, result.clone()))
                 })

@@ -309,6 +309,16 @@ pub fn serving_both(v1: Value, v3: Value) -> MockApi {
     })
 }
 
+/// The first code block after the README heading `heading`: examples the
+/// end-to-end tests load unchanged.
+pub fn readme_example(heading: &str) -> String {
+    let readme = include_str!("../../README.md");
+    let section = &readme[readme.find(&format!("\n{heading}\n")).expect(heading)..];
+    let start = section.find("\n```\n").expect("a code block") + 5;
+    let end = start + section[start..].find("\n```\n").expect("the block's end");
+    section[start..=end].to_string()
+}
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
