@@ -246,7 +246,7 @@ const NOTES_ROOM: usize = 160;
 /// when it needs that much, so neither kind crowds out the other.
 fn fit(
     first: &str,
-    details: Vec<String>,
+    mut details: Vec<String>,
     perfdata: Vec<String>,
     limit: usize,
 ) -> (Vec<String>, Vec<String>) {
@@ -258,6 +258,9 @@ fn fit(
         return (details, perfdata);
     }
     let room = limit.saturating_sub(first.len() + 1 + 2 + NOTES_ROOM);
+    // What is wrong matters more than what is fine: when lines must go,
+    // the `[OK]` ones go first (the sort is stable).
+    details.sort_by_key(|line| line.starts_with("[OK] "));
     let perfdata_share = cost(&perfdata).min(room / 2);
     let (mut kept_details, left_details) = take_fitting(details, room - perfdata_share);
     let (kept_perfdata, left_perfdata) = take_fitting(perfdata, room - cost(&kept_details));
@@ -489,6 +492,21 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn problems_keep_their_lines_when_ok_lines_are_left_out() {
+        let mut big = report(1000, 0);
+        big.details
+            .push("[CRITICAL] /srv/full 99.0% used (5.4 of 5.5 TiB)".into());
+        let out = big.render();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "[CRITICAL] /srv/full 99.0% used (5.4 of 5.5 TiB)");
+        assert_eq!(lines[2], "[OK] /srv/vol0000 56.9% used (3.1 of 5.5 TiB)");
+        // Output that fits keeps its order.
+        let mut small = report(3, 0);
+        small.details.push("[WARNING] /x".into());
+        assert_eq!(small.render().lines().last(), Some("[WARNING] /x"));
     }
 
     #[test]
