@@ -490,6 +490,12 @@ fn token(
 ) -> Result<String, Failure> {
     let token = match (given, file) {
         (Some(token), _) => token,
+        // What Nagios passes for a $USERn$ macro that resource.cfg lacks.
+        (None, Some(path)) if path.trim().is_empty() => {
+            return Err(Failure::new(
+                "--token-file names no file (the shipped Nagios commands take it from $USER32$ in resource.cfg)",
+            ));
+        }
         (None, Some(path)) => {
             let content = std::fs::read_to_string(&path).map_err(|e| {
                 Failure::new(format!("cannot read the token file {path}: {e}"))
@@ -751,6 +757,7 @@ mod tests {
     #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
     #[case(&["-i", "x", "-m", "cpu", "--unreachable-state", "3"], "--unreachable-state must be")]
     #[case(&["-i", "x", "-m", "cpu", "--ca-file", "ca.pem", "-k"], "contradict")]
+    #[case(&["-i", "x", "-m", "cpu", "--token-file", ""], "$USER32$ in resource.cfg")]
     fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
         let error = config(args).err().expect("should fail").to_string();
         assert!(
