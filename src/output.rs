@@ -246,7 +246,7 @@ const NOTES_ROOM: usize = 160;
 /// when it needs that much, so neither kind crowds out the other.
 fn fit(
     first: &str,
-    mut details: Vec<String>,
+    details: Vec<String>,
     perfdata: Vec<String>,
     limit: usize,
 ) -> (Vec<String>, Vec<String>) {
@@ -259,8 +259,11 @@ fn fit(
     }
     let room = limit.saturating_sub(first.len() + 1 + 2 + NOTES_ROOM);
     // What is wrong matters more than what is fine: when lines must go,
-    // the `[OK]` ones go first (the sort is stable).
-    details.sort_by_key(|line| line.starts_with("[OK] "));
+    // the `[OK]` ones go first.
+    let (mut details, fine): (Vec<String>, Vec<String>) = details
+        .into_iter()
+        .partition(|line| !line.starts_with("[OK] "));
+    details.extend(fine);
     let perfdata_share = cost(&perfdata).min(room / 2);
     let (mut kept_details, left_details) = take_fitting(details, room - perfdata_share);
     let (kept_perfdata, left_perfdata) = take_fitting(perfdata, room - cost(&kept_details));
