@@ -131,16 +131,17 @@ fn nagios4_runs_the_generated_configuration() {
 
     // The 1,000-mount server, ROUNDS times: the readable text whole, every
     // perfdata value whole, and as many values as the note says are there.
-    let mut since = unix_now();
+    // Nagios records whole seconds: each round starts in the second after
+    // the last round's newest check, so its results cannot be the last's.
+    let mut newest = newest_check(&status);
     for round in 0..ROUNDS {
-        // Nagios records whole seconds: a round starts in a new second so
-        // that its results tell apart from the last round's.
-        while unix_now() < since.ceil() {
+        while unix_now() < newest + 1.0 {
             std::thread::sleep(Duration::from_millis(50));
         }
-        since = unix_now();
+        let since = unix_now();
         daemon.force_all();
         let status = daemon.wait_for_checks(since);
+        newest = newest_check(&status);
         for service in ["HetrixTools disk", "HetrixTools all"] {
             let check = &status[&("big".to_string(), Some(service.to_string()))];
             assert_whole(check, &format!("round {round}, {service}"));
@@ -186,6 +187,15 @@ fn assert_whole(check: &HashMap<String, String>, context: &str) {
         }
     }
     assert!(check["plugin_output"].len() > 20, "{context}: {check:?}");
+}
+
+/// The newest `last_check` of the generated hosts and their services.
+fn newest_check(status: &Status) -> f64 {
+    status
+        .iter()
+        .filter(|((host, _), _)| HOSTS.contains(&host.as_str()))
+        .filter_map(|(_, check)| check["last_check"].parse::<f64>().ok())
+        .fold(0.0, f64::max)
 }
 
 fn unix_now() -> f64 {
