@@ -134,6 +134,12 @@ struct Args {
     #[argh(option, default = "String::from(\"unknown\")")]
     unreachable_state: String,
 
+    /// for host checks: end OK with "no verdict on the server" instead of
+    /// UNKNOWN (API outage, 429, token or option problems), which Nagios
+    /// and Icinga would show as host DOWN
+    #[argh(switch)]
+    host_check: bool,
+
     /// show more detail; repeat for more (-vvv shows the request URL with
     /// the token masked)
     #[argh(switch, short = 'v')]
@@ -251,7 +257,13 @@ pub struct Config {
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
+    /// `--host-check`: no verdict ends OK (see [`HOST_CHECK`]).
+    pub host_check: bool,
 }
+
+/// The switch that makes a run a host check; `main` looks for it in the raw
+/// arguments too, so that argument errors obey it.
+pub const HOST_CHECK: &str = "--host-check";
 
 /// `--list-monitors`: what the discovery needs.
 pub struct Listing {
@@ -424,6 +436,7 @@ fn configure_mode(
     Ok(Config {
         trust: trust(args.ca_file, args.insecure)?,
         unreachable_state: state_named(&args.unreachable_state, "--unreachable-state")?,
+        host_check: args.host_check,
         mode,
         mode_argument,
         thresholds,
@@ -548,6 +561,12 @@ fn token(
 ) -> Result<String, Failure> {
     let token = match (given, file) {
         (Some(token), _) => token,
+        // What Nagios passes for a $USERn$ macro that resource.cfg lacks.
+        (None, Some(path)) if path.trim().is_empty() => {
+            return Err(Failure::new(
+                "--token-file names no file (the shipped Nagios commands take it from $USER32$ in resource.cfg)",
+            ));
+        }
         (None, Some(path)) => token_file_line(&path).map_err(|e| {
             Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
         })?,
@@ -998,6 +1017,7 @@ mod tests {
     #[case(&["-i", "x", "-m", "status", "--api", "v3", "--maintenance-state", "down"], "--maintenance-state must be ok, warning, critical or unknown")]
     #[case(&["-i", "x", "-m", "ssl", "--api", "v1"], "mode ssl needs --api v3")]
     #[case(&["-i", "x", "-m", "cpu", "--top", "-1"], "--top")]
+    #[case(&["-i", "x", "-m", "cpu", "--token-file", ""], "$USER32$ in resource.cfg")]
     fn rejects_bad_arguments(#[case] args: &[&str], #[case] message: &str) {
         let error = config(args).err().expect("should fail").to_string();
         assert!(

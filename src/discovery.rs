@@ -35,7 +35,7 @@ impl Format {
 const MAX_PAGES: u64 = 500;
 
 /// The services every listed server gets in the Nagios format; the host
-/// check itself is `freshness`.
+/// check is the `hetrix-host` template's.
 const NAGIOS_SERVICES: [&str; 3] = ["cpu", "ram", "disk"];
 
 /// The listing's text, ending with a newline.
@@ -145,8 +145,9 @@ fn status(monitor: &Monitor) -> String {
 fn icinga2(servers: &[&Monitor]) -> String {
     let mut out = format!(
         "// check_hetrix --list-monitors --format icinga2: {} servers with a HetrixTools agent.\n\
-         // Needs the CheckCommand \"hetrix\" from the README; its apply Service rules add\n\
-         // the checks to every host with vars.hetrix_monitor.\n",
+         // The template \"hetrix-host\" (installed with the CheckCommand \"hetrix\") sets the\n\
+         // host check and reads the token from the file the constant HetrixTokenFile names;\n\
+         // apply Service rules (README) add the checks to every host with vars.hetrix_monitor.\n",
         servers.len()
     );
     for (monitor, host) in servers.iter().zip(host_names(servers)) {
@@ -155,12 +156,14 @@ fn icinga2(servers: &[&Monitor]) -> String {
             out.push_str(&format!("// {maintenance} at HetrixTools\n"));
         }
         out.push_str(&format!("object Host \"{host}\" {{\n"));
+        out.push_str("  import \"hetrix-host\"\n");
         out.push_str(&format!(
             "  display_name = \"{}\"\n",
             icinga_string(&monitor.name)
         ));
-        out.push_str("  check_command = \"hetrix\"\n");
-        out.push_str("  vars.hetrix_mode = \"freshness\"\n");
+        if let Some(address) = address(monitor) {
+            out.push_str(&format!("  address = \"{address}\"\n"));
+        }
         out.push_str(&format!("  vars.hetrix_monitor = \"{}\"\n", monitor.id));
         if let (Some(status), Some(_)) = (&monitor.status, monitor.maintenance()) {
             out.push_str(&format!(
@@ -176,7 +179,9 @@ fn icinga2(servers: &[&Monitor]) -> String {
 fn nagios(servers: &[&Monitor]) -> String {
     let mut out = format!(
         "# check_hetrix --list-monitors --format nagios: {} servers with a HetrixTools agent.\n\
-         # Needs the command check_hetrix from the README.\n",
+         # Uses the templates hetrix-host and hetrix-service and the commands of\n\
+         # check_hetrix.cfg (installed with the package); the token file is $USER32$ in\n\
+         # resource.cfg.\n",
         servers.len()
     );
     for (monitor, host) in servers.iter().zip(host_names(servers)) {
@@ -185,17 +190,29 @@ fn nagios(servers: &[&Monitor]) -> String {
             out.push_str(&format!("# {maintenance} at HetrixTools\n"));
         }
         out.push_str(&format!(
-            "define host {{\n  use                  generic-host\n  host_name            {host}\n  alias                {}\n  check_command        check_hetrix!freshness\n  _HETRIX_MONITOR      {}\n}}\n",
+            "define host {{\n  use                  hetrix-host\n  host_name            {host}\n  alias                {}\n  address              {}\n  _HETRIX_MONITOR      {}\n}}\n",
             nagios_value(&monitor.name),
+            address(monitor).unwrap_or(&host),
             monitor.id
         ));
         for mode in NAGIOS_SERVICES {
             out.push_str(&format!(
-                "define service {{\n  use                  generic-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix!{mode}\n}}\n"
+                "define service {{\n  use                  hetrix-service\n  host_name            {host}\n  service_description  HetrixTools {mode}\n  check_command        check_hetrix!{mode}\n}}\n"
             ));
         }
     }
     out
+}
+
+/// The monitor's resolved address when it is a plain host name or IP
+/// address, which both config languages take as it is.
+fn address(monitor: &Monitor) -> Option<&str> {
+    monitor.address.as_deref().filter(|address| {
+        !address.is_empty()
+            && address
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b':' | b'-'))
+    })
 }
 
 /// Object names both Icinga 2 and Nagios accept: the monitor's name with
@@ -255,6 +272,7 @@ mod tests {
             uptime: Some("up".into()),
             status: Some("active".into()),
             has_agent: true,
+            address: Some("192.0.2.7".into()),
         }
     }
 
@@ -277,5 +295,23 @@ mod tests {
         assert_eq!(icinga.matches("object Host").count(), 2, "{icinga}");
         let nagios = nagios(&[&m]);
         assert!(nagios.contains("alias                x\"\\; } object Host \"evil\" {\\;\n"));
+    }
+
+    #[test]
+    fn hosts_get_the_resolved_address_or_their_name() {
+        let a = monitor("a1", "web1");
+        let b = Monitor {
+            address: Some("1.2.3.4\n}".into()),
+            ..monitor("b2", "web2")
+        };
+        let nagios = nagios(&[&a, &b]);
+        assert!(
+            nagios.contains("  address              192.0.2.7\n"),
+            "{nagios}"
+        );
+        assert!(nagios.contains("  address              web2\n"), "{nagios}");
+        let icinga = icinga2(&[&a, &b]);
+        assert!(icinga.contains("  address = \"192.0.2.7\"\n"), "{icinga}");
+        assert_eq!(icinga.matches("address").count(), 1, "{icinga}");
     }
 }

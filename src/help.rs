@@ -149,6 +149,12 @@ pub const OPTIONS: &[(&str, &[(&str, &str)])] = &[
                 "state for network failures, timeouts and HTTP 5xx from the API: ok, warning, \
                  critical or unknown (default unknown)",
             ),
+            (
+                "--host-check",
+                "for host checks: end OK with \"no verdict on the server\" instead of UNKNOWN \
+                 (API outage, 429, token or option problems), which Nagios and Icinga would \
+                 show as host DOWN",
+            ),
         ],
     ),
     (

@@ -53,6 +53,7 @@ fn main() {
     for secret in cli::token_candidates(&args, env) {
         output::add_secret(&secret);
     }
+    let host_check = args.iter().any(|arg| arg == cli::HOST_CHECK);
     let config = match cli::parse(&args, env) {
         Ok(Command::Check(config)) => config,
         Ok(Command::Print(text)) => {
@@ -78,7 +79,8 @@ fn main() {
         }
         Err(failure) => {
             let label = failure.mode_label().unwrap_or(PLUGIN_LABEL);
-            finish(&Report::unknown(label, failure.to_string()), &[])
+            let report = Report::unknown(label, failure.to_string());
+            finish(&host_verdict(report, host_check), &[])
         }
     };
     if let Source::Api { token, .. } = &config.source {
@@ -101,7 +103,21 @@ fn main() {
     if unverified {
         report.summary.push_str(" (TLS not verified)");
     }
-    finish(&report, &log);
+    finish(&host_verdict(report, config.host_check), &log);
+}
+
+/// A host check's answer: Nagios and Icinga take UNKNOWN as host DOWN, but
+/// an API or configuration problem says nothing about the server, so with
+/// `--host-check` it ends OK and says so. The services still report it.
+fn host_verdict(report: Report, host_check: bool) -> Report {
+    if !host_check || report.state != State::Unknown {
+        return report;
+    }
+    Report {
+        state: State::Ok,
+        summary: format!("no verdict on the server ({})", report.summary),
+        ..report
+    }
 }
 
 /// A panic must still be a plugin answer: UNKNOWN and exit 3, not Rust's

@@ -217,21 +217,111 @@ impl Report {
         }
     }
 
+    /// The output, at most [`OUTPUT_LIMIT`] bytes: the first line, the long
+    /// output, then the perfdata after a `|` of its own line (on the first
+    /// line when there is no long output). Readable text gets room first;
+    /// what does not fit is left out in whole lines and whole values, and a
+    /// note says how much.
     pub fn render(&self) -> String {
-        let mut out = format!("{} {} - ", self.label, self.state);
-        push_plain_text(&mut out, &shorten(&self.summary, SUMMARY_LIMIT, KEPT_END));
-        let mut separator = " | ";
-        for perfdata in self.perfdata.iter().filter_map(Perfdata::render) {
-            out.push_str(separator);
-            out.push_str(&perfdata);
-            separator = " ";
-        }
-        for line in &self.details {
-            out.push('\n');
-            push_plain_text(&mut out, &shorten(line, DETAIL_LIMIT, KEPT_END));
+        let mut first = format!("{} {} - ", self.label, self.state);
+        push_plain_text(&mut first, &shorten(&self.summary, SUMMARY_LIMIT, KEPT_END));
+        let details: Vec<String> = self
+            .details
+            .iter()
+            .map(|line| {
+                let mut text = String::new();
+                push_plain_text(&mut text, &shorten(line, DETAIL_LIMIT, KEPT_END));
+                text
+            })
+            .collect();
+        let perfdata: Vec<String> = self.perfdata.iter().filter_map(Perfdata::render).collect();
+        let (details, perfdata) = fit(&first, details, perfdata, OUTPUT_LIMIT);
+        let mut out = first;
+        if details.is_empty() {
+            push_perfdata(&mut out, " | ", &perfdata);
+        } else {
+            for line in &details {
+                out.push('\n');
+                out.push_str(line);
+            }
+            push_perfdata(&mut out, "\n| ", &perfdata);
         }
         out.push('\n');
         out
+    }
+}
+
+/// The most bytes a plugin's output may have to reach Nagios 4 whole: its
+/// worker reads a check's pipe 4 KiB at a time and, once the plugin has
+/// exited, only once more, so whatever is left beyond one read is lost
+/// (README, "Large outputs").
+pub const OUTPUT_LIMIT: usize = 4096;
+
+/// Room kept for the notes that say what was left out.
+const NOTES_ROOM: usize = 160;
+
+/// The long-output lines and perfdata values that fit in `limit` bytes
+/// together with `first`, plus a note line for each kind that lost some.
+/// Lines come first, in order; perfdata keeps at least half of what is left
+/// when it needs that much, so neither kind crowds out the other.
+fn fit(
+    first: &str,
+    details: Vec<String>,
+    perfdata: Vec<String>,
+    limit: usize,
+) -> (Vec<String>, Vec<String>) {
+    // Every line and value costs its length plus a separator (newline,
+    // space, or the `| ` before the first value).
+    let cost = |items: &[String]| items.iter().map(|i| i.len() + 1).sum::<usize>();
+    let whole = first.len() + 1 + cost(&details) + cost(&perfdata) + 2;
+    if whole <= limit {
+        return (details, perfdata);
+    }
+    let room = limit.saturating_sub(first.len() + 1 + 2 + NOTES_ROOM);
+    // What is wrong matters more than what is fine: when lines must go,
+    // the `[OK]` ones go first.
+    let (mut details, fine): (Vec<String>, Vec<String>) = details
+        .into_iter()
+        .partition(|line| !line.starts_with("[OK] "));
+    details.extend(fine);
+    let perfdata_share = cost(&perfdata).min(room / 2);
+    let (mut kept_details, left_details) = take_fitting(details, room - perfdata_share);
+    let (kept_perfdata, left_perfdata) = take_fitting(perfdata, room - cost(&kept_details));
+    if left_details > 0 {
+        kept_details.push(format!(
+            "… {left_details} more lines left out (output kept under {OUTPUT_LIMIT} bytes)"
+        ));
+    }
+    if left_perfdata > 0 {
+        kept_details.push(format!(
+            "… {left_perfdata} of {} perfdata values left out (output kept under {OUTPUT_LIMIT} bytes)",
+            left_perfdata + kept_perfdata.len()
+        ));
+    }
+    (kept_details, kept_perfdata)
+}
+
+/// The leading items whose cost fits in `room`, and how many did not fit.
+fn take_fitting(items: Vec<String>, room: usize) -> (Vec<String>, usize) {
+    let total = items.len();
+    let mut used = 0;
+    let kept: Vec<String> = items
+        .into_iter()
+        .take_while(|item| {
+            used += item.len() + 1;
+            used <= room
+        })
+        .collect();
+    let left = total - kept.len();
+    (kept, left)
+}
+
+fn push_perfdata(out: &mut String, lead: &str, perfdata: &[String]) {
+    let mut separator = lead;
+    for value in perfdata {
+        out.push_str(separator);
+        out.push_str(value);
+        separator = " ";
     }
 }
 
@@ -491,7 +581,7 @@ mod tests {
         };
         assert_eq!(
             report.render(),
-            "SERVICE CRITICAL - a¦b c offline | 'offline'=1\nx¦y\n"
+            "SERVICE CRITICAL - a¦b c offline\nx¦y\n| 'offline'=1\n"
         );
     }
 
@@ -524,6 +614,102 @@ mod tests {
     #[case("", 80, &[])]
     fn wraps_between_words(#[case] text: &str, #[case] width: usize, #[case] lines: &[&str]) {
         assert_eq!(wrap(text, width), lines);
+    }
+
+    fn report(details: usize, perfdata: usize) -> Report {
+        Report {
+            label: "DISK".into(),
+            state: State::Ok,
+            summary: format!("{details} mounts OK"),
+            details: (0..details)
+                .map(|i| format!("[OK] /srv/vol{i:04} 56.9% used (3.1 of 5.5 TiB)"))
+                .collect(),
+            perfdata: (0..perfdata)
+                .map(|i| {
+                    Perfdata::new(
+                        format!("/srv/vol{i:04}"),
+                        3413452694905.0 + i as f64,
+                        Unit::Bytes,
+                    )
+                    .bounds(Some(0.0), Some(5999038128128.0))
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn problems_keep_their_lines_when_ok_lines_are_left_out() {
+        let mut big = report(1000, 0);
+        big.details
+            .push("[CRITICAL] /srv/full 99.0% used (5.4 of 5.5 TiB)".into());
+        let out = big.render();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "[CRITICAL] /srv/full 99.0% used (5.4 of 5.5 TiB)");
+        assert_eq!(lines[2], "[OK] /srv/vol0000 56.9% used (3.1 of 5.5 TiB)");
+        // Output that fits keeps its order.
+        let mut small = report(3, 0);
+        small.details.push("[WARNING] /x".into());
+        assert_eq!(small.render().lines().last(), Some("[WARNING] /x"));
+    }
+
+    #[test]
+    fn small_outputs_are_whole_with_perfdata_after_the_long_output() {
+        let out = report(3, 3).render();
+        assert_eq!(out.lines().count(), 5, "{out}");
+        assert!(
+            out.lines()
+                .last()
+                .unwrap()
+                .starts_with("| '/srv/vol0000'=3413452694905B;;;0;")
+        );
+        assert_eq!(out.matches("'=").count(), 3, "{out}");
+        assert!(!out.contains("left out"), "{out}");
+    }
+
+    #[rstest]
+    #[case(1000, 1000, 35, 35)]
+    #[case(1000, 0, 60, 0)]
+    #[case(3, 1000, 3, 60)]
+    #[case(0, 1000, 0, 60)]
+    fn large_outputs_fit_nagios_in_whole_lines_and_values(
+        #[case] details: usize,
+        #[case] perfdata: usize,
+        #[case] at_least_lines: usize,
+        #[case] at_least_values: usize,
+    ) {
+        let out = report(details, perfdata).render();
+        assert!(out.len() <= OUTPUT_LIMIT, "{} bytes", out.len());
+        assert!(out.starts_with(&format!("DISK OK - {details} mounts OK")));
+        let lines = out
+            .lines()
+            .filter(|l| l.starts_with("[OK] /srv/vol"))
+            .count();
+        let (_, perf) = out.rsplit_once('|').unwrap_or_default();
+        let values: Vec<&str> = perf.split_whitespace().collect();
+        assert!(lines >= at_least_lines, "{lines} lines: {out}");
+        assert!(
+            values.len() >= at_least_values,
+            "{} values: {out}",
+            values.len()
+        );
+        // Whole values only: every one ends with its maximum.
+        assert!(
+            values.iter().all(|v| v.ends_with(";0;5999038128128")),
+            "{out}"
+        );
+        if lines < details {
+            assert!(
+                out.contains(&format!("… {} more lines left out", details - lines)),
+                "{out}"
+            );
+        }
+        if values.len() < perfdata {
+            let note = format!(
+                "… {} of {perfdata} perfdata values left out",
+                perfdata - values.len()
+            );
+            assert!(out.contains(&note), "{out}");
+        }
     }
 
     #[rstest]

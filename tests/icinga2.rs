@@ -12,6 +12,7 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::e2e::{self, MOUNTS};
 use common::{MONITOR, MockApi, Reply, TOKEN, example};
 use serde_json::{Value, json};
 use ureq::Agent;
@@ -161,7 +163,32 @@ fn icinga2_runs_the_shipped_check_command() {
         )
     };
     let api = mock_api();
-    let daemon = Daemon::start(&icinga2, &plugin_dir, &command_file, &api.url);
+    // The account's hosts as --list-monitors prints them, loaded unchanged.
+    let account = e2e::account_api();
+    let plugin = plugin_dir.join("check_hetrix");
+    let generated = Command::new(&plugin)
+        .args([
+            "--list-monitors",
+            "--format",
+            "icinga2",
+            "--api-url",
+            &account.url,
+        ])
+        .env("HETRIX_API_TOKEN", TOKEN)
+        .output()
+        .expect("run --list-monitors");
+    assert!(generated.status.success(), "{generated:?}");
+    let generated = String::from_utf8(generated.stdout).unwrap();
+    let daemon = Daemon::start(
+        &icinga2,
+        &plugin_dir,
+        &command_file,
+        &api.url,
+        &Generated {
+            config: &generated,
+            api_url: &account.url,
+        },
+    );
 
     let before = unix_now();
     daemon.post(
@@ -199,6 +226,8 @@ fn icinga2_runs_the_shipped_check_command() {
         }
     }
 
+    assert_generated_hosts(&daemon, before);
+
     // The numbers Icinga parsed are the ones the plugin printed: the first
     // mount's used bytes, thresholds and size.
     let disk = daemon.parse_perfdata("disk");
@@ -225,6 +254,82 @@ fn icinga2_runs_the_shipped_check_command() {
         "-w 70 of the size"
     );
     assert_eq!(warned[0]["crit"], Value::Null, "-c ~: has no upper bound");
+}
+
+/// `--list-monitors --format icinga2` output and the mock account it
+/// came from.
+struct Generated<'a> {
+    config: &'a str,
+    api_url: &'a str,
+}
+
+/// The generated hosts: UP, also through the API outage and the 429, with
+/// the token from HetrixTokenFile as the README sets it up; their disk
+/// services report the outage, and the 1,000-mount server's perfdata are
+/// whole values that Icinga parses, as many as the note says.
+fn assert_generated_hosts(daemon: &Daemon, since: f64) {
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Host", "filter": "\"hetrix-host\" in host.templates", "force": true}),
+    );
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Service", "filter": "service.name == \"generated-disk\"", "force": true}),
+    );
+    let hosts = daemon.wait_for("hosts", "\"hetrix-host\" in host.templates", 5, since);
+    for (host, result) in &hosts {
+        assert_eq!(
+            result["state"],
+            json!(0),
+            "host {host} must be UP: {result:#}"
+        );
+        assert!(!result["command"].to_string().contains(TOKEN), "{result:#}");
+    }
+    for host in ["outage", "limited"] {
+        let output = hosts[host]["output"].as_str().unwrap();
+        assert!(
+            output.starts_with("FRESHNESS OK - no verdict on the server ("),
+            "{output}"
+        );
+    }
+    let disks = daemon.wait_for("services", "service.name == \"generated-disk\"", 5, since);
+    assert_eq!(
+        disks["normal!generated-disk"]["state"],
+        json!(0),
+        "{disks:#?}"
+    );
+    assert_eq!(
+        disks["outage!generated-disk"]["state"],
+        json!(3),
+        "{disks:#?}"
+    );
+    assert_eq!(
+        disks["limited!generated-disk"]["state"],
+        json!(3),
+        "{disks:#?}"
+    );
+    let big = &disks["big!generated-disk"];
+    let output = big["output"].as_str().unwrap();
+    let note = output
+        .lines()
+        .last()
+        .filter(|line| line.contains(" perfdata values left out"))
+        .unwrap_or_else(|| panic!("no note at the end: {big:#}"));
+    let left: usize = note
+        .trim_start_matches("… ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let parsed = daemon.parse_perfdata_of("big", "generated-disk");
+    assert_eq!(parsed.len(), MOUNTS - left, "{big:#}");
+    for value in &parsed {
+        assert!(
+            value["value"].is_number() && value["max"].is_number(),
+            "{value}"
+        );
+    }
 }
 
 /// The mock answers like v1 (so the host sets `hetrix_api = "v1"`): the
@@ -280,7 +385,13 @@ struct Daemon {
 }
 
 impl Daemon {
-    fn start(icinga2: &Path, plugin_dir: &Path, command_file: &Path, api_url: &str) -> Daemon {
+    fn start(
+        icinga2: &Path,
+        plugin_dir: &Path,
+        command_file: &Path,
+        api_url: &str,
+        generated: &Generated,
+    ) -> Daemon {
         let dir = std::env::temp_dir().join(format!("check_hetrix_icinga2_{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         for sub in ["etc", "lib", "cache", "log", "spool", "run"] {
@@ -331,9 +442,15 @@ impl Daemon {
             .collect();
         // The api setup wrote an icinga2.conf for its own layout; this one
         // replaces it with exactly what the test needs.
+        let generated_file = dir.join("etc/generated.conf");
+        std::fs::write(&generated_file, generated.config).unwrap();
+        // The README's example as printed: it must load and run too.
+        let readme_file = dir.join("etc/readme.conf");
+        std::fs::write(&readme_file, common::readme_example("## Icinga 2")).unwrap();
         let config = format!(
             r#"const PluginDir = "{plugin_dir}"
 const TokenFile = "{token_file}"
+const HetrixTokenFile = TokenFile
 include <itl>
 include "{command_file}"
 object ApiListener "api" {{
@@ -355,7 +472,19 @@ object Host "{HOST}" {{
   vars.hetrix_token = "{TOKEN}"
   vars.hetrix_api = "v1"
 }}
-{services}"#,
+{services}
+include "{generated_file}"
+include "{readme_file}"
+apply Service "generated-disk" {{
+  check_command = "hetrix"
+  vars.hetrix_mode = "disk"
+  check_interval = 1h
+  max_check_attempts = 1
+  assign where "hetrix-host" in host.templates
+}}
+"#,
+            generated_file = generated_file.display(),
+            readme_file = readme_file.display(),
             plugin_dir = plugin_dir.display(),
             token_file = token_file.display(),
             command_file = command_file.display(),
@@ -380,6 +509,9 @@ object Host "{HOST}" {{
                 command.env_remove(name);
             }
         }
+        // The generated hosts set no API URL: the plugin takes it from the
+        // environment, which Icinga passes on.
+        command.env("HETRIX_API_URL", generated.api_url);
         let child = command.spawn().expect("start icinga2 daemon");
 
         let ca = std::fs::read(dir.join("lib/ca/ca.crt")).expect("the CA from api setup");
@@ -470,7 +602,12 @@ object Host "{HOST}" {{
                 .filter_map(|s| {
                     let result = &s["attrs"]["last_check_result"];
                     let fresh = result["schedule_start"].as_f64()? >= since - 1.0;
-                    let name = s["name"].as_str()?.split('!').nth(1)?.to_string();
+                    let name = s["name"].as_str()?.strip_prefix(&format!("{HOST}!"))?;
+                    let name = CASES
+                        .iter()
+                        .find(|case| case.name == name)?
+                        .name
+                        .to_string();
                     fresh.then(|| (name, result.clone()))
                 })
                 .collect();
@@ -488,11 +625,71 @@ object Host "{HOST}" {{
         }
     }
 
+    /// `last_check_result` of the `count` objects of `kind` (hosts or
+    /// services) that `filter` selects, by name, once all ran after `since`.
+    fn wait_for(
+        &self,
+        kind: &str,
+        filter: &str,
+        count: usize,
+        since: f64,
+    ) -> HashMap<String, Value> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let objects = self
+                .post_query(kind, filter)
+                .unwrap_or_else(|e| panic!("{e}\n{}", self.log()));
+            let results: HashMap<String, Value> = objects["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|o| {
+                    let result = &o["attrs"]["last_check_result"];
+                    let fresh = result["schedule_start"].as_f64()? >= since - 1.0;
+                    let name = o["name"].as_str()?.to_string();
+                    fresh.then(|| (name, result.clone()))
+                })
+                .collect();
+            if results.len() == count {
+                return results;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {count} {kind} reported within 60 s: {results:#?}\n{}",
+                results.len(),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Objects of `kind` matching `filter`, with their last check result
+    /// (a GET with a body, as Icinga's API takes filters).
+    fn post_query(&self, kind: &str, filter: &str) -> Result<Value, String> {
+        let mut response = self
+            .agent
+            .post(format!("{}/v1/objects/{kind}", self.base))
+            .header("Authorization", AUTHORIZATION)
+            .header("Accept", "application/json")
+            .header("X-HTTP-Method-Override", "GET")
+            .send(json!({"filter": filter, "attrs": ["last_check_result"]}).to_string())
+            .map_err(|e| e.to_string())?;
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))
+    }
+
     /// Icinga's own parse of a service's perfdata: what graphing backends
     /// get from it.
     fn parse_perfdata(&self, service: &str) -> Vec<Value> {
+        self.parse_perfdata_of(HOST, service)
+    }
+
+    fn parse_perfdata_of(&self, host: &str, service: &str) -> Vec<Value> {
         let script = format!(
-            "get_service(\"{HOST}\", \"{service}\").last_check_result.performance_data.map(p => parse_performance_data(p))"
+            "get_service(\"{host}\", \"{service}\").last_check_result.performance_data.map(p => parse_performance_data(p))"
         );
         let answer = self.post("/v1/console/execute-script", &json!({"command": script}));
         let result = &answer["results"][0];

@@ -168,7 +168,7 @@ fn disk_lists_every_mount_in_long_output() {
     let run = check(&api, &["-m", "disk"]);
     let lines: Vec<&str> = run.stdout.lines().skip(1).collect();
     assert_eq!(
-        lines,
+        lines[..4],
         [
             "[OK] / 75.9% used (710.9 of 936.8 GiB)",
             "[OK] /bak 56.9% used (3.1 of 5.5 TiB)",
@@ -176,6 +176,9 @@ fn disk_lists_every_mount_in_long_output() {
             "[OK] /etc/pve 0.1% used (15.4 KiB of 30.0 MiB)",
         ]
     );
+    // The perfdata follow the long output on a line of their own.
+    assert_eq!(lines.len(), 5, "{run:?}");
+    assert!(lines[4].starts_with("| '/'=763354265949B;"), "{run:?}");
 }
 
 #[test]
@@ -186,7 +189,8 @@ fn a_pipe_in_a_service_name_does_not_break_perfdata() {
     let api = MockApi::replying(Reply::json(&payload));
     let run = check(&api, &["-m", "services"]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.first_line().matches('|').count(), 1, "{run:?}");
+    assert_eq!(run.stdout.matches('|').count(), 1, "{run:?}");
+    assert_eq!(run.perfdata(), "'online'=1;;;0;2", "{run:?}");
     assert!(run.first_line().contains("web¦api offline"));
 }
 

@@ -249,7 +249,7 @@ fn all_on_the_example_has_one_line_per_sub_check_and_the_worst_state() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.first_line()
-            .starts_with("HETRIX WARNING - SMART WARNING: sda: 56 SMART errors (SMART PASSED) | "),
+            .starts_with("HETRIX WARNING - SMART WARNING (sda: 56 SMART errors (SMART PASSED))"),
         "{run:?}"
     );
     assert_eq!(
@@ -324,11 +324,11 @@ fn critical_and_worse(p: &mut Value) {
 
 #[rstest]
 // UNKNOWN outranks WARNING…
-#[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN: / RAID1 Healthy, 2/? drives active (health or drive counts not reported); SMART WARNING: sda")]
+#[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN (/ RAID1 Healthy, 2/? drives active (health or drive counts not reported)), SMART WARNING (sda")]
 // …and CRITICAL outranks UNKNOWN; at most three problems are named.
-#[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL: /bak 96.7% used (5.3 of 5.5 TiB); SERVICES CRITICAL: mysql offline; SMART WARNING: sda: 56 SMART errors (SMART PASSED); … and 2 more")]
+#[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL (/bak 96.7% used (5.3 of 5.5 TiB)), SERVICES CRITICAL (mysql offline), SMART WARNING (sda: 56 SMART errors (SMART PASSED)), … and 2 more")]
 // Mount options and --reboot-state reach the sub-checks of all.
-#[case(critical_and_worse, &["--mount-warning", "/bak=97", "--mount-critical", "/bak=99", "--reboot-state", "critical"], 2, "HETRIX CRITICAL - SERVICES CRITICAL: mysql offline; REBOOT CRITICAL: reboot required to finish installing updates; SMART WARNING")]
+#[case(critical_and_worse, &["--mount-warning", "/bak=97", "--mount-critical", "/bak=99", "--reboot-state", "critical"], 2, "HETRIX CRITICAL - SERVICES CRITICAL (mysql offline), REBOOT CRITICAL (reboot required to finish installing updates), SMART WARNING")]
 #[case(critical_and_worse, &["--exclude", "^/bak$"], 2, "HETRIX CRITICAL - SERVICES CRITICAL")]
 fn all_ranks_ok_warning_unknown_critical(
     #[case] variant: fn(&mut Value),
@@ -347,7 +347,7 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
     assert!(
         quiet
             .first_line()
-            .starts_with("HETRIX OK - all 12 checks OK | "),
+            .starts_with("HETRIX OK - all 12 checks OK"),
         "{quiet:?}"
     );
     assert_eq!(
@@ -384,7 +384,7 @@ fn all_skips_what_a_windows_agent_does_not_send_and_lists_it_with_v() {
 }
 
 #[test]
-fn all_stays_under_4_kib_of_text_with_1000_mounts() {
+fn all_stays_under_4_kib_with_1000_mounts_and_says_what_it_left_out() {
     let mut payload = example();
     let long = "x".repeat(300);
     let disks: Vec<Value> = (0..1000)
@@ -399,16 +399,37 @@ fn all_stays_under_4_kib_of_text_with_1000_mounts() {
     let api = MockApi::replying(Reply::json(&payload));
     let run = check(&api, &["-m", "all"]);
     assert_eq!(run.code, 2, "{}", run.first_line());
-    let (human_first, perfdata) = run.first_line().split_once(" | ").unwrap();
-    let rest = run.stdout.split_once('\n').unwrap().1;
-    let human = human_first.len() + rest.len();
-    assert!(human < 4096, "human text is {human} bytes");
-    assert!(perfdata.len() > 100_000, "perfdata keeps every mount");
+    assert!(run.stdout.len() <= 4096, "{} bytes", run.stdout.len());
+    // Every sub-check line is there; the perfdata that did not fit are
+    // counted, never cut.
+    assert_eq!(sub_checks(&run).len(), 16, "{run:?}");
     assert!(
         run.stdout.contains("… and 997 more"),
         "{}",
         run.first_line()
     );
+    assert!(
+        run.stdout
+            .contains("perfdata values left out (output kept under 4096 bytes)"),
+        "{run:?}"
+    );
+    for value in run.perfdata().split(' ') {
+        assert!(value.starts_with('\'') && value.contains("'="), "{value}");
+    }
+}
+
+/// cpu, ram and disk (and swap, iowait, net on Linux) are what every agent
+/// sends: `all` must not call a server without them OK.
+#[rstest]
+#[case("Disks", "DISK UNKNOWN")]
+#[case("NetworkInterfaces", "NET UNKNOWN")]
+fn all_without_core_data_is_unknown(#[case] field: &str, #[case] named: &str) {
+    let mut payload = example();
+    payload[field] = json!([]);
+    let api = MockApi::replying(Reply::json(&payload));
+    let run = check(&api, &["-m", "all"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains(named), "{run:?}");
 }
 
 /// The longer the agent is dead, the worse `all` must look, never better:
@@ -431,8 +452,9 @@ fn all_on_stale_data_stays_critical(#[case] age: i64) {
     if age > 900 {
         // Every v1 sub-check but freshness; v3-only ones are never run on v1.
         assert!(
-            run.first_line()
-                .contains("16 checks not run: data older than --max-age 900 s"),
+            run.first_line().contains(
+                "16 checks not run (data older than --max-age 900 s: is the agent running?)"
+            ),
             "{run:?}"
         );
         assert_eq!(run.first_line().matches(" ago").count(), 1, "{run:?}");

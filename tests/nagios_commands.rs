@@ -7,15 +7,17 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, example_v3};
+use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, example_v3, serving_both};
+use rstest::rstest;
 use serde_json::json;
 
 const DEFINITIONS: &str = include_str!("../packaging/nagios/check_hetrix.cfg");
-const TOKEN_FILE: &str = "/etc/nagios/hetrix.token";
+/// The macro the commands take the token file's path from (resource.cfg).
+const TOKEN_FILE: &str = "$USER32$";
 const HOST_ADDRESS: &str = "192.0.2.25";
 
 /// The commands of the v3 calls other than the agent's metrics, which the
-/// v1 mock of `every_shipped_command_runs_its_mode` cannot answer.
+/// mock of `every_shipped_command_runs_its_mode` does not answer.
 const MONITOR_COMMANDS: [&str; 4] = [
     "check_hetrix_status",
     "check_hetrix_ssl",
@@ -76,20 +78,14 @@ fn run_shell(line: &str, api: &MockApi, cache: &TempDir) -> Run {
 fn every_shipped_command_runs_its_mode() {
     let v1_path = format!("/v1/{TOKEN}/server/stats/{MONITOR}/");
     let v3_path = format!("/v3/uptime-monitors/{MONITOR}/server-agent/metrics");
-    let api = {
-        let v1_path = v1_path.clone();
-        MockApi::start(move |request| match request.path == v1_path {
-            true => Reply::json(&example()),
-            false => Reply::json(&example_v3()),
-        })
-    };
+    let api = serving_both(example(), example_v3());
     let token_file =
         std::env::temp_dir().join(format!("check_hetrix_nagios_{}", std::process::id()));
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
 
     let cache = TempDir::new();
     let commands = commands();
-    assert_eq!(commands.len(), 15, "{commands:?}");
+    assert_eq!(commands.len(), 16, "{commands:?}");
     let agent_commands = commands
         .iter()
         .filter(|(name, _)| !MONITOR_COMMANDS.contains(&name.as_str()));
@@ -106,6 +102,7 @@ fn every_shipped_command_runs_its_mode() {
             "check_hetrix_all" => (&[], "HETRIX WARNING - SMART WARNING".into()),
             "check_hetrix_v3" => (&["cpu"], "CPU OK".into()),
             "check_hetrix_v1" => (&["ram"], "RAM OK".into()),
+            "check_hetrix_host" => (&[], "FRESHNESS OK".into()),
             other => (
                 &[],
                 format!(
@@ -165,4 +162,55 @@ fn uptime_and_blacklist_commands_run_their_modes() {
         ]
     );
     std::fs::remove_file(token_file).unwrap();
+}
+
+/// The host check says nothing about the server when the API cannot answer
+/// or the token is missing: OK (host UP) with a note, never UNKNOWN, which
+/// Nagios would show as DOWN; a stale agent still takes the host down.
+#[rstest]
+#[case(
+    Reply::raw(503, "text/html", "<html>down for maintenance</html>"),
+    true,
+    0,
+    "FRESHNESS OK - no verdict on the server ("
+)]
+#[case(
+    Reply::raw(
+        429,
+        "application/json",
+        r#"{"status":"ERROR","message":"rate limited"}"#
+    ),
+    true,
+    0,
+    "FRESHNESS OK - no verdict on the server ("
+)]
+#[case(Reply::json(&common::example_v3()), false, 0, "FRESHNESS OK - no verdict on the server (cannot read the token file")]
+#[case(Reply::json(&stale_v3()), true, 2, "FRESHNESS CRITICAL")]
+fn the_host_check_is_down_only_for_the_server(
+    #[case] reply: Reply,
+    #[case] token_file_exists: bool,
+    #[case] code: i32,
+    #[case] first_line: &str,
+) {
+    let api = MockApi::replying(reply);
+    let dir = TempDir::new();
+    let token_file = dir.path().join("hetrix.token");
+    if token_file_exists {
+        std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    }
+    let line = commands()
+        .into_iter()
+        .find(|(name, _)| name == "check_hetrix_host")
+        .expect("check_hetrix_host is shipped")
+        .1;
+    let cache = TempDir::new();
+    let run = run_shell(&expand(&line, &token_file, &[]), &api, &cache);
+    assert_eq!(run.code, code, "{run:?}");
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+}
+
+fn stale_v3() -> serde_json::Value {
+    let mut payload = common::example_v3();
+    payload["meta"]["last_updated"] = (common::now() - 3600).into();
+    payload
 }

@@ -222,22 +222,22 @@ fn printed_perfdata_reaches_the_printed_state() {
 // No whole number of inodes lies in 0.241 % … 0.249 % of 10000: the range
 // keeps its exact bounds instead of printing the invalid `25:24`.
 #[case(&["-m", "inodes:/etc/pve", "-w", "0.241:0.249"],
-       "INODES WARNING - /etc/pve 0.2% inodes used (24 of 10000) | '/etc/pve_inodes'=24;24.1:24.9;9000;0;10000")]
+       "INODES WARNING - /etc/pve 0.2% inodes used (24 of 10000)",
+       "'/etc/pve_inodes'=24;24.1:24.9;9000;0;10000")]
 #[case(&["-m", "disk:/boot", "--free", "-w", "20G:", "-c", "10G:"],
-       "DISK CRITICAL - /boot 79.2% free (784.8 of 990.9 MiB) < 10.0 GiB | ")]
-#[case(&["-m", "disk:/etc/pve"], "DISK OK - /etc/pve 0.1% used (15.4 KiB of 30.0 MiB) | ")]
+       "DISK CRITICAL - /boot 79.2% free (784.8 of 990.9 MiB) < 10.0 GiB",
+       "'/boot_free'=822913597B;21474836480:;10737418240:;0;1039032320")]
+#[case(&["-m", "disk:/etc/pve"], "DISK OK - /etc/pve 0.1% used (15.4 KiB of 30.0 MiB)", "'/etc/pve'=15729B;")]
 fn amounts_and_crossed_thresholds_are_shown_as_they_are(
     #[case] args: &[&str],
     #[case] first_line: &str,
+    #[case] perfdata: &str,
 ) {
     let mut all = vec!["--demo"];
     all.extend_from_slice(args);
     let run = common::run(&all, &[]);
-    assert!(
-        run.first_line().starts_with(first_line),
-        "{:?} should start with {first_line:?}",
-        run.first_line()
-    );
+    assert_eq!(run.first_line(), first_line, "{run:?}");
+    assert!(run.perfdata().starts_with(perfdata), "{run:?}");
 }
 
 /// A percentage that rounds onto its threshold gets the decimals that

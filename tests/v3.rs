@@ -751,7 +751,7 @@ fn verbose_shows_the_remaining_rate_limits() {
 fn monitor(id: &str, name: &str, agent: bool, status: &str) -> Value {
     json!({"id": id, "name": name, "type": "heartbeat", "target": null, "category": "",
            "uptime_status": "up", "monitor_status": status, "has_agent": agent,
-           "last_check": now()})
+           "last_check": now(), "resolve_address": "192.0.2.10"})
 }
 
 /// An account of five monitors over three pages: three with an agent
@@ -830,8 +830,8 @@ fn list_monitors_writes_icinga2_hosts() {
     );
     assert!(
         run.stdout.contains(
-            "object Host \"web_1\" {\n  display_name = \"web 1\"\n  check_command = \"hetrix\"\n  \
-         vars.hetrix_mode = \"freshness\"\n  vars.hetrix_monitor = \"aaa111\"\n}\n"
+            "object Host \"web_1\" {\n  import \"hetrix-host\"\n  display_name = \"web 1\"\n  \
+         address = \"192.0.2.10\"\n  vars.hetrix_monitor = \"aaa111\"\n}\n"
         ),
         "{}",
         run.stdout
@@ -847,7 +847,7 @@ fn list_monitors_writes_icinga2_hosts() {
     );
     assert!(
         run.stdout
-            .contains("object Host \"backup__nas\" {\n  display_name = \"backup \\\"nas\\\"\"\n")
+            .contains("object Host \"backup__nas\" {\n  import \"hetrix-host\"\n  display_name = \"backup \\\"nas\\\"\"\n")
     );
     assert!(
         !run.stdout.contains("bbb222"),
@@ -861,8 +861,8 @@ fn list_monitors_writes_nagios_hosts_and_services() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains(
-            "define host {\n  use                  generic-host\n  host_name            web_1\n  \
-         alias                web 1\n  check_command        check_hetrix!freshness\n  \
+            "define host {\n  use                  hetrix-host\n  host_name            web_1\n  \
+         alias                web 1\n  address              192.0.2.10\n  \
          _HETRIX_MONITOR      aaa111\n}\n"
         ),
         "{}",

@@ -147,6 +147,9 @@ pub struct Monitor {
     pub status: Option<String>,
     /// A server agent is attached (whether it sends data or not).
     pub has_agent: bool,
+    /// The IP address HetrixTools resolved the target to (for heartbeat
+    /// monitors, the one the agent sends from).
+    pub address: Option<String>,
 }
 
 impl Monitor {
@@ -182,6 +185,7 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
                     uptime: m.uptime.0,
                     status: m.status.0,
                     has_agent: m.has_agent.0 == Some(true),
+                    address: m.address.0,
                 })
             })
             .collect(),
@@ -299,6 +303,7 @@ typed::fields! {
         "uptime_status" => uptime: Text,
         "monitor_status" => status: Text,
         "has_agent" => has_agent: Bool,
+        "resolve_address" => address: Text,
     }
 
     Limits {

@@ -4,12 +4,13 @@
 //! first; every sub-check gets one long-output line; perfdata of all.
 //!
 //! Modes that need an argument (`service:<name>`, `port:<n>`) are covered
-//! by their plural twins. Modes whose data the agent did not send are
+//! by their plural twins. Core data the agent did not send is an UNKNOWN
+//! sub-check like any other; optional features it did not send are
 //! skipped and listed with `-v`.
 
 use super::{
     Apis, Argument, Context, DataSource, Item, MODES, Mode, OptionGroup, Options, Outcome,
-    ThresholdKind, ThresholdLists, Thresholds, fresh_enough, summarize_joined,
+    ThresholdKind, ThresholdLists, Thresholds, fresh_enough, summarize,
 };
 use crate::api::Version;
 use crate::failure::Failure;
@@ -72,7 +73,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                 }
                 (outcome.state, outcome.summary)
             }
-            Err(failure) if failure.is_missing_data() => {
+            Err(failure) if failure.is_missing_data() && !is_core(mode, ctx) => {
                 skipped.push(shorten_to(&format!("skipped {}: {failure}", mode.name)));
                 continue;
             }
@@ -80,16 +81,18 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         };
         let summary = shorten_to(&summary);
         details.push(format!("[{state}] {}: {summary}", mode.label));
+        // Sub-check texts hold commas, so each goes in parentheses: the
+        // first line separates its items with `, ` (Nagios turns `;` into `:`).
         items.push(Item {
             state,
-            text: format!("{} {state}: {summary}", mode.label),
+            text: format!("{} {state} ({summary})", mode.label),
         });
     }
     if let Some(stale) = stale.filter(|_| not_run > 0) {
         // The freshness sub-check already says how old the data is.
         let why = match ctx.snapshot.last_data {
             Some(_) => format!(
-                "data older than --max-age {} s (is the agent running?)",
+                "data older than --max-age {} s: is the agent running?",
                 ctx.max_age
             ),
             None => stale.to_string(),
@@ -97,7 +100,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         details.push(format!("[UNKNOWN] {not_run} checks not run: {why}"));
         items.push(Item {
             state: State::Unknown,
-            text: format!("{not_run} checks not run: {why}"),
+            text: format!("{not_run} checks not run ({why})"),
         });
     }
     if items.is_empty() {
@@ -106,12 +109,24 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         ));
     }
     let all_ok = format!("all {} checks OK", items.len());
-    let mut outcome = summarize_joined(&items, all_ok, perfdata, "; ");
+    let mut outcome = summarize(&items, all_ok, perfdata);
     outcome.details = details;
     if ctx.verbose >= 1 {
         outcome.details.extend(skipped);
     }
     Ok(outcome)
+}
+
+/// Data every agent of the platform sends: without it `all` must not say
+/// OK. The rest (RAID, SMART, services, ports, reboot flag, inodes, which
+/// btrfs and Windows report as 0, and the v3-only metrics) depends on the
+/// server's hardware or the agent's settings.
+fn is_core(mode: &Mode, ctx: &Context) -> bool {
+    match mode.name {
+        "cpu" | "ram" | "disk" => true,
+        "swap" | "iowait" | "net" => !ctx.snapshot.windows_agent(),
+        _ => false,
+    }
 }
 
 /// Modes that judge the server from the one snapshot: not `all` itself,

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
+pub mod e2e;
 pub mod variants;
 
 /// A token distinctive enough that finding it in output is a real leak.
@@ -302,6 +303,43 @@ pub fn example_v3() -> Value {
     payload
 }
 
+/// A mock API that serves `v1` and `v3` on their metrics paths for any
+/// monitor, whichever API the command uses (the default changes with v3).
+pub fn serving_both(v1: Value, v3: Value) -> MockApi {
+    MockApi::start(move |request| {
+        if request
+            .path
+            .starts_with(&format!("/v1/{TOKEN}/server/stats/"))
+        {
+            Reply::json(&v1)
+        } else if request.path.starts_with("/v3/uptime-monitors/")
+            && request.path.ends_with("/server-agent/metrics")
+            && request
+                .headers
+                .iter()
+                .any(|(name, value)| name == "authorization" && value == &format!("Bearer {TOKEN}"))
+        {
+            Reply::json(&v3)
+        } else {
+            Reply::raw(
+                401,
+                "application/json",
+                r#"{"status":"ERROR","error_message":"invalid API key","message":"invalid API key"}"#,
+            )
+        }
+    })
+}
+
+/// The first code block after the README heading `heading`: examples the
+/// end-to-end tests load unchanged.
+pub fn readme_example(heading: &str) -> String {
+    let readme = include_str!("../../README.md");
+    let section = &readme[readme.find(&format!("\n{heading}\n")).expect(heading)..];
+    let start = section.find("\n```\n").expect("a code block") + 5;
+    let end = start + section[start..].find("\n```\n").expect("the block's end");
+    section[start..=end].to_string()
+}
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
@@ -323,12 +361,24 @@ impl Run {
             .unwrap_or_default()
     }
 
-    /// The perfdata of the first line.
+    /// The perfdata: after ` | ` on the first line, or after the `| ` that
+    /// starts the last line when there is long output.
+    /// The long-output lines: after the first line, before a trailing
+    /// `| perfdata` line.
+    pub fn long_output(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .skip(1)
+            .filter(|line| !line.starts_with("| "))
+            .collect()
+    }
+
     pub fn perfdata(&self) -> &str {
-        self.first_line()
-            .split_once(" | ")
-            .map(|(_, p)| p)
-            .unwrap_or_default()
+        let last = self.stdout.lines().last().unwrap_or_default();
+        match self.first_line().split_once(" | ") {
+            Some((_, perfdata)) => perfdata,
+            None => last.strip_prefix("| ").unwrap_or_default(),
+        }
     }
 
     /// Asserts what an rstest row of a mode table expects: the exit code,
