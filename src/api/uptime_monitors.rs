@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::request::Request;
+use super::request::{Call, Request};
 use super::typed::{Number, Section, Text};
 use super::{plain_name, v3};
 use crate::cache;
@@ -22,6 +22,13 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     scope: "v3 uptime monitors",
     not_found: "check -i and --api-url",
     v1_instead: false,
+};
+
+/// What modes status, ssl and domain read (a v3 call, whatever `--api` says).
+pub const CALL: Call = Call {
+    name: "uptime monitor",
+    needs_monitor: true,
+    request: |access, _| request(access.base_url, access.token, access.monitor),
 };
 
 pub fn request(base: &str, token: &str, monitor: &str) -> Request {

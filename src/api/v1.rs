@@ -18,6 +18,9 @@ use crate::model::{
 /// v1's documented limits, named when HTTP 429 says one was hit.
 pub const RATE_LIMIT: &str = "v1 allows 120 calls a minute and a monthly quota by plan";
 
+/// What `-v` says on every `--api v1` call.
+pub const DEPRECATED: &str = "API v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)";
+
 pub fn status_url(base: &str, token: &str) -> String {
     format!("{}/v1/{token}/status/", base.trim_end_matches('/'))
 }

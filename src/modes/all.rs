@@ -8,8 +8,8 @@
 //! skipped and listed with `-v`.
 
 use super::{
-    Apis, Argument, Context, DataSource, Item, MODES, Mode, OptionGroup, Options, Outcome,
-    ThresholdKind, ThresholdLists, Thresholds, fresh_enough, summarize_joined,
+    Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Options, Outcome, ThresholdKind,
+    ThresholdLists, Thresholds, fresh_enough, summarize_joined,
 };
 use crate::api::Version;
 use crate::failure::Failure;
@@ -119,7 +119,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
 fn included(mode: &Mode) -> bool {
     mode.name != MODE.name
         && !matches!(mode.argument, Argument::Required(_))
-        && mode.source == DataSource::ServerData
+        && mode.source == crate::api::AGENT_DATA
 }
 
 fn run(
