@@ -42,7 +42,7 @@ pub fn request(base: &str, token: &str, identifier: &str) -> Request {
         cache::Key::new("v3-blacklist-report", base, identifier, token),
         token,
         move |response, now| v3::refused(response, now, &endpoint(&not_found)),
-        |_, body| judge(body),
+        judge,
     )
 }
 

@@ -103,7 +103,7 @@ const DEMO_V3: &[u8] = include_bytes!("../demo_v3.json");
 pub fn demo(api: Version) -> Result<Snapshot, Failure> {
     match api {
         Version::V1 => v1::parse(200, DEMO_V1),
-        Version::V3 => v3::parse(200, DEMO_V3),
+        Version::V3 => v3::parse(DEMO_V3),
     }
 }
 

@@ -71,13 +71,16 @@ impl Request {
         }
     }
 
-    /// A v3 call: the key travels in a bearer header.
+    /// A v3 call: the key travels in a bearer header. Every status but
+    /// 200 is the refusal's to explain, so `judge` reads only bodies of a
+    /// 200; a cache entry of another status (never written by us) is not
+    /// one to read.
     pub fn v3(
         url: String,
         key: cache::Key,
         token: &str,
         refusal: impl Fn(&Response, i64) -> Option<Failure> + 'static,
-        judge: impl Fn(u16, &[u8]) -> Result<Snapshot, Failure> + 'static,
+        judge: impl Fn(&[u8]) -> Result<Snapshot, Failure> + 'static,
     ) -> Request {
         Request {
             api: Version::V3,
@@ -85,7 +88,12 @@ impl Request {
             key,
             headers: vec![v3::authorization(token)],
             refusal: Box::new(refusal),
-            judge: Box::new(judge),
+            judge: Box::new(move |status, body| match status {
+                200 => judge(body),
+                _ => Err(Failure::bad_answer(format!(
+                    "HetrixTools API v3 answered HTTP {status}"
+                ))),
+            }),
             inventory: None,
         }
     }

@@ -38,7 +38,7 @@ pub fn request(base: &str, token: &str, monitor: &str) -> Request {
         cache::Key::new("v3-uptime-monitor", base, monitor, token),
         token,
         |response, now| v3::refused(response, now, &ENDPOINT),
-        move |_, body| judge(body, &id),
+        move |body| judge(body, &id),
     )
 }
 
@@ -55,7 +55,7 @@ pub fn judge(body: &[u8], id: &str) -> Result<Snapshot, Failure> {
                 .is_some_and(|i| i.eq_ignore_ascii_case(id))
         })
         .ok_or_else(|| {
-            Failure::new(format!(
+            Failure::refused(format!(
                 "HetrixTools has no uptime monitor {id} that this API key may see: check -i \
                  (check_hetrix --list-monitors lists yours)"
             ))

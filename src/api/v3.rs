@@ -88,21 +88,13 @@ pub fn limits_refusal(response: &Response, now: i64) -> Option<Failure> {
 
 /// An account limits response that [`limits_refusal`] let through, as a
 /// snapshot holding only the v1/v2 monthly quota: `limit - usage`.
-pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    if status != 200 {
-        let response = Response {
-            status,
-            headers: Vec::new(),
-            body: body.to_vec(),
-        };
-        return Err(error(&response, 0, &LIMITS));
-    }
+pub fn parse_limits(body: &[u8]) -> Result<Snapshot, Failure> {
     let counter = object::<Limits>(body, &LIMITS)?
         .api_v1_v2
         .0
         .unwrap_or_default();
     let (Some(limit), Some(used)) = (counter.limit.0, counter.usage.0) else {
-        return Err(Failure::new(
+        return Err(Failure::bad_answer(
             "the HetrixTools API v3 account limits hold no readable api_v1_v2 limit and usage (check --api-url)",
         ));
     };
@@ -117,15 +109,7 @@ pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
-pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    if status != 200 {
-        let response = Response {
-            status,
-            headers: Vec::new(),
-            body: body.to_vec(),
-        };
-        return Err(error(&response, 0, &METRICS));
-    }
+pub fn parse(body: &[u8]) -> Result<Snapshot, Failure> {
     object::<Metrics>(body, &METRICS).map(snapshot)
 }
 
@@ -202,23 +186,23 @@ pub(super) fn object<T: Fields>(body: &[u8], endpoint: &Endpoint) -> Result<T, F
     }
     match typed::read::<Reply<T>>(body) {
         Some(Ok(reply)) => match reply.api_error() {
-            Some(message) => Err(Failure::new(format!(
+            Some(message) => Err(Failure::refused(format!(
                 "HetrixTools API v3 error: {}: {}",
                 quote(Some(message)).unwrap_or_default(),
                 scope_advice(endpoint)
             ))),
             None => Ok(reply.data),
         },
-        Some(Err(kind)) => Err(Failure::new(format!(
+        Some(Err(kind)) => Err(Failure::bad_answer(format!(
             "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
-        None => Err(Failure::new(not_json(body))),
+        None => Err(Failure::bad_answer(not_json(body))),
     }
 }
 
 /// A success that holds nothing to check.
 fn no_data(what: &str, endpoint: &Endpoint) -> Failure {
-    Failure::new(format!(
+    Failure::bad_answer(format!(
         "no data: HetrixTools API v3 answered with {what} (if it persists: {})",
         endpoint.not_found
     ))
@@ -275,7 +259,7 @@ fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     match status {
         // An outage, which --unreachable-state may map to another state.
         500..=599 => Failure::unreachable(message),
-        _ => Failure::new(message),
+        _ => Failure::refused(message),
     }
 }
 
@@ -550,6 +534,7 @@ fn snapshot(metrics: Metrics) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::failure::Kind;
     use serde_json::{Value, json};
 
     fn response(status: u16, headers: &[(&str, &str)], body: &Value) -> Response {
@@ -589,7 +574,7 @@ mod tests {
             "custom_variables": [{"name": "queue", "value": 12}],
             "meta": {"last_updated": 120}
         });
-        let snapshot = parse(200, body.to_string().as_bytes()).unwrap();
+        let snapshot = parse(body.to_string().as_bytes()).unwrap();
         assert_eq!(snapshot.last_data, Some(120));
         assert_eq!(snapshot.cpus.map(|c| c.logical), Some(8));
         assert_eq!(snapshot.disks[0].used, Some(40));
@@ -608,7 +593,7 @@ mod tests {
     #[case(json!({"cores": 0, "threads": 0}), None)]
     fn logical_cpus_are_the_larger_count(#[case] cpu: Value, #[case] expected: Option<u64>) {
         let body = json!({"cpu": cpu}).to_string();
-        let snapshot = parse(200, body.as_bytes()).unwrap();
+        let snapshot = parse(body.as_bytes()).unwrap();
         assert_eq!(snapshot.cpus.map(|c| c.logical), expected);
     }
 
@@ -625,7 +610,7 @@ mod tests {
         #[case] body: Value,
         #[case] expected: Result<(u64, u64, u64), &str>,
     ) {
-        let read = parse_limits(200, body.to_string().as_bytes()).map(|s| s.quota.unwrap());
+        let read = parse_limits(body.to_string().as_bytes()).map(|s| s.quota.unwrap());
         match (read, expected) {
             (Ok(quota), Ok((remaining, used, max))) => {
                 assert_eq!(
@@ -639,6 +624,24 @@ mod tests {
             (read, expected) => panic!("{read:?} is not {expected:?}"),
         }
         assert_eq!(limits_url("http://h/"), "http://h/v3/account/limits");
+    }
+
+    #[rstest::rstest]
+    #[case(403, json!({"status": "ERROR", "error_message": "scope"}), Kind::Refused)]
+    #[case(404, json!({}), Kind::Refused)]
+    #[case(429, json!({}), Kind::Refused)]
+    #[case(502, json!({}), Kind::Unreachable)]
+    #[case(204, json!(null), Kind::BadAnswer)]
+    fn failures_say_whose_problem_they_are(
+        #[case] status: u16,
+        #[case] body: Value,
+        #[case] kind: Kind,
+    ) {
+        let failure = refusal(&response(status, &[], &body), 0).unwrap();
+        assert_eq!(failure.kind(), kind);
+        let scope = json!({"status": "ERROR", "error_message": "scope"}).to_string();
+        assert_eq!(parse(scope.as_bytes()).unwrap_err().kind(), Kind::Refused);
+        assert_eq!(parse(b" ").unwrap_err().kind(), Kind::BadAnswer);
     }
 
     #[test]
