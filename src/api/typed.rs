@@ -110,8 +110,9 @@ pub(crate) use fields;
 /// `model_fields! { Name => Model if keep { "Key" => field: Reader, ...
 /// nested { "key" => OtherName, } } }`. `Reader` is a [`Reader`] whose
 /// value the field holds; a `nested` object's keys (read by `OtherName`,
-/// of the same model) fill this one's fields; `if keep` drops an object
-/// for which `keep(&object)` is false.
+/// of the same model) fill this one's fields (its readers' `absent`
+/// values are not applied); `if keep` drops an object for which
+/// `keep(&object)` is false.
 macro_rules! model_fields {
     ($(
         $(#[$meta:meta])* $name:ident => $target:ident $(if $keep:path)? {
@@ -602,6 +603,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Sample, Service, Snapshot};
 
     fields! {
         Probe {
@@ -615,6 +617,54 @@ mod tests {
         Inner {
             "c" => c: Count,
         }
+    }
+
+    model_fields! {
+        Server => Snapshot {
+            "services" => services: Section<Unit>,
+            "stats" => stats: Section<Minute>,
+            nested {
+                "system" => System,
+            }
+        }
+
+        System => Snapshot {
+            "uptime" => uptime: Count,
+        }
+
+        Unit => Service {
+            "name" => name: Name,
+            "status" => status: Text,
+        }
+
+        Minute => Sample if Sample::is_timed {
+            "t" => minute: Timestamp,
+            "cpu" => cpu: Number,
+        }
+    }
+
+    #[test]
+    fn model_fields_fill_the_model_itself() {
+        let read = |json: &str| read::<Server>(json.as_bytes()).unwrap().unwrap();
+        let server = read(
+            r#"{"system": {"uptime": "60", "x": [1]}, "services": [{"status": "online"},
+                {"name": " ", "status": 1}, {"name": "ssh"}],
+                "stats": [{"cpu": 5}, {"t": 120, "cpu": "7.5"}]}"#,
+        );
+        assert_eq!(server.uptime, Some(60));
+        let names: Vec<&str> = server.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["(unnamed)", "(unnamed)", "ssh"]);
+        assert_eq!(server.services[1].status.as_deref(), Some("1"));
+        assert_eq!(server.stats.len(), 1, "a sample without its minute is none");
+        assert_eq!(
+            (server.stats[0].minute, server.stats[0].cpu),
+            (Some(120), Some(7.5))
+        );
+        assert_eq!(read(r#"{"system": [{"uptime": 1}]}"#).uptime, None);
+        assert_eq!(
+            read(r#"{"system": null, "stats": {"t": 1}}"#),
+            Snapshot::default()
+        );
     }
 
     fn probe(json: &str) -> Probe {
