@@ -1,6 +1,7 @@
 //! API adapters: each turns one HetrixTools API's responses into the
 //! shared [`Snapshot`](crate::model::Snapshot). They are the only code that
-//! knows field names.
+//! knows field names, URLs, cache-key names and refusals: a mode names the
+//! [`Call`] it reads, and a new endpoint is one file here.
 
 pub mod blacklist;
 pub mod processes;
