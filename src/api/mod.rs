@@ -184,6 +184,31 @@ mod tests {
     use super::*;
     use rstest::rstest;
 
+    #[test]
+    fn each_call_builds_its_request_for_either_api() {
+        let access = Access {
+            base_url: "http://h/",
+            token: "TOKEN",
+            monitor: "m1",
+        };
+        let snapshot = demo(Version::V1).unwrap();
+        for api in [Version::V1, Version::V3] {
+            let agent = (AGENT_DATA.request)(&access, api);
+            assert_eq!(agent.api, api);
+            assert!(agent.url.contains("/m1/"), "{}", agent.url);
+            let inventory = agent.inventory.unwrap();
+            assert_eq!(
+                inventory(&snapshot),
+                "4 mounts, 3 drives, 2 services, 60 Stats minutes"
+            );
+            let quota = (ACCOUNT_QUOTA.request)(&access, api);
+            assert!(!quota.url.contains("m1"), "{}", quota.url);
+            assert!(quota.inventory.is_none());
+        }
+        const { assert!(AGENT_DATA.needs_monitor && !ACCOUNT_QUOTA.needs_monitor) };
+        assert!(AGENT_DATA != ACCOUNT_QUOTA);
+    }
+
     #[rstest]
     #[case(Version::V3, 503, 10, Some(RETRY_PAUSE))]
     #[case(Version::V3, 503, 4, Some(RETRY_PAUSE))]
