@@ -12,7 +12,7 @@ use crate::cache;
 use crate::discovery::Format;
 use crate::failure::Failure;
 use crate::fetch::Trust;
-use crate::modes::{self, Apis, DataSource, Mode, Thresholds};
+use crate::modes::{self, Apis, Mode, Thresholds};
 use crate::output::State;
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
@@ -413,7 +413,7 @@ fn configure_mode(
             .monitor
             .or_else(|| env("HETRIX_MONITOR_ID"))
             .filter(|m| !m.is_empty())
-            .or_else(|| (mode.source == DataSource::AccountStatus).then(String::new))
+            .or_else(|| (!mode.source.needs_monitor).then(String::new))
             .ok_or_else(|| {
                 Failure::new("no monitor given: use -i <uptime monitor ID> or env HETRIX_MONITOR_ID (or --demo to try the plugin)")
             })?;

@@ -5,26 +5,49 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
+    kind: Kind,
     message: String,
-    missing_data: bool,
-    /// The API could not be reached or had an outage: network errors,
-    /// timeouts, HTTP 5xx. Operators may map these to another state
-    /// (`--unreachable-state`).
-    unreachable: bool,
     /// The label of the mode it happened in, when a failure before the
     /// check (an argument error) already knew the mode: `LOAD UNKNOWN`
     /// reads better on a service than the plugin's generic label.
     mode_label: Option<&'static str>,
 }
 
+/// What went wrong, for the code that treats failures differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Not classified further: the message says it all.
+    General,
+    /// What the user asked for cannot be run as given.
+    InvalidInput,
+    /// The agent did not send what the check needs (a feature it lacks or
+    /// that is not enabled). Still UNKNOWN on its own, but mode `all` skips
+    /// such checks instead of failing them.
+    MissingData,
+    /// The API could not be reached or had an outage: network errors,
+    /// timeouts, HTTP 5xx. Operators may map these to another state
+    /// (`--unreachable-state`).
+    Unreachable,
+    /// The API answered with an error of its own: the key, its scope, the
+    /// rate limit, the monitor ID, the URL.
+    Refused,
+    /// The API answered, but not with what the call returns: an HTML page,
+    /// truncated JSON, an array, an empty body.
+    BadAnswer,
+}
+
 impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub fn of(kind: Kind, message: impl Into<String>) -> Self {
         Failure {
+            kind,
             message: message.into(),
-            missing_data: false,
-            unreachable: false,
             mode_label: None,
         }
+    }
+
+    /// A failure of no more specific [`Kind`].
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure::of(Kind::General, message)
     }
 
     /// The same failure, said of mode `label`.
@@ -35,30 +58,41 @@ impl Failure {
         }
     }
 
-    /// The agent did not send what the check needs (a feature it lacks or
-    /// that is not enabled). Still UNKNOWN on its own, but mode `all` skips
-    /// such checks instead of failing them.
-    pub fn missing(message: impl Into<String>) -> Self {
-        Failure {
-            missing_data: true,
-            ..Failure::new(message)
-        }
+    /// See [`Kind::InvalidInput`].
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Failure::of(Kind::InvalidInput, message)
     }
 
-    /// A failure to reach the API (see [`Failure::is_unreachable`]).
+    /// See [`Kind::MissingData`].
+    pub fn missing(message: impl Into<String>) -> Self {
+        Failure::of(Kind::MissingData, message)
+    }
+
+    /// See [`Kind::Unreachable`].
     pub fn unreachable(message: impl Into<String>) -> Self {
-        Failure {
-            unreachable: true,
-            ..Failure::new(message)
-        }
+        Failure::of(Kind::Unreachable, message)
+    }
+
+    /// See [`Kind::Refused`].
+    pub fn refused(message: impl Into<String>) -> Self {
+        Failure::of(Kind::Refused, message)
+    }
+
+    /// See [`Kind::BadAnswer`].
+    pub fn bad_answer(message: impl Into<String>) -> Self {
+        Failure::of(Kind::BadAnswer, message)
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
     }
 
     pub fn is_missing_data(&self) -> bool {
-        self.missing_data
+        self.kind() == Kind::MissingData
     }
 
     pub fn is_unreachable(&self) -> bool {
-        self.unreachable
+        self.kind() == Kind::Unreachable
     }
 
     pub fn mode_label(&self) -> Option<&'static str> {

@@ -101,7 +101,7 @@ pub fn get(
     };
     let start: Uri = url
         .parse()
-        .map_err(|_| Failure::new(format!("invalid API URL {host} (check --api-url)")))?;
+        .map_err(|_| Failure::invalid(format!("invalid API URL {host} (check --api-url)")))?;
     let mut target = start.clone();
     for _ in 0..=MAX_REDIRECTS {
         let scheme = target.scheme_str().unwrap_or("http");
@@ -202,7 +202,7 @@ fn tls_config() -> Result<TlsConfig, Failure> {
         Trust::CaFile(path) => {
             // A whole system bundle is a few hundred KiB.
             let pem = crate::cli::read_given_file(path, 16 * 1024 * 1024)
-                .map_err(|e| Failure::new(format!("cannot read the --ca-file {path}: {e}")))?;
+                .map_err(|e| Failure::invalid(format!("cannot read the --ca-file {path}: {e}")))?;
             let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {
                     Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
@@ -210,7 +210,7 @@ fn tls_config() -> Result<TlsConfig, Failure> {
                 })
                 .collect();
             if certificates.is_empty() {
-                return Err(Failure::new(format!(
+                return Err(Failure::invalid(format!(
                     "the --ca-file {path} holds no PEM certificate"
                 )));
             }

@@ -20,22 +20,15 @@ mod top;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use api::Version;
-use api::request::Request;
+use api::request::Access;
 use cli::{Command, Config, Source};
 use failure::Failure;
 use model::Snapshot;
-use modes::{Context, DataSource};
+use modes::Context;
 use output::{Report, State, emit};
 
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
-
-/// The example payload `--demo --api v1` evaluates: HetrixTools' v1 page.
-const DEMO_PAYLOAD: &[u8] = include_bytes!("demo.json");
-
-/// The same server as `--demo` (API v3, the default) sees it, with the
-/// metrics only v3 has.
-const DEMO_V3_PAYLOAD: &[u8] = include_bytes!("demo_v3.json");
 
 fn main() {
     let started = Instant::now();
@@ -210,10 +203,7 @@ fn load(
 ) -> Result<(Snapshot, Option<String>), Failure> {
     match &config.source {
         Source::Demo => {
-            let mut snapshot = match config.api {
-                Version::V1 => api::v1::parse(200, DEMO_PAYLOAD)?,
-                Version::V3 => api::v3::parse(200, DEMO_V3_PAYLOAD)?,
-            };
+            let mut snapshot = api::demo(config.api)?;
             let shift = snapshot.last_data.map_or(0, |last| now - last);
             snapshot.shift_time(shift);
             if config.verbose >= 1 {
@@ -226,40 +216,14 @@ fn load(
             token,
             monitor,
         } => {
-            let call = match (config.mode.source, config.api) {
-                (DataSource::AccountStatus, Version::V1) => Request::v1(
-                    api::v1::status_url(base_url, token),
-                    cache::Key::new("v1-status", base_url, "", token),
-                    api::v1::parse_status,
-                ),
-                (DataSource::AccountStatus, Version::V3) => Request::v3(
-                    api::v3::limits_url(base_url),
-                    cache::Key::new("v3-account-limits", base_url, "", token),
-                    token,
-                    api::v3::limits_refusal,
-                    api::v3::parse_limits,
-                ),
-                (DataSource::ServerData, Version::V1) => Request::v1(
-                    api::v1::url(base_url, token, monitor),
-                    cache::Key::new("v1-server-stats", base_url, monitor, token),
-                    api::v1::parse,
-                ),
-                (DataSource::ServerData, Version::V3) => Request::v3(
-                    api::v3::metrics_url(base_url, monitor),
-                    cache::Key::new("v3-metrics", base_url, monitor, token),
-                    token,
-                    api::v3::refusal,
-                    api::v3::parse,
-                ),
-                (DataSource::UptimeMonitor, _) => {
-                    api::uptime_monitors::request(base_url, token, monitor)
-                }
-                (DataSource::BlacklistReport, _) => {
-                    api::blacklist::request(base_url, token, monitor)
-                }
+            let access = Access {
+                base_url,
+                token,
+                monitor,
             };
+            let call = (config.mode.source.request)(&access, config.api);
             if call.api == Version::V1 && config.verbose >= 1 {
-                log.push(V1_NOTE.to_string());
+                log.push(api::v1::DEPRECATED.to_string());
             }
             let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
@@ -304,22 +268,13 @@ fn load(
                 &call.judge,
             )?;
             let snapshot = loaded.value;
-            if config.verbose >= 1 && config.mode.source == DataSource::ServerData {
-                log.push(format!(
-                    "monitor {monitor}: {} mounts, {} drives, {} services, {} Stats minutes",
-                    snapshot.disks.len(),
-                    snapshot.drives.len(),
-                    snapshot.services.len(),
-                    snapshot.stats.len()
-                ));
+            if let Some(inventory) = call.inventory.filter(|_| config.verbose >= 1) {
+                log.push(format!("monitor {monitor}: {}", inventory(&snapshot)));
             }
             Ok((snapshot, loaded.stale_note))
         }
     }
 }
-
-/// What `-v` says on every `--api v1` call.
-const V1_NOTE: &str = "API v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)";
 
 fn show_range(range: Option<range::Range>) -> String {
     range.map_or("none".to_string(), |r| r.to_string())

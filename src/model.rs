@@ -64,6 +64,7 @@ pub struct Raid {
     pub failed_drives: Option<u64>,
 }
 
+/// A physical drive and what its SMART self-assessment says.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Drive {
     pub name: String,
@@ -74,6 +75,7 @@ pub struct Drive {
     pub wearout: Option<f64>,
 }
 
+/// A service the agent watches, `online` or not.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Service {
     pub name: String,
@@ -100,8 +102,9 @@ pub struct Port {
 /// One minute of usage percentages.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sample {
-    /// Unix seconds of the minute the sample describes.
-    pub minute: i64,
+    /// Unix seconds of the minute the sample describes; adapters keep only
+    /// samples that have one ([`Sample::is_timed`]).
+    pub minute: Option<i64>,
     pub cpu: Option<f64>,
     pub iowait: Option<f64>,
     pub ram: Option<f64>,
@@ -212,6 +215,13 @@ pub struct Process {
     pub ram: Option<f64>,
 }
 
+impl Sample {
+    /// A sample without its minute cannot be placed in time, so it is none.
+    pub fn is_timed(&self) -> bool {
+        self.minute.is_some()
+    }
+}
+
 impl Snapshot {
     /// Windows agents send no services, RAID, drives or reboot flag, so
     /// those modes explain that instead of asking to enable a feature.
@@ -235,7 +245,9 @@ impl Snapshot {
             *last += seconds;
         }
         for sample in &mut self.stats {
-            sample.minute += seconds;
+            if let Some(minute) = sample.minute.as_mut() {
+                *minute += seconds;
+            }
         }
     }
 }
@@ -254,18 +266,18 @@ mod tests {
     #[test]
     fn newest_samples_sorts_by_minute_not_position() {
         let sample = |minute| Sample {
-            minute,
+            minute: Some(minute),
             ..Sample::default()
         };
         let snapshot = Snapshot {
             stats: vec![sample(60), sample(180), sample(120)],
             ..Snapshot::default()
         };
-        let minutes: Vec<i64> = snapshot
+        let minutes: Vec<Option<i64>> = snapshot
             .newest_samples(2)
             .iter()
             .map(|s| s.minute)
             .collect();
-        assert_eq!(minutes, vec![180, 120]);
+        assert_eq!(minutes, vec![Some(180), Some(120)]);
     }
 }

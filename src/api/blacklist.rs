@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::request::Request;
+use super::request::{Call, Request};
 use super::typed::Text;
 use super::{plain_name, v3};
 use crate::cache;
@@ -26,6 +26,13 @@ fn endpoint(not_found: &str) -> v3::Endpoint<'_> {
     }
 }
 
+/// What mode blacklist reads (a v3 call, whatever `--api` says).
+pub const CALL: Call = Call {
+    name: "blacklist report",
+    needs_monitor: true,
+    request: |access, _| request(access.base_url, access.token, access.monitor),
+};
+
 pub fn request(base: &str, token: &str, identifier: &str) -> Request {
     let not_found = format!(
         "no blacklist monitor for {identifier}: check -i (a blacklist monitor's ID, IP or hostname)"
@@ -35,7 +42,7 @@ pub fn request(base: &str, token: &str, identifier: &str) -> Request {
         cache::Key::new("v3-blacklist-report", base, identifier, token),
         token,
         move |response, now| v3::refused(response, now, &endpoint(&not_found)),
-        |_, body| judge(body),
+        judge,
     )
 }
 

@@ -1,6 +1,7 @@
 //! API adapters: each turns one HetrixTools API's responses into the
 //! shared [`Snapshot`](crate::model::Snapshot). They are the only code that
-//! knows field names.
+//! knows field names, URLs, cache-key names and refusals: a mode names the
+//! [`Call`] it reads, and a new endpoint is one file here.
 
 pub mod blacklist;
 pub mod processes;
@@ -15,8 +16,11 @@ mod typed;
 
 use std::time::{Duration, Instant};
 
+use crate::cache;
 use crate::failure::Failure;
 use crate::fetch::{self, Response};
+use crate::model::Snapshot;
+use request::{Access, Call, Request};
 
 /// Which HetrixTools API a run talks to (`--api`): v3 unless told
 /// otherwise, as HetrixTools deprecated v1 and meters it monthly.
@@ -25,6 +29,83 @@ pub enum Version {
     V1,
     #[default]
     V3,
+}
+
+/// The monitored server's agent data: v1's server stats or v3's metrics.
+pub const AGENT_DATA: Call = Call {
+    name: "agent data",
+    needs_monitor: true,
+    request: |access, api| {
+        let Access {
+            base_url,
+            token,
+            monitor,
+        } = *access;
+        let request = match api {
+            Version::V1 => Request::v1(
+                v1::url(base_url, token, monitor),
+                cache::Key::new("v1-server-stats", base_url, monitor, token),
+                v1::parse,
+            ),
+            Version::V3 => Request::v3(
+                v3::metrics_url(base_url, monitor),
+                cache::Key::new("v3-metrics", base_url, monitor, token),
+                token,
+                v3::refusal,
+                v3::parse,
+            ),
+        };
+        request.with_inventory(|snapshot| {
+            format!(
+                "{} mounts, {} drives, {} services, {} Stats minutes",
+                snapshot.disks.len(),
+                snapshot.drives.len(),
+                snapshot.services.len(),
+                snapshot.stats.len()
+            )
+        })
+    },
+};
+
+/// The account's v1/v2 call quota: v3's account limits (no v1 call spent),
+/// or v1's status call. No monitor ID is needed.
+pub const ACCOUNT_QUOTA: Call = Call {
+    name: "account quota",
+    needs_monitor: false,
+    request: |access, api| {
+        let Access {
+            base_url, token, ..
+        } = *access;
+        match api {
+            Version::V1 => Request::v1(
+                v1::status_url(base_url, token),
+                cache::Key::new("v1-status", base_url, "", token),
+                v1::parse_status,
+            ),
+            Version::V3 => Request::v3(
+                v3::limits_url(base_url),
+                cache::Key::new("v3-account-limits", base_url, "", token),
+                token,
+                v3::limits_refusal,
+                v3::parse_limits,
+            ),
+        }
+    },
+};
+
+/// The example payload `--demo --api v1` evaluates: HetrixTools' v1 page.
+const DEMO_V1: &[u8] = include_bytes!("../demo.json");
+
+/// The same server as `--demo` (API v3, the default) sees it, with the
+/// metrics only v3 has.
+const DEMO_V3: &[u8] = include_bytes!("../demo_v3.json");
+
+/// The bundled example agent data `--demo` evaluates, as `api` sends it.
+pub fn demo(api: Version) -> Result<Snapshot, Failure> {
+    match api {
+        Version::V1 => v1::parse(200, DEMO_V1),
+        Version::V3 => v3::parse(DEMO_V3),
+    }
 }
 
 /// How long to wait before retrying a v3 HTTP 503, which HetrixTools
@@ -102,6 +183,31 @@ const NAME_CHARS: usize = 64;
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[test]
+    fn each_call_builds_its_request_for_either_api() {
+        let access = Access {
+            base_url: "http://h/",
+            token: "TOKEN",
+            monitor: "m1",
+        };
+        let snapshot = demo(Version::V1).unwrap();
+        for api in [Version::V1, Version::V3] {
+            let agent = (AGENT_DATA.request)(&access, api);
+            assert_eq!(agent.api, api);
+            assert!(agent.url.contains("/m1/"), "{}", agent.url);
+            let inventory = agent.inventory.unwrap();
+            assert_eq!(
+                inventory(&snapshot),
+                "4 mounts, 3 drives, 2 services, 60 Stats minutes"
+            );
+            let quota = (ACCOUNT_QUOTA.request)(&access, api);
+            assert!(!quota.url.contains("m1"), "{}", quota.url);
+            assert!(quota.inventory.is_none());
+        }
+        const { assert!(AGENT_DATA.needs_monitor && !ACCOUNT_QUOTA.needs_monitor) };
+        assert!(AGENT_DATA != ACCOUNT_QUOTA);
+    }
 
     #[rstest]
     #[case(Version::V3, 503, 10, Some(RETRY_PAUSE))]

@@ -23,7 +23,7 @@ pub fn refusal(response: &Response, limit: &str, now: i64) -> Option<Failure> {
             limits.push(format!("{scope} limit {calls}"));
         }
     }
-    Some(Failure::new(format!(
+    Some(Failure::refused(format!(
         "HetrixTools API answered HTTP 429: rate limited ({}); {}; {ADVICE}",
         limits.join(", "),
         reset(response, now)

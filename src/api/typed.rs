@@ -17,10 +17,11 @@ use std::marker::PhantomData;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::lenient::{self, Scalar};
+use crate::model::unnamed;
 
-/// What a body is: an object read as `T`, or the kind of JSON it is
+/// What a body is: an object read by `T`, or the kind of JSON it is
 /// instead (`an array`, ...); `None` when it is not JSON at all.
-pub fn read<T: Fields>(body: &[u8]) -> Option<Result<T, &'static str>> {
+pub fn read<T: Fields>(body: &[u8]) -> Option<Result<T::Target, &'static str>> {
     // Skipped strings are not checked for UTF-8 by serde_json, so the whole
     // body is, once: a body that is not UTF-8 is not JSON, as with `Value`.
     let text = std::str::from_utf8(body).ok()?;
@@ -35,10 +36,38 @@ pub fn read<T: Fields>(body: &[u8]) -> Option<Result<T, &'static str>> {
     parse(text).or_else(|| parse(&lenient::without_huge_numbers(text)?))
 }
 
-/// A JSON object's fields that a struct reads; `fields!` writes this.
-pub trait Fields: Default {
+/// How one API names the fields of a JSON object that is read into a
+/// `Target`: a struct of its own ([`fields!`]) or a model type
+/// ([`model_fields!`]).
+pub trait Fields {
+    type Target;
+
+    /// The object before any key is read: what an absent key leaves.
+    fn start() -> Self::Target;
+
     /// Reads the value of `key` into its field, or skips it.
-    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+    fn read<'de, A: MapAccess<'de>>(
+        target: &mut Self::Target,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+
+    /// The object read, or `None` when it lacks what makes it one.
+    fn finish(target: Self::Target) -> Option<Self::Target> {
+        Some(target)
+    }
+}
+
+/// A field type read from one JSON value: the value it gives its field,
+/// and the value an absent key leaves.
+pub trait Reader {
+    type Value;
+
+    fn value(self) -> Self::Value;
+
+    fn absent() -> Option<Self::Value> {
+        None
+    }
 }
 
 /// A struct of lenient fields read from a JSON object by key:
@@ -52,13 +81,20 @@ macro_rules! fields {
         }
 
         impl $crate::api::typed::Fields for $name {
+            type Target = $name;
+
+            fn start() -> $name {
+                $name::default()
+            }
+
+            #[allow(unused_variables)] // by a struct of no fields
             fn read<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
+                target: &mut $name,
                 key: &str,
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match key {
-                    $($key => self.$field = map.next_value()?,)*
+                    $($key => target.$field = map.next_value()?,)*
                     _ => {
                         map.next_value::<::serde::de::IgnoredAny>()?;
                     }
@@ -69,6 +105,63 @@ macro_rules! fields {
     )*};
 }
 pub(crate) use fields;
+
+/// How an API names a model type's fields, read straight into it:
+/// `model_fields! { Name => Model if keep { "Key" => field: Reader, ...
+/// nested { "key" => OtherName, } } }`. `Reader` is a [`Reader`] whose
+/// value the field holds; a `nested` object's keys (read by `OtherName`,
+/// of the same model) fill this one's fields (its readers' `absent`
+/// values are not applied); `if keep` drops an object for which
+/// `keep(&object)` is false.
+macro_rules! model_fields {
+    ($(
+        $(#[$meta:meta])* $name:ident => $target:ident $(if $keep:path)? {
+            $($key:literal => $field:ident: $type:ty,)*
+            $(nested { $($nested_key:literal => $nested:ty,)* })?
+        }
+    )*) => {$(
+        $(#[$meta])*
+        pub struct $name;
+
+        impl $crate::api::typed::Fields for $name {
+            type Target = $target;
+
+            #[allow(unused_mut)]
+            fn start() -> $target {
+                let mut target = <$target>::default();
+                $(if let Some(value) = <$type as $crate::api::typed::Reader>::absent() {
+                    target.$field = value;
+                })*
+                target
+            }
+
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(
+                target: &mut $target,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    $($key => {
+                        target.$field =
+                            $crate::api::typed::Reader::value(map.next_value::<$type>()?)
+                    })*
+                    $($($nested_key => {
+                        map.next_value_seed($crate::api::typed::Nested::<$nested>::new(target))?
+                    })*)?
+                    _ => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(())
+            }
+
+            $(fn finish(target: $target) -> Option<$target> {
+                $keep(&target).then_some(target)
+            })?
+        }
+    )*};
+}
+pub(crate) use model_fields;
 
 /// How a container type takes each kind of JSON value; whatever it does
 /// not read is skipped and becomes [`Shape::other`].
@@ -221,7 +314,7 @@ impl<'de> Visitor<'de> for TokenVisitor {
 /// `Deserialize` for a field type through [`Token`] and a rule of
 /// [`lenient`]: arrays and objects are never a readable field.
 macro_rules! field_type {
-    ($($name:ident: $rule:path,)*) => {$(
+    ($($name:ident($inner:ty): $rule:path,)*) => {$(
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok($name(match Token::deserialize(d)? {
@@ -231,16 +324,147 @@ macro_rules! field_type {
                 }))
             }
         }
+
+        impl Reader for $name {
+            type Value = Option<$inner>;
+
+            fn value(self) -> Self::Value {
+                self.0
+            }
+        }
     )*};
 }
 
 field_type! {
-    Number: lenient::scalar_number,
-    Count: lenient::scalar_count,
-    Timestamp: lenient::scalar_timestamp,
-    Text: lenient::scalar_text,
-    Flag: lenient::scalar_flag,
-    Bool: lenient::scalar_bool,
+    Number(f64): lenient::scalar_number,
+    Count(u64): lenient::scalar_count,
+    Timestamp(i64): lenient::scalar_timestamp,
+    Text(String): lenient::scalar_text,
+    Flag(bool): lenient::scalar_flag,
+    Bool(bool): lenient::scalar_bool,
+}
+
+/// A name ([`Text`]); one the API did not send, or sent blank, reads as
+/// [`unnamed`](crate::model::unnamed).
+pub struct Name(pub String);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Name(Text::deserialize(d)?.0.unwrap_or_else(unnamed)))
+    }
+}
+
+impl Reader for Name {
+    type Value = String;
+
+    fn value(self) -> String {
+        self.0
+    }
+
+    fn absent() -> Option<String> {
+        Some(unnamed())
+    }
+}
+
+/// A field whose JSON value `C::From` reads and `C` turns into the
+/// field's value.
+pub struct Converted<C: Convert>(C::Value);
+
+pub trait Convert {
+    type From: Reader + for<'de> Deserialize<'de>;
+    type Value;
+
+    fn convert(read: <Self::From as Reader>::Value) -> Self::Value;
+}
+
+impl<'de, C: Convert> Deserialize<'de> for Converted<C> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Converted(C::convert(C::From::deserialize(d)?.value())))
+    }
+}
+
+impl<C: Convert> Reader for Converted<C> {
+    type Value = C::Value;
+
+    fn value(self) -> C::Value {
+        self.0
+    }
+}
+
+/// The agent's platform ([`Text`]), trimmed and lowercase.
+pub struct AgentType;
+
+impl Convert for AgentType {
+    type From = Text;
+    type Value = Option<String>;
+
+    fn convert(text: Option<String>) -> Option<String> {
+        text.map(|t| t.trim().to_ascii_lowercase())
+    }
+}
+
+/// An object whose keys, read by `T`, fill the fields of the object that
+/// holds it (v3 groups a server's fields in `system`, `disk`, ...); a
+/// value that is not an object fills none.
+pub struct Nested<'a, T: Fields>(&'a mut T::Target);
+
+impl<'a, T: Fields> Nested<'a, T> {
+    pub fn new(target: &'a mut T::Target) -> Self {
+        Nested(target)
+    }
+}
+
+impl<'de, T: Fields> serde::de::DeserializeSeed<'de> for Nested<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Fields> Visitor<'de> for Nested<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        read_keys::<T, A>(self.0, &mut map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
 }
 
 /// A number, or a string holding one ([`lenient::scalar_number`]).
@@ -268,18 +492,34 @@ pub struct Flag(pub Option<bool>);
 pub struct Bool(pub Option<bool>);
 
 /// A nested object, `None` when the value is anything else.
-pub struct Object<T>(pub Option<T>);
+pub struct Object<T: Fields>(pub Option<T::Target>);
 
 /// The objects of an array; anything else is an empty section.
-pub struct Section<T>(pub Vec<T>);
+pub struct Section<T: Fields>(pub Vec<T::Target>);
 
-impl<T> Default for Object<T> {
+impl<T: Fields> Reader for Object<T> {
+    type Value = Option<T::Target>;
+
+    fn value(self) -> Self::Value {
+        self.0
+    }
+}
+
+impl<T: Fields> Reader for Section<T> {
+    type Value = Vec<T::Target>;
+
+    fn value(self) -> Self::Value {
+        self.0
+    }
+}
+
+impl<T: Fields> Default for Object<T> {
     fn default() -> Self {
         Object(None)
     }
 }
 
-impl<T> Default for Section<T> {
+impl<T: Fields> Default for Section<T> {
     fn default() -> Self {
         Section(Vec::new())
     }
@@ -291,12 +531,20 @@ impl<T: Fields> Shape for Object<T> {
     }
 
     fn map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut object = T::default();
-        while let Some(Key(key)) = map.next_key::<Key>()? {
-            object.read(&key, &mut map)?;
-        }
-        Ok(Object(Some(object)))
+        let mut object = T::start();
+        read_keys::<T, A>(&mut object, &mut map)?;
+        Ok(Object(T::finish(object)))
     }
+}
+
+fn read_keys<'de, T: Fields, A: MapAccess<'de>>(
+    target: &mut T::Target,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    while let Some(Key(key)) = map.next_key::<Key>()? {
+        T::read(target, &key, map)?;
+    }
+    Ok(())
 }
 
 impl<T: Fields> Shape for Section<T> {
@@ -314,7 +562,7 @@ impl<T: Fields> Shape for Section<T> {
 }
 
 /// A whole body: the object, or the kind of JSON it is instead.
-struct Body<T>(Result<T, &'static str>);
+struct Body<T: Fields>(Result<T::Target, &'static str>);
 
 impl<T: Fields> Shape for Body<T> {
     fn other(kind: &'static str) -> Self {
@@ -323,7 +571,7 @@ impl<T: Fields> Shape for Body<T> {
 
     fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let Object(object) = Object::<T>::map(map)?;
-        Ok(Body(Ok(object.unwrap_or_default())))
+        Ok(Body(Ok(object.unwrap_or_else(T::start))))
     }
 }
 
@@ -355,6 +603,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Sample, Service, Snapshot};
 
     fields! {
         Probe {
@@ -368,6 +617,54 @@ mod tests {
         Inner {
             "c" => c: Count,
         }
+    }
+
+    model_fields! {
+        Server => Snapshot {
+            "services" => services: Section<Unit>,
+            "stats" => stats: Section<Minute>,
+            nested {
+                "system" => System,
+            }
+        }
+
+        System => Snapshot {
+            "uptime" => uptime: Count,
+        }
+
+        Unit => Service {
+            "name" => name: Name,
+            "status" => status: Text,
+        }
+
+        Minute => Sample if Sample::is_timed {
+            "t" => minute: Timestamp,
+            "cpu" => cpu: Number,
+        }
+    }
+
+    #[test]
+    fn model_fields_fill_the_model_itself() {
+        let read = |json: &str| read::<Server>(json.as_bytes()).unwrap().unwrap();
+        let server = read(
+            r#"{"system": {"uptime": "60", "x": [1]}, "services": [{"status": "online"},
+                {"name": " ", "status": 1}, {"name": "ssh"}],
+                "stats": [{"cpu": 5}, {"t": 120, "cpu": "7.5"}]}"#,
+        );
+        assert_eq!(server.uptime, Some(60));
+        let names: Vec<&str> = server.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["(unnamed)", "(unnamed)", "ssh"]);
+        assert_eq!(server.services[1].status.as_deref(), Some("1"));
+        assert_eq!(server.stats.len(), 1, "a sample without its minute is none");
+        assert_eq!(
+            (server.stats[0].minute, server.stats[0].cpu),
+            (Some(120), Some(7.5))
+        );
+        assert_eq!(read(r#"{"system": [{"uptime": 1}]}"#).uptime, None);
+        assert_eq!(
+            read(r#"{"system": null, "stats": {"t": 1}}"#),
+            Snapshot::default()
+        );
     }
 
     fn probe(json: &str) -> Probe {

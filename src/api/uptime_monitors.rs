@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::request::Request;
+use super::request::{Call, Request};
 use super::typed::{Number, Section, Text};
 use super::{plain_name, v3};
 use crate::cache;
@@ -24,6 +24,13 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     v1_instead: false,
 };
 
+/// What modes status, ssl and domain read (a v3 call, whatever `--api` says).
+pub const CALL: Call = Call {
+    name: "uptime monitor",
+    needs_monitor: true,
+    request: |access, _| request(access.base_url, access.token, access.monitor),
+};
+
 pub fn request(base: &str, token: &str, monitor: &str) -> Request {
     let id = monitor.to_string();
     Request::v3(
@@ -31,7 +38,7 @@ pub fn request(base: &str, token: &str, monitor: &str) -> Request {
         cache::Key::new("v3-uptime-monitor", base, monitor, token),
         token,
         |response, now| v3::refused(response, now, &ENDPOINT),
-        move |_, body| judge(body, &id),
+        move |body| judge(body, &id),
     )
 }
 
@@ -48,7 +55,7 @@ pub fn judge(body: &[u8], id: &str) -> Result<Snapshot, Failure> {
                 .is_some_and(|i| i.eq_ignore_ascii_case(id))
         })
         .ok_or_else(|| {
-            Failure::new(format!(
+            Failure::refused(format!(
                 "HetrixTools has no uptime monitor {id} that this API key may see: check -i \
                  (check_hetrix --list-monitors lists yours)"
             ))

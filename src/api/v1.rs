@@ -8,15 +8,21 @@
 
 use serde::de::MapAccess;
 
-use super::typed::{self, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
+use super::typed::{
+    self, AgentType, Convert, Converted, Count, Fields, Flag, Name, Number, Object, Section, Text,
+    Timestamp,
+};
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{
-    CpuCount, Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot, unnamed,
+    CpuCount, Disk, Drive, Interface, Port, Quota, Raid, Sample, Service, Snapshot,
 };
 
 /// v1's documented limits, named when HTTP 429 says one was hit.
 pub const RATE_LIMIT: &str = "v1 allows 120 calls a minute and a monthly quota by plan";
+
+/// What `-v` says on every `--api v1` call.
+pub const DEPRECATED: &str = "API v1 is deprecated by HetrixTools and its calls count against a monthly quota (v3, the default, has none)";
 
 pub fn status_url(base: &str, token: &str) -> String {
     format!("{}/v1/{token}/status/", base.trim_end_matches('/'))
@@ -36,14 +42,14 @@ pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
 
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
 pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    object::<Stats>(status, body, &SERVER_STATS).map(snapshot)
+    object::<ServerStats>(status, body, &SERVER_STATS)
 }
 
 /// Turns a status call response into a snapshot holding only the quota.
 pub fn parse_status(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
     let account = object::<Account>(status, body, &ACCOUNT_STATUS)?;
     let remaining = account.remaining.0.ok_or_else(|| {
-        Failure::new(
+        Failure::bad_answer(
             "the HetrixTools API status reply holds no Remaining_API_Calls (check --api-url)",
         )
     })?;
@@ -77,7 +83,7 @@ const ACCOUNT_STATUS: Call = Call {
 };
 
 /// The fields of a successful response, or why there is none.
-fn object<T: Fields>(status: u16, body: &[u8], call: &Call) -> Result<T, Failure> {
+fn object<T: Fields>(status: u16, body: &[u8], call: &Call) -> Result<T::Target, Failure> {
     // An outage first: a 5xx with a JSON body is still an outage, not a
     // problem with the token.
     if (500..=599).contains(&status) {
@@ -85,46 +91,60 @@ fn object<T: Fields>(status: u16, body: &[u8], call: &Call) -> Result<T, Failure
     }
     let json = typed::read::<Reply<T>>(body);
     if let Some(message) = json.as_ref().and_then(|j| j.as_ref().ok()?.api_error()) {
-        return Err(Failure::new(format!(
+        return Err(Failure::refused(format!(
             "HetrixTools API error: {message} ({})",
             call.refused
         )));
     }
     if status != 200 {
-        return Err(Failure::new(http_status_advice(status, call)));
+        return Err(Failure::refused(http_status_advice(status, call)));
     }
     match json {
         Some(Ok(reply)) => Ok(reply.data),
-        Some(Err(kind)) => Err(Failure::new(format!(
+        Some(Err(kind)) => Err(Failure::bad_answer(format!(
             "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
-        None => Err(Failure::new(not_json(body))),
+        None => Err(Failure::bad_answer(not_json(body))),
     }
 }
 
 /// A v1 reply: its data, or `{"status":"ERROR", "error_message": ...}`
 /// (which v3's key scope refusals still send).
-#[derive(Default)]
-pub(super) struct Reply<T> {
+pub(super) struct Reply<T: Fields> {
     pub status: Text,
     pub error_message: Text,
     pub message: Text,
-    pub data: T,
+    pub data: T::Target,
 }
 
 impl<T: Fields> Fields for Reply<T> {
-    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+    type Target = Reply<T>;
+
+    fn start() -> Reply<T> {
+        Reply {
+            status: Text::default(),
+            error_message: Text::default(),
+            message: Text::default(),
+            data: T::start(),
+        }
+    }
+
+    fn read<'de, A: MapAccess<'de>>(
+        target: &mut Reply<T>,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
         match key {
-            "status" => self.status = map.next_value()?,
-            "error_message" => self.error_message = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            _ => self.data.read(key, map)?,
+            "status" => target.status = map.next_value()?,
+            "error_message" => target.error_message = map.next_value()?,
+            "message" => target.message = map.next_value()?,
+            _ => T::read(&mut target.data, key, map)?,
         }
         Ok(())
     }
 }
 
-impl<T> Reply<T> {
+impl<T: Fields> Reply<T> {
     /// The error message when the reply says `"status":"ERROR"`, with or
     /// without a message.
     pub fn api_error(&self) -> Option<String> {
@@ -168,31 +188,33 @@ typed::fields! {
         "Remaining_API_Calls" => remaining: Count,
         "Max_API_Calls" => max: Count,
     }
+}
 
-    Stats {
+typed::model_fields! {
+    ServerStats => Snapshot {
         "AgentLastData" => last_data: Timestamp,
-        "Disks" => disks: Section<RawDisk>,
-        "Drives" => drives: Section<RawDrive>,
-        "Services" => services: Section<RawService>,
-        "Stats" => stats: Section<RawSample>,
-        "AgentType" => agent_type: Text,
+        "Disks" => disks: Section<V1Disk>,
+        "Drives" => drives: Section<V1Drive>,
+        "Services" => services: Section<V1Service>,
+        "Stats" => stats: Section<V1Sample>,
+        "AgentType" => agent_type: Converted<AgentType>,
         "SystemUptime" => uptime: Count,
-        "CPUCores" => cpu_cores: Count,
+        "CPUCores" => cpus: Converted<CpuCores>,
         "RebootRequired" => reboot_required: Flag,
-        "NetworkInterfaces" => interfaces: Section<RawInterface>,
-        "PortConnections" => ports: Section<RawPort>,
+        "NetworkInterfaces" => interfaces: Section<V1Interface>,
+        "PortConnections" => ports: Section<V1Port>,
     }
 
-    RawDisk {
-        "Mount" => mount: Text,
+    V1Disk => Disk {
+        "Mount" => mount: Name,
         "Size" => size: Count,
         "Used" => used: Count,
         "Inodes" => inodes: Count,
         "InodesUsed" => inodes_used: Count,
-        "RAID" => raid: Object<RawRaid>,
+        "RAID" => raid: Object<V1Raid>,
     }
 
-    RawRaid {
+    V1Raid => Raid {
         "Type" => kind: Text,
         "Health" => health: Text,
         "State" => state: Text,
@@ -201,18 +223,18 @@ typed::fields! {
         "FailedDrives" => failed_drives: Count,
     }
 
-    RawDrive {
-        "Name" => name: Text,
+    V1Drive => Drive {
+        "Name" => name: Name,
         "SMARTTest" => smart_test: Text,
         "ErrorCount" => error_count: Count,
     }
 
-    RawService {
-        "Name" => name: Text,
+    V1Service => Service {
+        "Name" => name: Name,
         "Status" => status: Text,
     }
 
-    RawSample {
+    V1Sample => Sample if Sample::is_timed {
         "Minute" => minute: Timestamp,
         "CPU" => cpu: Number,
         "IOWait" => iowait: Number,
@@ -225,118 +247,38 @@ typed::fields! {
         "Load15" => load_15: Number,
     }
 
-    RawInterface {
-        "Name" => name: Text,
+    V1Interface => Interface {
+        "Name" => name: Name,
         "NetIn" => net_in: Number,
         "NetOut" => net_out: Number,
     }
 
-    RawPort {
+    V1Port => Port {
         "Port" => port: Count,
         "Connections" => connections: Count,
     }
 }
 
-fn snapshot(stats: Stats) -> Snapshot {
-    Snapshot {
-        last_data: stats.last_data.0,
-        disks: stats
-            .disks
-            .0
-            .into_iter()
-            .map(|d| Disk {
-                mount: d.mount.0.unwrap_or_else(unnamed),
-                size: d.size.0,
-                used: d.used.0,
-                inodes: d.inodes.0,
-                inodes_used: d.inodes_used.0,
-                raid: d.raid.0.map(|r| Raid {
-                    kind: r.kind.0,
-                    health: r.health.0,
-                    state: r.state.0,
-                    total_drives: r.total_drives.0,
-                    active_drives: r.active_drives.0,
-                    failed_drives: r.failed_drives.0,
-                }),
-            })
-            .collect(),
-        drives: stats
-            .drives
-            .0
-            .into_iter()
-            .map(|d| Drive {
-                name: d.name.0.unwrap_or_else(unnamed),
-                smart_test: d.smart_test.0,
-                error_count: d.error_count.0,
-                ..Drive::default()
-            })
-            .collect(),
-        services: stats
-            .services
-            .0
-            .into_iter()
-            .map(|s| Service {
-                name: s.name.0.unwrap_or_else(unnamed),
-                status: s.status.0,
-            })
-            .collect(),
-        stats: stats
-            .stats
-            .0
-            .into_iter()
-            .filter_map(|s| {
-                Some(Sample {
-                    minute: s.minute.0?,
-                    cpu: s.cpu.0,
-                    iowait: s.iowait.0,
-                    ram: s.ram.0,
-                    swap: s.swap.0,
-                    steal: s.steal.0,
-                    cpu_temp: s.cpu_temp.0,
-                    load_1: s.load_1.0,
-                    load_5: s.load_5.0,
-                    load_15: s.load_15.0,
-                })
-            })
-            .collect(),
-        agent_type: stats.agent_type.0.map(|t| t.trim().to_ascii_lowercase()),
-        uptime: stats.uptime.0,
-        reboot_required: stats.reboot_required.0,
-        interfaces: stats
-            .interfaces
-            .0
-            .into_iter()
-            .map(|i| Interface {
-                name: i.name.0.unwrap_or_else(unnamed),
-                net_in: i.net_in.0,
-                net_out: i.net_out.0,
-            })
-            .collect(),
-        ports: stats
-            .ports
-            .0
-            .into_iter()
-            .map(|p| Port {
-                port: p.port.0,
-                connections: p.connections.0,
-            })
-            .collect(),
-        // Both agents count logical CPUs here, whatever the name says.
-        cpus: stats
-            .cpu_cores
-            .0
-            .filter(|n| *n > 0)
-            .map(|logical| CpuCount {
-                logical,
-                basis: format!("CPUCores {logical}"),
-            }),
-        ..Snapshot::default()
+/// `CPUCores`: both agents count logical CPUs there, whatever the name
+/// says.
+struct CpuCores;
+
+impl Convert for CpuCores {
+    type From = Count;
+    type Value = Option<CpuCount>;
+
+    fn convert(cores: Option<u64>) -> Option<CpuCount> {
+        cores.filter(|n| *n > 0).map(|logical| CpuCount {
+            logical,
+            basis: format!("CPUCores {logical}"),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::failure::Kind;
 
     const EXAMPLE: &[u8] = include_bytes!("../demo.json");
 
@@ -441,6 +383,21 @@ mod tests {
         assert!(message(200, b"[1,2]").contains("an array"));
         assert!(message(502, b"<html>Bad gateway</html>").contains("HTTP 502"));
         assert!(!message(502, b"<html>Bad gateway</html>").contains("Bad gateway"));
+    }
+
+    #[rstest::rstest]
+    #[case(503, b"", Kind::Unreachable)]
+    #[case(404, b"", Kind::Refused)]
+    #[case(429, b"{}", Kind::Refused)]
+    #[case(200, br#"{"status":"ERROR"}"#, Kind::Refused)]
+    #[case(200, b"<html>oops</html>", Kind::BadAnswer)]
+    #[case(200, b"[]", Kind::BadAnswer)]
+    fn failures_say_whose_problem_they_are(
+        #[case] status: u16,
+        #[case] body: &[u8],
+        #[case] kind: Kind,
+    ) {
+        assert_eq!(parse(status, body).unwrap_err().kind(), kind);
     }
 
     #[test]

@@ -6,13 +6,15 @@
 //! and every response carries `ratelimit-*` headers.
 
 use super::rate_limit;
-use super::typed::{self, Bool, Count, Fields, Flag, Number, Object, Section, Text, Timestamp};
+use super::typed::{
+    self, AgentType, Bool, Convert, Converted, Count, Fields, Flag, Name, Number, Object, Section,
+    Text, Timestamp,
+};
 use super::v1::{Reply, not_json};
 use crate::failure::Failure;
 use crate::fetch::Response;
 use crate::model::{
     CpuCount, Disk, Drive, Interface, Ping, Port, Quota, Raid, Sample, Service, Snapshot, Variable,
-    unnamed,
 };
 
 /// Monitors per page of the list; 200 is the API's maximum.
@@ -88,21 +90,13 @@ pub fn limits_refusal(response: &Response, now: i64) -> Option<Failure> {
 
 /// An account limits response that [`limits_refusal`] let through, as a
 /// snapshot holding only the v1/v2 monthly quota: `limit - usage`.
-pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    if status != 200 {
-        let response = Response {
-            status,
-            headers: Vec::new(),
-            body: body.to_vec(),
-        };
-        return Err(error(&response, 0, &LIMITS));
-    }
+pub fn parse_limits(body: &[u8]) -> Result<Snapshot, Failure> {
     let counter = object::<Limits>(body, &LIMITS)?
         .api_v1_v2
         .0
         .unwrap_or_default();
     let (Some(limit), Some(used)) = (counter.limit.0, counter.usage.0) else {
-        return Err(Failure::new(
+        return Err(Failure::bad_answer(
             "the HetrixTools API v3 account limits hold no readable api_v1_v2 limit and usage (check --api-url)",
         ));
     };
@@ -117,16 +111,8 @@ pub fn parse_limits(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
 }
 
 /// A metrics response that [`refusal`] let through, as a snapshot.
-pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
-    if status != 200 {
-        let response = Response {
-            status,
-            headers: Vec::new(),
-            body: body.to_vec(),
-        };
-        return Err(error(&response, 0, &METRICS));
-    }
-    object::<Metrics>(body, &METRICS).map(snapshot)
+pub fn parse(body: &[u8]) -> Result<Snapshot, Failure> {
+    object::<Metrics>(body, &METRICS)
 }
 
 /// One page of the monitor list.
@@ -200,29 +186,29 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
 /// The fields of a 200 response's body. HetrixTools' key scope refusals
 /// may still come in the v1/v2 shape, `{"status":"ERROR",
 /// "error_message": ...}`, and an empty body is no data at all.
-pub(super) fn object<T: Fields>(body: &[u8], endpoint: &Endpoint) -> Result<T, Failure> {
+pub(super) fn object<T: Fields>(body: &[u8], endpoint: &Endpoint) -> Result<T::Target, Failure> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(no_data("an empty body", endpoint));
     }
     match typed::read::<Reply<T>>(body) {
         Some(Ok(reply)) => match reply.api_error() {
-            Some(message) => Err(Failure::new(format!(
+            Some(message) => Err(Failure::refused(format!(
                 "HetrixTools API v3 error: {}: {}",
                 quote(Some(message)).unwrap_or_default(),
                 scope_advice(endpoint)
             ))),
             None => Ok(reply.data),
         },
-        Some(Err(kind)) => Err(Failure::new(format!(
+        Some(Err(kind)) => Err(Failure::bad_answer(format!(
             "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
-        None => Err(Failure::new(not_json(body))),
+        None => Err(Failure::bad_answer(not_json(body))),
     }
 }
 
 /// A success that holds nothing to check.
 fn no_data(what: &str, endpoint: &Endpoint) -> Failure {
-    Failure::new(format!(
+    Failure::bad_answer(format!(
         "no data: HetrixTools API v3 answered with {what} (if it persists: {})",
         endpoint.not_found
     ))
@@ -261,7 +247,7 @@ fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     }
     let reply = typed::read::<Reply<Ignored>>(&response.body)
         .and_then(Result::ok)
-        .unwrap_or_default();
+        .unwrap_or_else(Reply::start);
     // v3 says `message`; the older shape HetrixTools still sends for key
     // scope refusals says `error_message`.
     let message = reply.error_message.0.or(reply.message.0);
@@ -279,7 +265,7 @@ fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     match status {
         // An outage, which --unreachable-state may map to another state.
         500..=599 => Failure::unreachable(message),
-        _ => Failure::new(message),
+        _ => Failure::refused(message),
     }
 }
 
@@ -318,64 +304,68 @@ typed::fields! {
     /// A body whose fields do not matter, only its error fields.
     Ignored {}
 
-    Metrics {
-        "meta" => meta: Object<Meta>,
-        "agent" => agent: Object<Agent>,
-        "system" => system: Object<System>,
-        "network_interfaces" => interfaces: Section<RawInterface>,
-        "port_connections" => ports: Section<RawPort>,
-        "disk" => disk: Object<DiskSection>,
-        "services" => services: Section<RawService>,
-        "stats" => stats: Section<RawSample>,
-        "cpu" => cpu: Object<Cpu>,
-        "outgoing_pings" => pings: Section<RawPing>,
-        "custom_variables" => variables: Section<RawVariable>,
-    }
-
-    Meta {
-        "last_updated" => last_updated: Timestamp,
-    }
-
-    Agent {
-        "type" => kind: Text,
-    }
-
-    System {
-        "uptime" => uptime: Count,
-        "reboot_required" => reboot_required: Flag,
-    }
-
     Cpu {
         "cores" => cores: Count,
         "threads" => threads: Count,
     }
+}
 
-    DiskSection {
-        "disks" => disks: Section<RawDisk>,
-        "drives" => drives: Section<RawDrive>,
+typed::model_fields! {
+    Metrics => Snapshot {
+        "network_interfaces" => interfaces: Section<V3Interface>,
+        "port_connections" => ports: Section<V3Port>,
+        "services" => services: Section<V3Service>,
+        "stats" => stats: Section<V3Sample>,
+        "cpu" => cpus: Converted<LogicalCpus>,
+        "outgoing_pings" => pings: Section<V3Ping>,
+        "custom_variables" => variables: Section<V3Variable>,
+        nested {
+            "meta" => Meta,
+            "agent" => Agent,
+            "system" => System,
+            "disk" => DiskSection,
+        }
     }
 
-    RawInterface {
-        "name" => name: Text,
+    Meta => Snapshot {
+        "last_updated" => last_data: Timestamp,
+    }
+
+    Agent => Snapshot {
+        "type" => agent_type: Converted<AgentType>,
+    }
+
+    System => Snapshot {
+        "uptime" => uptime: Count,
+        "reboot_required" => reboot_required: Flag,
+    }
+
+    DiskSection => Snapshot {
+        "disks" => disks: Section<V3Disk>,
+        "drives" => drives: Section<V3Drive>,
+    }
+
+    V3Interface => Interface {
+        "name" => name: Name,
         "net_in" => net_in: Number,
         "net_out" => net_out: Number,
     }
 
-    RawPort {
+    V3Port => Port {
         "port" => port: Count,
         "connections" => connections: Count,
     }
 
-    RawDisk {
-        "mount" => mount: Text,
+    V3Disk => Disk {
+        "mount" => mount: Name,
         "size" => size: Count,
         "used" => used: Count,
         "inodes" => inodes: Count,
         "inodes_used" => inodes_used: Count,
-        "raid" => raid: Object<RawRaid>,
+        "raid" => raid: Object<V3Raid>,
     }
 
-    RawRaid {
+    V3Raid => Raid {
         "type" => kind: Text,
         "health" => health: Text,
         "state" => state: Text,
@@ -384,19 +374,19 @@ typed::fields! {
         "failed_drives" => failed_drives: Count,
     }
 
-    RawDrive {
-        "name" => name: Text,
+    V3Drive => Drive {
+        "name" => name: Name,
         "smart_test" => smart_test: Text,
         "error_count" => error_count: Count,
         "wearout_percent" => wearout: Number,
     }
 
-    RawService {
-        "name" => name: Text,
+    V3Service => Service {
+        "name" => name: Name,
         "status" => status: Text,
     }
 
-    RawSample {
+    V3Sample => Sample if Sample::is_timed {
         "timestamp" => minute: Timestamp,
         "cpu" => cpu: Number,
         "iowait" => iowait: Number,
@@ -409,152 +399,43 @@ typed::fields! {
         "load_15" => load_15: Number,
     }
 
-    RawPing {
-        "name" => name: Text,
+    V3Ping => Ping {
+        "name" => name: Name,
         "target" => target: Text,
         "packet_loss_percent" => packet_loss: Number,
         "response_time" => response_time: Number,
     }
 
-    RawVariable {
-        "name" => name: Text,
+    V3Variable => Variable {
+        "name" => name: Name,
         "value" => value: Number,
     }
 }
 
-/// `threads` is documented as the logical CPU count, but the Linux agent
-/// reports threads per core there; the larger of the two numbers is the
-/// logical count either way.
-fn logical_cpus(cpu: Cpu) -> Option<CpuCount> {
-    let (cores, threads) = (cpu.cores.0.unwrap_or(0), cpu.threads.0.unwrap_or(0));
-    let logical = cores.max(threads);
-    (logical > 0).then(|| CpuCount {
-        logical,
-        basis: format!("the larger of cpu.cores {cores} and cpu.threads {threads}"),
-    })
-}
+/// `cpu`: `threads` is documented as the logical CPU count, but the Linux
+/// agent reports threads per core there; the larger of `cores` and
+/// `threads` is the logical count either way.
+struct LogicalCpus;
 
-fn snapshot(metrics: Metrics) -> Snapshot {
-    let system = metrics.system.0.unwrap_or_default();
-    let disk = metrics.disk.0.unwrap_or_default();
-    Snapshot {
-        last_data: metrics.meta.0.and_then(|m| m.last_updated.0),
-        agent_type: metrics
-            .agent
-            .0
-            .and_then(|a| a.kind.0)
-            .map(|t| t.trim().to_ascii_lowercase()),
-        uptime: system.uptime.0,
-        reboot_required: system.reboot_required.0,
-        interfaces: metrics
-            .interfaces
-            .0
-            .into_iter()
-            .map(|i| Interface {
-                name: i.name.0.unwrap_or_else(unnamed),
-                net_in: i.net_in.0,
-                net_out: i.net_out.0,
-            })
-            .collect(),
-        ports: metrics
-            .ports
-            .0
-            .into_iter()
-            .map(|p| Port {
-                port: p.port.0,
-                connections: p.connections.0,
-            })
-            .collect(),
-        // v3 reports no call quota; its limits come as response headers.
-        quota: None,
-        disks: disk
-            .disks
-            .0
-            .into_iter()
-            .map(|d| Disk {
-                mount: d.mount.0.unwrap_or_else(unnamed),
-                size: d.size.0,
-                used: d.used.0,
-                inodes: d.inodes.0,
-                inodes_used: d.inodes_used.0,
-                raid: d.raid.0.map(|r| Raid {
-                    kind: r.kind.0,
-                    health: r.health.0,
-                    state: r.state.0,
-                    total_drives: r.total_drives.0,
-                    active_drives: r.active_drives.0,
-                    failed_drives: r.failed_drives.0,
-                }),
-            })
-            .collect(),
-        drives: disk
-            .drives
-            .0
-            .into_iter()
-            .map(|d| Drive {
-                name: d.name.0.unwrap_or_else(unnamed),
-                smart_test: d.smart_test.0,
-                error_count: d.error_count.0,
-                wearout: d.wearout.0,
-            })
-            .collect(),
-        services: metrics
-            .services
-            .0
-            .into_iter()
-            .map(|s| Service {
-                name: s.name.0.unwrap_or_else(unnamed),
-                status: s.status.0,
-            })
-            .collect(),
-        stats: metrics
-            .stats
-            .0
-            .into_iter()
-            .filter_map(|s| {
-                Some(Sample {
-                    minute: s.minute.0?,
-                    cpu: s.cpu.0,
-                    iowait: s.iowait.0,
-                    ram: s.ram.0,
-                    swap: s.swap.0,
-                    steal: s.steal.0,
-                    cpu_temp: s.cpu_temp.0,
-                    load_1: s.load_1.0,
-                    load_5: s.load_5.0,
-                    load_15: s.load_15.0,
-                })
-            })
-            .collect(),
-        cpus: metrics.cpu.0.and_then(logical_cpus),
-        pings: metrics
-            .pings
-            .0
-            .into_iter()
-            .map(|p| Ping {
-                name: p.name.0.unwrap_or_else(unnamed),
-                target: p.target.0,
-                packet_loss: p.packet_loss.0,
-                response_time: p.response_time.0,
-            })
-            .collect(),
-        variables: metrics
-            .variables
-            .0
-            .into_iter()
-            .map(|v| Variable {
-                name: v.name.0.unwrap_or_else(unnamed),
-                value: v.value.0,
-            })
-            .collect(),
-        // Other calls fill these.
-        ..Snapshot::default()
+impl Convert for LogicalCpus {
+    type From = Object<Cpu>;
+    type Value = Option<CpuCount>;
+
+    fn convert(cpu: Option<Cpu>) -> Option<CpuCount> {
+        let cpu = cpu?;
+        let (cores, threads) = (cpu.cores.0.unwrap_or(0), cpu.threads.0.unwrap_or(0));
+        let logical = cores.max(threads);
+        (logical > 0).then(|| CpuCount {
+            logical,
+            basis: format!("the larger of cpu.cores {cores} and cpu.threads {threads}"),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::failure::Kind;
     use serde_json::{Value, json};
 
     fn response(status: u16, headers: &[(&str, &str)], body: &Value) -> Response {
@@ -594,7 +475,7 @@ mod tests {
             "custom_variables": [{"name": "queue", "value": 12}],
             "meta": {"last_updated": 120}
         });
-        let snapshot = parse(200, body.to_string().as_bytes()).unwrap();
+        let snapshot = parse(body.to_string().as_bytes()).unwrap();
         assert_eq!(snapshot.last_data, Some(120));
         assert_eq!(snapshot.cpus.map(|c| c.logical), Some(8));
         assert_eq!(snapshot.disks[0].used, Some(40));
@@ -613,7 +494,7 @@ mod tests {
     #[case(json!({"cores": 0, "threads": 0}), None)]
     fn logical_cpus_are_the_larger_count(#[case] cpu: Value, #[case] expected: Option<u64>) {
         let body = json!({"cpu": cpu}).to_string();
-        let snapshot = parse(200, body.as_bytes()).unwrap();
+        let snapshot = parse(body.as_bytes()).unwrap();
         assert_eq!(snapshot.cpus.map(|c| c.logical), expected);
     }
 
@@ -630,7 +511,7 @@ mod tests {
         #[case] body: Value,
         #[case] expected: Result<(u64, u64, u64), &str>,
     ) {
-        let read = parse_limits(200, body.to_string().as_bytes()).map(|s| s.quota.unwrap());
+        let read = parse_limits(body.to_string().as_bytes()).map(|s| s.quota.unwrap());
         match (read, expected) {
             (Ok(quota), Ok((remaining, used, max))) => {
                 assert_eq!(
@@ -644,6 +525,24 @@ mod tests {
             (read, expected) => panic!("{read:?} is not {expected:?}"),
         }
         assert_eq!(limits_url("http://h/"), "http://h/v3/account/limits");
+    }
+
+    #[rstest::rstest]
+    #[case(403, json!({"status": "ERROR", "error_message": "scope"}), Kind::Refused)]
+    #[case(404, json!({}), Kind::Refused)]
+    #[case(429, json!({}), Kind::Refused)]
+    #[case(502, json!({}), Kind::Unreachable)]
+    #[case(204, json!(null), Kind::BadAnswer)]
+    fn failures_say_whose_problem_they_are(
+        #[case] status: u16,
+        #[case] body: Value,
+        #[case] kind: Kind,
+    ) {
+        let failure = refusal(&response(status, &[], &body), 0).unwrap();
+        assert_eq!(failure.kind(), kind);
+        let scope = json!({"status": "ERROR", "error_message": "scope"}).to_string();
+        assert_eq!(parse(scope.as_bytes()).unwrap_err().kind(), Kind::Refused);
+        assert_eq!(parse(b" ").unwrap_err().kind(), Kind::BadAnswer);
     }
 
     #[test]

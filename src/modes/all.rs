@@ -9,8 +9,8 @@
 //! skipped and listed with `-v`.
 
 use super::{
-    Apis, Argument, Context, DataSource, Item, MODES, Mode, OptionGroup, Options, Outcome,
-    ThresholdKind, ThresholdLists, Thresholds, fresh_enough, summarize,
+    Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Options, Outcome, ThresholdKind,
+    ThresholdLists, Thresholds, fresh_enough, summarize,
 };
 use crate::api::Version;
 use crate::failure::Failure;
@@ -134,7 +134,7 @@ fn is_core(mode: &Mode, ctx: &Context) -> bool {
 fn included(mode: &Mode) -> bool {
     mode.name != MODE.name
         && !matches!(mode.argument, Argument::Required(_))
-        && mode.source == DataSource::ServerData
+        && mode.source == crate::api::AGENT_DATA
 }
 
 fn run(

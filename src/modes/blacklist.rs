@@ -3,7 +3,8 @@
 //! listing warns by default (`-w 0`); the output names the RBLs with their
 //! delist links. API v3 only.
 
-use super::{Apis, Context, DataSource, Mode, Outcome};
+use super::{Apis, Context, Mode, Outcome};
+use crate::api;
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 
@@ -13,7 +14,7 @@ pub const MODE: Mode = Mode {
     default_warning: Some("0"),
     needs_fresh_data: false,
     api: Apis::V3Only,
-    source: DataSource::BlacklistReport,
+    source: api::blacklist::CALL,
     check,
     ..Mode::DEFAULT
 };

@@ -3,7 +3,8 @@
 //! remaining; an expired date is CRITICAL whatever they say.
 
 use super::status::uptime_monitor;
-use super::{Apis, Context, DataSource, Mode, Outcome};
+use super::{Apis, Context, Mode, Outcome};
+use crate::api;
 use crate::failure::Failure;
 use crate::model::UptimeMonitor;
 use crate::output::{Perfdata, State, Unit};
@@ -13,7 +14,7 @@ use crate::output::{Perfdata, State, Unit};
 pub const MODE: Mode = Mode {
     needs_fresh_data: false,
     api: Apis::V3Only,
-    source: DataSource::UptimeMonitor,
+    source: api::uptime_monitors::CALL,
     ..Mode::DEFAULT
 };
 

@@ -1,7 +1,8 @@
 //! Check modes. Each mode is one file exporting a [`Mode`]; registering it
 //! is one line in [`MODES`].
 
-use crate::api::Version;
+use crate::api::request::Call;
+use crate::api::{self, Version};
 use crate::failure::Failure;
 use crate::model::Snapshot;
 use crate::output::{Perfdata, State, duration};
@@ -86,7 +87,7 @@ pub struct Mode {
     /// Which APIs report the mode's data.
     pub api: Apis,
     /// Which API call the mode reads.
-    pub source: DataSource,
+    pub source: Call,
     /// What `-w`/`-c` hold for this mode.
     pub thresholds: ThresholdKind,
     /// The mode-specific options it reads; any other is refused (see
@@ -101,20 +102,6 @@ pub enum Apis {
     Both,
     /// On v1 the mode ends UNKNOWN before any API call is spent.
     V3Only,
-}
-
-/// Which API call a mode reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DataSource {
-    /// The monitored server's agent data (v1 server stats or v3 metrics).
-    ServerData,
-    /// The API account's v1/v2 call quota (v3 account limits, or v1's
-    /// status call); no monitor ID is needed.
-    AccountStatus,
-    /// An uptime monitor as HetrixTools' own checks see it (v3).
-    UptimeMonitor,
-    /// A blacklist monitor's report for today (v3).
-    BlacklistReport,
 }
 
 /// What a mode's `-w`/`-c` hold.
@@ -154,7 +141,7 @@ impl Mode {
         default_critical: None,
         needs_fresh_data: true,
         api: Apis::Both,
-        source: DataSource::ServerData,
+        source: api::AGENT_DATA,
         thresholds: ThresholdKind::Plain,
         accepts: &[],
         check: |_| Err(Failure::new("this mode has no check")),

@@ -1,10 +1,10 @@
 //! `quota`: the v1/v2 API calls the account has left this month. Reads the
 //! account's counters instead of a server's data
-//! ([`DataSource::AccountStatus`]): v3's account limits (no v1 call spent),
+//! ([`api::ACCOUNT_QUOTA`]): v3's account limits (no v1 call spent),
 //! or v1's status call with `--api v1`. The monitor ID is not used.
 
-use super::{Context, DataSource, Mode, Outcome};
-use crate::api::Version;
+use super::{Context, Mode, Outcome};
+use crate::api::{self, Version};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 
@@ -14,7 +14,7 @@ pub const MODE: Mode = Mode {
     default_warning: Some("500:"),
     default_critical: Some("100:"),
     needs_fresh_data: false,
-    source: DataSource::AccountStatus,
+    source: api::ACCOUNT_QUOTA,
     check,
     ..Mode::DEFAULT
 };

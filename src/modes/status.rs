@@ -5,7 +5,8 @@
 //! is OK unless `--maintenance-state` says otherwise; a paused or disabled
 //! monitor is UNKNOWN. API v3 only.
 
-use super::{Apis, Context, DataSource, Item, Mode, OptionGroup, Outcome, Thresholds, summarize};
+use super::{Apis, Context, Item, Mode, OptionGroup, Outcome, Thresholds, summarize};
+use crate::api;
 use crate::failure::Failure;
 use crate::model::{Location, UptimeMonitor};
 use crate::output::{Perfdata, State, Unit};
@@ -16,7 +17,7 @@ pub const MODE: Mode = Mode {
     label: "STATUS",
     needs_fresh_data: false,
     api: Apis::V3Only,
-    source: DataSource::UptimeMonitor,
+    source: api::uptime_monitors::CALL,
     accepts: &[OptionGroup::MaintenanceState],
     check,
     ..Mode::DEFAULT
