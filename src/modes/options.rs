@@ -51,7 +51,31 @@ impl OptionGroup {
     }
 }
 
-/// The options as typed on the command line.
+/// Refuses an option of `group` unless `mode` reads it.
+pub fn refuse_unless_accepted(
+    mode: &Mode,
+    option: &str,
+    group: OptionGroup,
+) -> Result<(), Failure> {
+    if mode.accepts.contains(&group) {
+        return Ok(());
+    }
+    // The two wear ranges are one setting of one mode: named together.
+    let option = match group {
+        OptionGroup::Wear => "--wear-warning/--wear-critical",
+        _ => option,
+    };
+    let modes = group.modes();
+    Err(Failure::new(format!(
+        "{option} applies to mode{} {} only, not to mode {}",
+        if modes.len() > 1 { "s" } else { "" },
+        modes.join(", "),
+        mode.name
+    )))
+}
+
+/// The options as typed on the command line (those [`Mode::accepts`]
+/// governs already checked against the mode).
 #[derive(Debug, Default)]
 pub struct Given {
     pub warning: Option<String>,
@@ -63,9 +87,6 @@ pub struct Given {
     pub mount_critical: Vec<String>,
     pub free: bool,
     pub reboot_state: Option<String>,
-    /// `--window` other than its default 1 (the value itself reaches the
-    /// modes as `Context::window`).
-    pub window: bool,
     pub per_cpu: bool,
     pub wear_warning: Option<String>,
     pub wear_critical: Option<String>,
@@ -199,37 +220,6 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
         Some(_) => (None, None),
         None => (given.warning, given.critical),
     };
-    let only = |used: bool, option: &str, group: OptionGroup| {
-        if used && !mode.accepts.contains(&group) {
-            let modes = group.modes();
-            Err(Failure::new(format!(
-                "{option} applies to mode{} {} only, not to mode {}",
-                if modes.len() > 1 { "s" } else { "" },
-                modes.join(", "),
-                mode.name
-            )))
-        } else {
-            Ok(())
-        }
-    };
-    only(!given.include.is_empty(), "--include", OptionGroup::Mounts)?;
-    only(!given.exclude.is_empty(), "--exclude", OptionGroup::Mounts)?;
-    only(
-        !given.mount_warning.is_empty(),
-        "--mount-warning",
-        OptionGroup::Mounts,
-    )?;
-    only(
-        !given.mount_critical.is_empty(),
-        "--mount-critical",
-        OptionGroup::Mounts,
-    )?;
-    only(given.free, "--free", OptionGroup::Free)?;
-    only(
-        given.reboot_state.is_some(),
-        "--reboot-state",
-        OptionGroup::RebootState,
-    )?;
     if let ThresholdKind::Refused(why) = mode.thresholds
         && (warning.is_some() || critical.is_some())
     {
@@ -400,14 +390,6 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
         ));
     }
-    only(
-        wear != Thresholds::default(),
-        "--wear-warning/--wear-critical",
-        OptionGroup::Wear,
-    )?;
-    only(given.per_cpu, "--per-cpu", OptionGroup::PerCpu)?;
-    only(given.window, "--window", OptionGroup::Window)?;
-    only(given.top.is_some(), "--top", OptionGroup::Top)?;
     let top = given.top.unwrap_or(DEFAULT_TOP);
     if top > MAX_TOP {
         return Err(Failure::new(format!(
@@ -419,11 +401,6 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             "--top needs --api v3: API v1 does not report processes (--top 0 turns it off)",
         ));
     }
-    only(
-        given.maintenance_state.is_some(),
-        "--maintenance-state",
-        OptionGroup::MaintenanceState,
-    )?;
     let options = Options {
         include,
         exclude,
@@ -609,20 +586,15 @@ mod tests {
     }
 
     #[rstest]
-    #[case("disk", Given { window: true, ..Given::default() }, "--window applies to modes cpu, ram")]
-    #[case("cpu", Given { per_cpu: true, ..Given::default() }, "--per-cpu applies to mode load only, not to mode cpu")]
     #[case("smart", Given { wear_warning: Some("80".into()), api: Version::V1, ..Given::default() }, "need --api v3")]
-    #[case("cpu", Given { wear_warning: Some("80".into()), api: Version::V3, ..Given::default() }, "applies to mode smart only")]
     #[case("smart", Given { wear_warning: Some("x".into()), api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
     #[case(
         "ping",
         given(Some("200"), None),
         "mode ping takes 2 comma-separated ranges"
     )]
-    #[case("disk", Given { top: Some(3), api: Version::V3, ..Given::default() }, "--top applies to modes cpu, ram, all only, not to mode disk")]
     #[case("cpu", Given { top: Some(201), api: Version::V3, ..Given::default() }, "--top must be 0 to 200")]
     #[case("cpu", Given { top: Some(3), api: Version::V1, ..Given::default() }, "--top needs --api v3")]
-    #[case("cpu", Given { maintenance_state: Some(State::Critical), ..Given::default() }, "--maintenance-state applies to mode status only")]
     fn refuses_one_mode_settings_that_do_not_fit(
         #[case] mode: &str,
         #[case] given: Given,
@@ -649,15 +621,11 @@ mod tests {
         "the default -c 90 and -w 20G: mix a size and a percentage"
     )]
     #[case("disk", given(Some("20GB:"), Some("1G:")), "-w: invalid range '20GB:'")]
-    #[case("cpu", Given { free: true, ..Given::default() }, "--free applies to modes disk, inodes only, not to mode cpu")]
-    #[case("cpu", Given { include: vec!["x".into()], ..Given::default() }, "--include applies to modes disk, inodes, all only")]
     #[case("disk", Given { include: vec!["(".into()], ..Given::default() }, "--include: invalid regular expression '('")]
     #[case("disk", Given { mount_warning: vec!["95".into()], ..Given::default() }, "expected MOUNT=RANGE")]
     #[case("disk", Given { mount_warning: vec!["/=5G".into()], ..Given::default() }, "mix a size and a percentage")]
     #[case("disk", Given { mount_warning: vec!["/bak=95".into(), "/bak=90".into()], ..Given::default() }, "--mount-warning names mount '/bak' twice")]
     #[case("inodes", Given { mount_critical: vec!["/=95".into(), "/=95".into()], ..Given::default() }, "--mount-critical names mount '/' twice")]
-    #[case("reboot", Given { reboot_state: Some("panic".into()), ..Given::default() }, "--reboot-state must be warning or critical")]
-    #[case("cpu", Given { reboot_state: Some("critical".into()), ..Given::default() }, "--reboot-state applies to modes reboot, all only")]
     #[case("all", given(Some("80"), None), "-w/-c do not apply")]
     #[case(
         "net",
@@ -669,6 +637,7 @@ mod tests {
         given(None, Some("600%")),
         "-c 600%: mode freshness does not measure a percentage"
     )]
+    #[case("reboot", Given { reboot_state: Some("panic".into()), ..Given::default() }, "--reboot-state must be warning or critical")]
     #[case("cpu", given(Some("80%%"), None), "-w: invalid range '80%'")]
     fn refuses_options_that_do_not_fit(
         #[case] mode: &str,
