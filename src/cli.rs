@@ -133,15 +133,12 @@ fn configure_mode(
             mount_warning: args.mount_warning,
             mount_critical: args.mount_critical,
             free: args.free,
-            reboot_state: args.reboot_state,
+            reboot_state: word_of("--reboot-state", args.reboot_state, &REBOOT_STATES)?,
             per_cpu: args.per_cpu,
             wear_warning: args.wear_warning,
             wear_critical: args.wear_critical,
             top: args.top,
-            maintenance_state: args
-                .maintenance_state
-                .map(|name| state_named(&name, "--maintenance-state"))
-                .transpose()?,
+            maintenance_state: word_of("--maintenance-state", args.maintenance_state, &STATES)?,
             api,
         },
     )?;
@@ -183,10 +180,7 @@ fn configure_mode(
     };
     Ok(Config {
         trust: trust(args.ca_file, args.insecure)?,
-        unreachable_state: args
-            .unreachable_state
-            .map(|name| state_named(&name, "--unreachable-state"))
-            .transpose()?
+        unreachable_state: word_of("--unreachable-state", args.unreachable_state, &STATES)?
             .unwrap_or(State::Unknown),
         mode,
         mode_argument,
@@ -223,14 +217,50 @@ fn timeout(seconds: u64) -> Result<Duration, Failure> {
 }
 
 fn api_version(given: Option<&str>) -> Result<Version, Failure> {
-    match given {
-        Some("v1") => Ok(Version::V1),
-        None | Some("v3") => Ok(Version::V3),
-        Some(other) => Err(Failure::new(format!(
-            "--api must be v1 or v3, not '{}'",
-            quoted(other)
-        ))),
+    given.map_or(Ok(Version::V3), |word| one_of("--api", word, &APIS))
+}
+
+/// The words of the options that take one of a few, with what each means.
+const APIS: [(&str, Version); 2] = [("v1", Version::V1), ("v3", Version::V3)];
+const STATES: [(&str, State); 4] = [
+    ("ok", State::Ok),
+    ("warning", State::Warning),
+    ("critical", State::Critical),
+    ("unknown", State::Unknown),
+];
+const REBOOT_STATES: [(&str, State); 2] =
+    [("warning", State::Warning), ("critical", State::Critical)];
+const FORMATS: [(&str, Format); 3] = [
+    ("table", Format::Table),
+    ("icinga2", Format::Icinga2),
+    ("nagios", Format::Nagios),
+];
+
+/// What `word` means among an option's `words`, in any case; an error
+/// names them all and the word, masked if it could be the token.
+fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, Failure> {
+    if let Some((_, value)) = words
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(word.trim()))
+    {
+        return Ok(*value);
     }
+    let names: Vec<&str> = words.iter().map(|(name, _)| *name).collect();
+    let (last, others) = names.split_last().unwrap_or((&"", &[]));
+    Err(Failure::new(format!(
+        "{option} must be {} or {last}, not '{}'",
+        others.join(", "),
+        quoted(word)
+    )))
+}
+
+/// An option's word as its value, if given.
+fn word_of<T: Copy>(
+    option: &str,
+    given: Option<String>,
+    words: &[(&str, T)],
+) -> Result<Option<T>, Failure> {
+    given.map(|word| one_of(option, &word, words)).transpose()
 }
 
 /// `--list-monitors` always uses API v3: v1 has no monitor list with agents.
@@ -258,7 +288,7 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
         base_url: base_url(args.api_url, env)?,
         // No --demo hint: the demo has no account whose monitors to list.
         token: token(args.token, args.token_file, env, "")?,
-        format: Format::parse(args.format.as_deref())?,
+        format: word_of("--format", args.format, &FORMATS)?.unwrap_or(Format::Table),
         timeout,
         verbose: args.verbose,
     })
@@ -292,14 +322,6 @@ fn base_url(
         ));
     }
     Ok(base_url)
-}
-
-/// The state `name` names, as `option` takes it.
-fn state_named(name: &str, option: &str) -> Result<State, Failure> {
-    [State::Ok, State::Warning, State::Critical, State::Unknown]
-        .into_iter()
-        .find(|state| state.to_string().eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| Failure::new(format!("{option} must be ok, warning, critical or unknown")))
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -801,7 +823,7 @@ mod tests {
     #[case(&["-m", "cpu", "--maintenance-state", "critical"], "--maintenance-state applies to mode status only")]
     #[case(&["-m", "cpu", "--free"], "--free applies to modes disk, inodes only, not to mode cpu")]
     #[case(&["-m", "cpu", "--include", "x"], "--include applies to modes disk, inodes, all only")]
-    #[case(&["-m", "reboot", "--reboot-state", "panic"], "--reboot-state must be warning or critical")]
+    #[case(&["-m", "reboot", "--reboot-state", "panic"], "--reboot-state must be warning or critical, not 'panic'")]
     #[case(&["-m", "cpu", "--reboot-state", "critical"], "--reboot-state applies to modes reboot, all only")]
     fn refuses_options_the_mode_does_not_read(#[case] args: &[&str], #[case] message: &str) {
         let mut all = vec!["-i", "x"];
@@ -844,6 +866,58 @@ mod tests {
             checked += 1;
         }
         assert_eq!(checked, 12);
+    }
+
+    #[rstest]
+    #[case("--api", "v2", "--api must be v1 or v3, not 'v2'")]
+    #[case(
+        "--format",
+        "json",
+        "--format must be table, icinga2 or nagios, not 'json'"
+    )]
+    #[case(
+        "--unreachable-state",
+        "3",
+        "--unreachable-state must be ok, warning, critical or unknown, not '3'"
+    )]
+    #[case(
+        "--maintenance-state",
+        "abcdef1234567",
+        "--maintenance-state must be ok, warning, critical or unknown, not '***'"
+    )]
+    fn enum_options_name_every_word_they_take(
+        #[case] option: &str,
+        #[case] word: &str,
+        #[case] message: &str,
+    ) {
+        let words: Vec<&str> = match option {
+            "--format" => vec!["--list-monitors", option, word],
+            _ => vec!["-i", "x", "-m", "status", option, word],
+        };
+        let env =
+            |name: &str| (name == "HETRIX_API_TOKEN").then(|| "token-from-env-123".to_string());
+        let error = parse(&strings(&words), env)
+            .err()
+            .expect("should fail")
+            .to_string();
+        assert!(error.ends_with(message), "{error:?} should end {message:?}");
+    }
+
+    #[test]
+    fn enum_options_take_their_words_in_any_case() {
+        let config = config(&[
+            "-i",
+            "x",
+            "-m",
+            "reboot",
+            "--reboot-state",
+            "Critical",
+            "--api",
+            "V1",
+        ])
+        .unwrap();
+        assert_eq!(config.options.reboot_state, State::Critical);
+        assert_eq!(config.api, Version::V1);
     }
 
     #[test]

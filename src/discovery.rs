@@ -17,19 +17,6 @@ pub enum Format {
     Nagios,
 }
 
-impl Format {
-    pub fn parse(given: Option<&str>) -> Result<Format, Failure> {
-        match given {
-            None | Some("table") => Ok(Format::Table),
-            Some("icinga2") => Ok(Format::Icinga2),
-            Some("nagios") => Ok(Format::Nagios),
-            Some(other) => Err(Failure::new(format!(
-                "--format must be table, icinga2 or nagios, not '{other}'"
-            ))),
-        }
-    }
-}
-
 /// A guard against an API that keeps pointing to a next page; 200 per
 /// page, so this allows 100,000 monitors.
 const MAX_PAGES: u64 = 500;

@@ -86,7 +86,8 @@ pub struct Given {
     pub mount_warning: Vec<String>,
     pub mount_critical: Vec<String>,
     pub free: bool,
-    pub reboot_state: Option<String>,
+    /// `--reboot-state`, already read as a state.
+    pub reboot_state: Option<State>,
     pub per_cpu: bool,
     pub wear_warning: Option<String>,
     pub wear_critical: Option<String>,
@@ -361,15 +362,6 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             })
             .collect::<Result<Vec<_>, _>>()
     };
-    let reboot_state = match given.reboot_state.as_deref().map(str::to_ascii_lowercase) {
-        None => State::Warning,
-        Some(s) if s == "warning" => State::Warning,
-        Some(s) if s == "critical" => State::Critical,
-        Some(_) => {
-            return Err(Failure::new("--reboot-state must be warning or critical"));
-        }
-    };
-    // After the reboot state: errors come in the order they always did.
     let include = regexes(&given.include, "--include")?;
     let exclude = regexes(&given.exclude, "--exclude")?;
     let wear_range = |given: Option<String>, flag: &str| {
@@ -407,7 +399,7 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
         per_mount,
         free: given.free,
         absolute: unit.is_some_and(|(sized, _)| sized),
-        reboot_state,
+        reboot_state: given.reboot_state.unwrap_or(State::Warning),
         lists: lists.unwrap_or_default(),
         per_cpu: given.per_cpu,
         wear,
@@ -637,7 +629,6 @@ mod tests {
         given(None, Some("600%")),
         "-c 600%: mode freshness does not measure a percentage"
     )]
-    #[case("reboot", Given { reboot_state: Some("panic".into()), ..Given::default() }, "--reboot-state must be warning or critical")]
     #[case("cpu", given(Some("80%%"), None), "-w: invalid range '80%'")]
     fn refuses_options_that_do_not_fit(
         #[case] mode: &str,
