@@ -9,7 +9,7 @@ use argh::FromArgs;
 
 use crate::api::Version;
 use crate::cache;
-use crate::discovery::Format;
+use crate::discovery::{Format, Listing};
 use crate::failure::Failure;
 use crate::fetch::Trust;
 use crate::modes::{self, Apis, DataSource, Mode, Thresholds};
@@ -48,17 +48,6 @@ pub struct Config {
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
-}
-
-/// `--list-monitors`: what the discovery needs.
-pub struct Listing {
-    pub trust: Trust,
-    pub base_url: String,
-    pub token: String,
-    pub format: Format,
-    pub timeout: Duration,
-    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
-    pub verbose: u8,
 }
 
 pub enum Command {

@@ -3,12 +3,23 @@
 //! the only one that lists monitors with their agent.
 
 use std::collections::HashSet;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::api::v3::{self, Monitor};
 use crate::api::{self, Version};
-use crate::cli::Listing;
 use crate::failure::Failure;
+use crate::fetch::Trust;
+
+/// `--list-monitors`: what the discovery needs.
+pub struct Listing {
+    pub trust: Trust,
+    pub base_url: String,
+    pub token: String,
+    pub format: Format,
+    pub timeout: Duration,
+    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
+    pub verbose: u8,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
