@@ -212,21 +212,21 @@ fn without_percent_signs(text: &str) -> Cow<'_, str> {
     Cow::Owned(parts.join(":"))
 }
 
-/// Validates the options for `mode` and resolves its thresholds.
+/// Validates the options for `mode` and resolves its thresholds. Errors
+/// come in the order the options are read here.
 pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Failure> {
     // Comma lists (`ThresholdKind::Lists`) are not single ranges: the
     // single-range thresholds must not see them.
     let lists = ThresholdLists::parse(mode, given.warning.as_deref(), given.critical.as_deref())?;
     let (warning, critical) = match lists {
         Some(_) => (None, None),
-        None => (given.warning, given.critical),
+        None => (given.warning.as_deref(), given.critical.as_deref()),
     };
     if let ThresholdKind::Refused(why) = mode.thresholds
         && (warning.is_some() || critical.is_some())
     {
         return Err(Failure::new(why));
     }
-
     let (default_warning, default_critical) = if given.free {
         (Some(FREE_WARNING), Some(FREE_CRITICAL))
     } else if lists.is_some() {
@@ -235,76 +235,17 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
     } else {
         (mode.default_warning, mode.default_critical)
     };
-    let sizes = matches!(
-        mode.thresholds,
-        ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
-    );
-    let range = |text: &str, option: &str| {
-        let text = match (text.contains('%'), mode.thresholds) {
-            (false, _) | (true, ThresholdKind::Percent | ThresholdKind::PercentOrSizes) => {
-                without_percent_signs(text)
-            }
-            (true, ThresholdKind::Sizes) => {
-                return Err(Failure::new(format!(
-                    "{option} {text}: mode {} measures bytes per second, not a percentage: \
-                     drop the '%' (sizes may end in K, M, G or T, e.g. -w 50M)",
-                    mode.name
-                )));
-            }
-            (true, _) => {
-                return Err(Failure::new(format!(
-                    "{option} {text}: mode {} does not measure a percentage: drop the '%'",
-                    mode.name
-                )));
-            }
-        };
-        let text = text.as_ref();
-        if !sizes && has_size_suffix(text) {
-            return Err(Failure::new(format!(
-                "{option}: size suffixes (K, M, G, T) apply to modes {} only",
-                sized_modes().join(", ")
-            )));
-        }
-        let parsed = if sizes {
-            Range::parse_sized(text)
-        } else {
-            text.parse()
-        };
-        parsed.map_err(|e| Failure::new(format!("{option}: {e}")))
-    };
-
-    // Every threshold of a disk/inodes check must be in one unit: all
-    // percentages or all sizes. The unit of the first one sets it.
-    let mut unit: Option<(bool, String)> = None;
-    let mut agree = |text: &str, option: &str| -> Result<(), Failure> {
-        let sized = has_size_suffix(text);
-        match &unit {
-            Some((first, first_text)) if *first != sized => Err(Failure::new(format!(
-                "{option} {text} and {first_text} mix a size and a percentage; write every \
-                 threshold of this check in one unit (e.g. -w 20G: -c 10G:, or -w 20: -c 10:)"
-            ))),
-            Some(_) => Ok(()),
-            None => {
-                unit = Some((sized, format!("{option} {text}")));
-                Ok(())
-            }
-        }
-    };
-    let mount_unit = mode.thresholds == ThresholdKind::PercentOrSizes;
-
-    let mut threshold = |given: Option<String>, default: Option<&str>, option: &str| {
+    let mut unit = Unit::new(mode);
+    let mut threshold = |given: Option<&str>, default: Option<&str>, option: &str| {
         let named = match given {
             Some(_) => option.to_string(),
             None => format!("the default {option}"),
         };
         given
-            .as_deref()
             .or(default)
             .map(|text| {
-                if mount_unit {
-                    agree(text, &named)?;
-                }
-                range(text, option)
+                unit.agree(text, &named)?;
+                range(mode, text, option)
             })
             .transpose()
     };
@@ -312,7 +253,106 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
         warning: threshold(warning, default_warning, "-w")?,
         critical: threshold(critical, default_critical, "-c")?,
     };
+    let per_mount = per_mount(mode, &given, &mut unit)?;
+    let options = Options {
+        include: regexes(&given.include, "--include")?,
+        exclude: regexes(&given.exclude, "--exclude")?,
+        per_mount,
+        free: given.free,
+        absolute: unit.is_sizes(),
+        reboot_state: given.reboot_state.unwrap_or(State::Warning),
+        lists: lists.unwrap_or_default(),
+        per_cpu: given.per_cpu,
+        wear: wear(&given)?,
+        top: top(&given)?,
+        maintenance_state: given.maintenance_state.unwrap_or(State::Ok),
+    };
+    Ok((thresholds, options))
+}
 
+/// `text` as a range of `mode`'s kind: percent signs where it measures a
+/// percentage, size suffixes where it measures sizes.
+fn range(mode: &Mode, text: &str, option: &str) -> Result<Range, Failure> {
+    let text = match (text.contains('%'), mode.thresholds) {
+        (false, _) | (true, ThresholdKind::Percent | ThresholdKind::PercentOrSizes) => {
+            without_percent_signs(text)
+        }
+        (true, ThresholdKind::Sizes) => {
+            return Err(Failure::new(format!(
+                "{option} {text}: mode {} measures bytes per second, not a percentage: \
+                 drop the '%' (sizes may end in K, M, G or T, e.g. -w 50M)",
+                mode.name
+            )));
+        }
+        (true, _) => {
+            return Err(Failure::new(format!(
+                "{option} {text}: mode {} does not measure a percentage: drop the '%'",
+                mode.name
+            )));
+        }
+    };
+    let text = text.as_ref();
+    let sizes = matches!(
+        mode.thresholds,
+        ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
+    );
+    if !sizes && has_size_suffix(text) {
+        return Err(Failure::new(format!(
+            "{option}: size suffixes (K, M, G, T) apply to modes {} only",
+            sized_modes().join(", ")
+        )));
+    }
+    let parsed = if sizes {
+        Range::parse_sized(text)
+    } else {
+        text.parse()
+    };
+    parsed.map_err(|e| Failure::new(format!("{option}: {e}")))
+}
+
+/// Every threshold of a disk/inodes check must be in one unit: all
+/// percentages or all sizes. The unit of the first one sets it.
+struct Unit {
+    /// Whether the mode takes either unit (other modes have one).
+    checked: bool,
+    /// Whether the first threshold is a size, and how it was written.
+    first: Option<(bool, String)>,
+}
+
+impl Unit {
+    fn new(mode: &Mode) -> Unit {
+        Unit {
+            checked: mode.thresholds == ThresholdKind::PercentOrSizes,
+            first: None,
+        }
+    }
+
+    fn agree(&mut self, text: &str, option: &str) -> Result<(), Failure> {
+        if !self.checked {
+            return Ok(());
+        }
+        let sized = has_size_suffix(text);
+        match &self.first {
+            Some((first, first_text)) if *first != sized => Err(Failure::new(format!(
+                "{option} {text} and {first_text} mix a size and a percentage; write every \
+                 threshold of this check in one unit (e.g. -w 20G: -c 10G:, or -w 20: -c 10:)"
+            ))),
+            Some(_) => Ok(()),
+            None => {
+                self.first = Some((sized, format!("{option} {text}")));
+                Ok(())
+            }
+        }
+    }
+
+    /// The thresholds are sizes (bytes, inode counts), not percentages.
+    fn is_sizes(&self) -> bool {
+        self.first.as_ref().is_some_and(|(sized, _)| *sized)
+    }
+}
+
+/// `--mount-warning`/`--mount-critical`: `MOUNT=RANGE` each.
+fn per_mount(mode: &Mode, given: &Given, unit: &mut Unit) -> Result<Vec<MountThresholds>, Failure> {
     let mut per_mount = Vec::new();
     for (texts, option, is_warning) in [
         (&given.mount_warning, "--mount-warning", true),
@@ -337,10 +377,8 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
                     "{option} names mount '{mount}' twice: give one range per mount"
                 )));
             }
-            if mount_unit {
-                agree(range_text, option)?;
-            }
-            let parsed = Some(range(range_text, option)?);
+            unit.agree(range_text, option)?;
+            let parsed = Some(range(mode, range_text, option)?);
             per_mount.push(MountThresholds {
                 mount: mount.to_string(),
                 warning: parsed.filter(|_| is_warning),
@@ -348,40 +386,50 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             });
         }
     }
+    Ok(per_mount)
+}
 
-    let regexes = |patterns: &[String], option: &str| {
-        patterns
-            .iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| {
-                    Failure::new(format!(
-                        "{option}: invalid regular expression '{p}': {}",
-                        e.to_string().lines().last().unwrap_or_default().trim()
-                    ))
-                })
+/// `--include`/`--exclude`.
+fn regexes(patterns: &[String], option: &str) -> Result<Vec<Regex>, Failure> {
+    patterns
+        .iter()
+        .map(|p| {
+            Regex::new(p).map_err(|e| {
+                Failure::new(format!(
+                    "{option}: invalid regular expression '{p}': {}",
+                    e.to_string().lines().last().unwrap_or_default().trim()
+                ))
             })
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let include = regexes(&given.include, "--include")?;
-    let exclude = regexes(&given.exclude, "--exclude")?;
-    let wear_range = |given: Option<String>, flag: &str| {
+        })
+        .collect()
+}
+
+/// `--wear-warning`/`--wear-critical`: percentages, reported by v3 only.
+fn wear(given: &Given) -> Result<Thresholds, Failure> {
+    let wear_range = |given: &Option<String>, flag: &str| {
         given
+            .as_deref()
             .map(|text| {
-                without_percent_signs(&text)
+                without_percent_signs(text)
                     .parse::<Range>()
                     .map_err(|e| Failure::new(format!("{flag}: {e}")))
             })
             .transpose()
     };
     let wear = Thresholds {
-        warning: wear_range(given.wear_warning, "--wear-warning")?,
-        critical: wear_range(given.wear_critical, "--wear-critical")?,
+        warning: wear_range(&given.wear_warning, "--wear-warning")?,
+        critical: wear_range(&given.wear_critical, "--wear-critical")?,
     };
     if given.api == Version::V1 && wear != Thresholds::default() {
         return Err(Failure::new(
             "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
         ));
     }
+    Ok(wear)
+}
+
+/// `--top`: how many processes, from v3 only.
+fn top(given: &Given) -> Result<usize, Failure> {
     let top = given.top.unwrap_or(DEFAULT_TOP);
     if top > MAX_TOP {
         return Err(Failure::new(format!(
@@ -393,20 +441,7 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             "--top needs --api v3: API v1 does not report processes (--top 0 turns it off)",
         ));
     }
-    let options = Options {
-        include,
-        exclude,
-        per_mount,
-        free: given.free,
-        absolute: unit.is_some_and(|(sized, _)| sized),
-        reboot_state: given.reboot_state.unwrap_or(State::Warning),
-        lists: lists.unwrap_or_default(),
-        per_cpu: given.per_cpu,
-        wear,
-        top,
-        maintenance_state: given.maintenance_state.unwrap_or(State::Ok),
-    };
-    Ok((thresholds, options))
+    Ok(top)
 }
 
 #[cfg(test)]
