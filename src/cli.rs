@@ -552,14 +552,7 @@ fn option_names(option: &str) -> String {
 
 /// What a numeric option takes, for messages about a value it refused.
 fn number_expected(option: &str) -> Option<&'static str> {
-    Some(match option {
-        "-t" | "--timeout" => "takes whole seconds (1..3600)",
-        "--max-age" => "takes whole seconds (0 turns the check off)",
-        "--window" => "takes whole minutes (1..60, the API keeps the last 60)",
-        "--cache-ttl" => "takes whole seconds (0 never reuses a response)",
-        "--stale-if-error" => "takes whole seconds (0 never serves an old response)",
-        _ => return None,
-    })
+    flags::named(option)?.expects
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub struct Flag {
     pub section: &'static str,
     /// The modes that accept it, if not every mode does.
     pub accepts: Option<OptionGroup>,
+    /// What a numeric option takes, for messages about a value it refused.
+    pub expects: Option<&'static str>,
     /// Its `--help` text, one doc comment line each.
     pub help: &'static [&'static str],
 }
@@ -115,7 +117,8 @@ macro_rules! some {
 /// `Option`/`Vec` from how the type is written):
 /// `/// help text` then `field: Type = option("VALUE") | switch`, `long
 /// "name"`, and as needed `short 'x'`, `alias "other"`, `default "expr"`,
-/// `for Group` (the modes that accept it, when not all do).
+/// `expects "what a number must be"`, `for Group` (the modes that accept
+/// it, when not all do).
 macro_rules! flags {
     ($(
         $section:literal {
@@ -123,7 +126,7 @@ macro_rules! flags {
                 $(#[doc = $doc:tt])*
                 $field:ident: $ty:ident $(<$inner:ident>)? = $kind:ident $(($value:tt))? long $long:tt
                     $(short $short:tt)? $(alias $alias:tt)? $(default $default:tt)?
-                    $(for $group:ident)?;
+                    $(expects $expects:tt)? $(for $group:ident)?;
             )*
         }
     )*) => {
@@ -150,6 +153,7 @@ macro_rules! flags {
                 alias: some!($(concat!("--", $alias))?),
                 section: $section,
                 accepts: some!($((OptionGroup::$group))?),
+                expects: some!($($expects)?),
                 help: &[$($doc),*],
             },
         )*)*];
@@ -211,7 +215,8 @@ flags! {
         free: bool = switch long "free" for Free;
         /// cpu, ram, swap, iowait, steal, temp, all: average the newest MINUTES Stats
         /// minutes, 1 to 60 (default 1)
-        window: Minutes = option("MINUTES") long "window" default "Minutes::DEFAULT" for Window;
+        window: Minutes = option("MINUTES") long "window" default "Minutes::DEFAULT"
+            expects "takes whole minutes (1..60, the API keeps the last 60)" for Window;
         /// load: divide the load averages by the logical CPU count (also --percpu)
         per_cpu: bool = switch long "per-cpu" short 'r' alias "percpu" for PerCpu;
         /// smart on --api v3: warning range for each drive's wearout %
@@ -239,10 +244,12 @@ flags! {
         api_url: Option<String> = option("URL") long "api-url";
         /// seconds the whole run may take, connection to last byte, 1 to 3600
         /// (default 10)
-        timeout: u64 = option("SECONDS") long "timeout" short 't' default "10";
+        timeout: u64 = option("SECONDS") long "timeout" short 't' default "10"
+            expects "takes whole seconds (1..3600)";
         /// agent data older than this ends UNKNOWN, except in mode freshness; 0
         /// disables (default 900)
-        max_age: u64 = option("SECONDS") long "max-age" default "900";
+        max_age: u64 = option("SECONDS") long "max-age" default "900"
+            expects "takes whole seconds (0 turns the check off)";
         /// trust only the CAs in this PEM file for the API's certificate (default: the
         /// system trust store, or env SSL_CERT_FILE/SSL_CERT_DIR)
         ca_file: Option<String> = option("PATH") long "ca-file";
@@ -256,14 +263,16 @@ flags! {
     "Cache" {
         /// later runs for the same monitor reuse an API response this long, whatever
         /// their mode; 0 never reuses one (default 60)
-        cache_ttl: u64 = option("SECONDS") long "cache-ttl" default "60";
+        cache_ttl: u64 = option("SECONDS") long "cache-ttl" default "60"
+            expects "takes whole seconds (0 never reuses a response)";
         /// cache directory (default env CHECK_HETRIX_CACHE_DIR, else
         /// $XDG_CACHE_HOME/check_hetrix, else ~/.cache/check_hetrix, else one per user
         /// in the temp directory)
         cache_dir: Option<String> = option("DIR") long "cache-dir";
         /// when the API fails, use a cached response up to this old, marked as such in
         /// the output; 0 never does (default 0)
-        stale_if_error: u64 = option("SECONDS") long "stale-if-error" default "0";
+        stale_if_error: u64 = option("SECONDS") long "stale-if-error" default "0"
+            expects "takes whole seconds (0 never serves an old response)";
     }
     "Output" {
         /// show more detail; repeat for more (-vvv shows the request URL with the token
