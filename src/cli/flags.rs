@@ -163,6 +163,7 @@ macro_rules! flags {
             /// long name.
             fn given(&self, long: &str) -> bool {
                 $($($(
+                    // Names `$group` only to repeat for the options that have one.
                     let _ = OptionGroup::$group;
                     if long == concat!("--", $long) {
                         return Given::given(&self.$field);
