@@ -9,227 +9,18 @@ use argh::FromArgs;
 
 use crate::api::Version;
 use crate::cache;
-use crate::discovery::Format;
+use crate::discovery::{Format, Listing};
 use crate::failure::Failure;
 use crate::fetch::Trust;
 use crate::modes::{self, Apis, Mode, Thresholds};
 use crate::output::State;
 
+mod flags;
+
+use flags::Args;
+pub use flags::{FLAGS, Flag};
+
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
-
-#[derive(FromArgs)]
-#[argh(help_triggers("-h", "--help"))]
-/// Check a server monitored by HetrixTools: fetch its agent data from the
-/// HetrixTools API and compare it with warning and critical thresholds.
-/// Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
-struct Args {
-    /// uptime monitor ID of the server (or env HETRIX_MONITOR_ID); for
-    /// blacklist, a blacklist monitor's ID, IP or hostname
-    #[argh(option, short = 'i', long = "monitor")]
-    monitor: Option<String>,
-
-    /// API token; visible to every local user in `ps`: prefer env
-    /// HETRIX_API_TOKEN or --token-file
-    #[argh(option, short = 'T')]
-    token: Option<String>,
-
-    /// read the API token from the first line of this file
-    #[argh(option)]
-    token_file: Option<String>,
-
-    /// check mode (see Modes below)
-    #[argh(option, short = 'm')]
-    mode: Option<String>,
-
-    /// warning range, e.g. 80, 10:, ~:10, 10:20, @10:20 (default: the
-    /// mode's)
-    #[argh(option, short = 'w')]
-    warning: Option<String>,
-
-    /// critical range (default: the mode's)
-    #[argh(option, short = 'c')]
-    critical: Option<String>,
-
-    /// seconds the whole run may take, connection to last byte, 1 to 3600
-    /// (default 10)
-    #[argh(option, short = 't', default = "10")]
-    timeout: u64,
-
-    /// API base URL (default https://api.hetrixtools.com, or env
-    /// HETRIX_API_URL)
-    #[argh(option)]
-    api_url: Option<String>,
-
-    /// agent data older than this many seconds ends UNKNOWN, except in mode
-    /// freshness; 0 disables (default 900)
-    #[argh(option, default = "900")]
-    max_age: u64,
-
-    /// cpu, ram, swap, iowait, steal, temp, all: average the newest N
-    /// Stats minutes, 1 to 60 (default 1)
-    #[argh(option, default = "1")]
-    window: usize,
-
-    /// disk, inodes, all: check only mounts matching this regular
-    /// expression (repeatable: any may match)
-    #[argh(option)]
-    include: Vec<String>,
-
-    /// disk, inodes, all: skip mounts matching this regular expression
-    /// (repeatable)
-    #[argh(option)]
-    exclude: Vec<String>,
-
-    /// disk, inodes, all: warning range for one mount, MOUNT=RANGE, e.g.
-    /// /bak=95 (repeatable)
-    #[argh(option)]
-    mount_warning: Vec<String>,
-
-    /// disk, inodes, all: critical range for one mount, MOUNT=RANGE
-    /// (repeatable)
-    #[argh(option)]
-    mount_critical: Vec<String>,
-
-    /// disk, inodes: measure free instead of used, in % or, with a size
-    /// suffix, absolute (default -w 20: -c 10:)
-    #[argh(switch)]
-    free: bool,
-
-    /// reboot, all: state when a reboot is required, warning (default) or
-    /// critical
-    #[argh(option)]
-    reboot_state: Option<String>,
-    /// seconds later runs for the same monitor reuse an API response,
-    /// whatever their mode; 0 never reuses one (default 60)
-    #[argh(option, default = "60")]
-    cache_ttl: u64,
-
-    /// cache directory (default env CHECK_HETRIX_CACHE_DIR, else
-    /// $XDG_CACHE_HOME/check_hetrix, else ~/.cache/check_hetrix, else one
-    /// per user in the temp directory)
-    #[argh(option)]
-    cache_dir: Option<String>,
-
-    /// when the API fails, use a cached response up to this many seconds
-    /// old, marked as such in the output; 0 never does (default 0)
-    #[argh(option, default = "0")]
-    stale_if_error: u64,
-
-    /// check the bundled example server instead of the API (no token needed)
-    #[argh(switch)]
-    demo: bool,
-
-    /// trust only the CAs in this PEM file for the API's certificate
-    /// (default: the system trust store, or env SSL_CERT_FILE/SSL_CERT_DIR)
-    #[argh(option)]
-    ca_file: Option<String>,
-
-    /// do not verify the API's TLS certificate: anyone on the network path
-    /// can then read the token and forge the results
-    #[argh(switch, short = 'k')]
-    insecure: bool,
-
-    /// state for network failures, timeouts and HTTP 5xx from the API: ok,
-    /// warning, critical or unknown (default unknown)
-    #[argh(option, default = "String::from(\"unknown\")")]
-    unreachable_state: String,
-
-    /// for host checks: end OK with "no verdict on the server" instead of
-    /// UNKNOWN (API outage, 429, token or option problems), which Nagios
-    /// and Icinga would show as host DOWN
-    #[argh(switch)]
-    host_check: bool,
-
-    /// show more detail; repeat for more (-vvv shows the request URL with
-    /// the token masked)
-    #[argh(switch, short = 'v')]
-    verbose: u8,
-
-    /// print the version and exit
-    #[argh(switch, short = 'V')]
-    version: bool,
-
-    /// which HetrixTools API: v3 (default; key sent in a header) or v1
-    /// (legacy: deprecated by HetrixTools, metered monthly, no ping, var or
-    /// drive wear)
-    #[argh(option)]
-    api: Option<String>,
-
-    /// load: divide the load averages by the logical CPU count (also
-    /// --percpu, as check_load spells it)
-    #[argh(switch, short = 'r')]
-    per_cpu: bool,
-
-    /// smart on --api v3: warning range for each drive's wearout %
-    #[argh(option)]
-    wear_warning: Option<String>,
-
-    /// smart on --api v3: critical range for each drive's wearout %
-    #[argh(option)]
-    wear_critical: Option<String>,
-
-    /// cpu, ram, all on --api v3: on WARNING or CRITICAL, show the N
-    /// heaviest processes, 0 to 200 (default 5, 0 off)
-    #[argh(option)]
-    top: Option<usize>,
-
-    /// status: state of a monitor in maintenance at HetrixTools: ok
-    /// (default), warning, critical or unknown
-    #[argh(option)]
-    maintenance_state: Option<String>,
-
-    /// list the account's monitors that have a server agent (API v3) and
-    /// exit
-    #[argh(switch)]
-    list_monitors: bool,
-
-    /// output of --list-monitors: table (default), icinga2 or nagios
-    /// (ready-to-paste host and service definitions)
-    #[argh(option)]
-    format: Option<String>,
-}
-
-/// Options that take a value, so the word after them is left alone when
-/// getopt-style arguments are normalised (`-w -5:` is a range, not flags).
-const VALUE_OPTIONS: [&str; 25] = [
-    "-i",
-    "--monitor",
-    "-T",
-    "--token",
-    "--token-file",
-    "-m",
-    "--mode",
-    "-w",
-    "--warning",
-    "-c",
-    "--critical",
-    "-t",
-    "--timeout",
-    "--api-url",
-    "--max-age",
-    "--window",
-    "--cache-ttl",
-    "--cache-dir",
-    "--stale-if-error",
-    "--api",
-    "--wear-warning",
-    "--wear-critical",
-    "--format",
-    "--ca-file",
-    "--unreachable-state",
-];
-
-/// Value-taking options of the mode-specific settings (kept apart from
-/// `VALUE_OPTIONS` so that each list grows on its own).
-const MODE_VALUE_OPTIONS: [&str; 7] = [
-    "--include",
-    "--exclude",
-    "--mount-warning",
-    "--mount-critical",
-    "--reboot-state",
-    "--top",
-    "--maintenance-state",
-];
 
 /// Where the server data comes from.
 pub enum Source {
@@ -264,17 +55,6 @@ pub struct Config {
 /// The switch that makes a run a host check; `main` looks for it in the raw
 /// arguments too, so that argument errors obey it.
 pub const HOST_CHECK: &str = "--host-check";
-
-/// `--list-monitors`: what the discovery needs.
-pub struct Listing {
-    pub trust: Trust,
-    pub base_url: String,
-    pub token: String,
-    pub format: Format,
-    pub timeout: Duration,
-    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
-    pub verbose: u8,
-}
 
 pub enum Command {
     Check(Box<Config>),
@@ -375,6 +155,9 @@ fn configure_mode(
             mode.name
         )));
     }
+    for (option, group) in args.mode_options() {
+        modes::options::refuse_unless_accepted(mode, option, group)?;
+    }
     let (thresholds, options) = modes::options::configure(
         mode,
         modes::options::Given {
@@ -385,25 +168,22 @@ fn configure_mode(
             mount_warning: args.mount_warning,
             mount_critical: args.mount_critical,
             free: args.free,
-            reboot_state: args.reboot_state,
-            window: args.window != 1,
+            reboot_state: word_of("--reboot-state", args.reboot_state, &REBOOT_STATES)?,
             per_cpu: args.per_cpu,
             wear_warning: args.wear_warning,
             wear_critical: args.wear_critical,
             top: args.top,
-            maintenance_state: args
-                .maintenance_state
-                .map(|name| state_named(&name, "--maintenance-state"))
-                .transpose()?,
+            maintenance_state: word_of("--maintenance-state", args.maintenance_state, &STATES)?,
             api,
         },
     )?;
     let timeout = timeout(args.timeout)?;
-    if !(1..=60).contains(&args.window) {
+    let flags::Minutes(window) = args.window;
+    if !(1..=60).contains(&window) {
         return Err(Failure::new(format!(
             "--window {}, not '{}'",
             number_expected("--window").unwrap_or_default(),
-            args.window
+            window
         )));
     }
     let source = if args.demo {
@@ -435,7 +215,8 @@ fn configure_mode(
     };
     Ok(Config {
         trust: trust(args.ca_file, args.insecure)?,
-        unreachable_state: state_named(&args.unreachable_state, "--unreachable-state")?,
+        unreachable_state: word_of("--unreachable-state", args.unreachable_state, &STATES)?
+            .unwrap_or(State::Unknown),
         host_check: args.host_check,
         mode,
         mode_argument,
@@ -443,7 +224,7 @@ fn configure_mode(
         source,
         timeout,
         max_age: args.max_age,
-        window: args.window,
+        window,
         verbose: args.verbose,
         options,
         cache: cache::Settings {
@@ -472,14 +253,50 @@ fn timeout(seconds: u64) -> Result<Duration, Failure> {
 }
 
 fn api_version(given: Option<&str>) -> Result<Version, Failure> {
-    match given {
-        Some("v1") => Ok(Version::V1),
-        None | Some("v3") => Ok(Version::V3),
-        Some(other) => Err(Failure::new(format!(
-            "--api must be v1 or v3, not '{}'",
-            quoted(other)
-        ))),
+    given.map_or(Ok(Version::V3), |word| one_of("--api", word, &APIS))
+}
+
+/// The words of the options that take one of a few, with what each means.
+const APIS: [(&str, Version); 2] = [("v1", Version::V1), ("v3", Version::V3)];
+const STATES: [(&str, State); 4] = [
+    ("ok", State::Ok),
+    ("warning", State::Warning),
+    ("critical", State::Critical),
+    ("unknown", State::Unknown),
+];
+const REBOOT_STATES: [(&str, State); 2] =
+    [("warning", State::Warning), ("critical", State::Critical)];
+const FORMATS: [(&str, Format); 3] = [
+    ("table", Format::Table),
+    ("icinga2", Format::Icinga2),
+    ("nagios", Format::Nagios),
+];
+
+/// What `word` means among an option's `words`, in any case; an error
+/// names them all and the word, masked if it could be the token.
+fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, Failure> {
+    if let Some((_, value)) = words
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(word.trim()))
+    {
+        return Ok(*value);
     }
+    let names: Vec<&str> = words.iter().map(|(name, _)| *name).collect();
+    let (last, others) = names.split_last().unwrap_or((&"", &[]));
+    Err(Failure::new(format!(
+        "{option} must be {} or {last}, not '{}'",
+        others.join(", "),
+        quoted(word)
+    )))
+}
+
+/// An option's word as its value, if given.
+fn word_of<T: Copy>(
+    option: &str,
+    given: Option<String>,
+    words: &[(&str, T)],
+) -> Result<Option<T>, Failure> {
+    given.map(|word| one_of(option, &word, words)).transpose()
 }
 
 /// `--list-monitors` always uses API v3: v1 has no monitor list with agents.
@@ -507,7 +324,7 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
         base_url: base_url(args.api_url, env)?,
         // No --demo hint: the demo has no account whose monitors to list.
         token: token(args.token, args.token_file, env, "")?,
-        format: Format::parse(args.format.as_deref())?,
+        format: word_of("--format", args.format, &FORMATS)?.unwrap_or(Format::Table),
         timeout,
         verbose: args.verbose,
     })
@@ -541,14 +358,6 @@ fn base_url(
         ));
     }
     Ok(base_url)
-}
-
-/// The state `name` names, as `option` takes it.
-fn state_named(name: &str, option: &str) -> Result<State, Failure> {
-    [State::Ok, State::Warning, State::Critical, State::Unknown]
-        .into_iter()
-        .find(|state| state.to_string().eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| Failure::new(format!("{option} must be ok, warning, critical or unknown")))
 }
 
 /// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
@@ -732,19 +541,17 @@ fn normalise(args: &[String]) -> Vec<String> {
             out.extend(words);
             takes_value = value_follows;
         } else {
-            takes_value = is_value_option(arg);
-            let alias = ALIASES.iter().find(|(alias, _)| alias == arg);
-            out.push(alias.map_or_else(|| arg.clone(), |(_, name)| name.to_string()));
+            let flag = flags::named(arg);
+            takes_value = flag.is_some_and(|f| f.value.is_some());
+            // Another plugin's spelling (`--percpu`) becomes ours.
+            match flag.filter(|f| f.alias == Some(arg.as_str())) {
+                Some(flag) => out.push(flag.long.to_string()),
+                None => out.push(arg.clone()),
+            }
         }
     }
     out
 }
-
-/// Short switches that getopt lets stand together (`-kv`).
-const SHORT_SWITCHES: [u8; 4] = [b'v', b'k', b'V', b'r'];
-
-/// Other plugins' spellings of our options: check_load's `--percpu`.
-const ALIASES: [(&str, &str); 1] = [("--percpu", "--per-cpu")];
 
 /// `-kvT<token>` as getopt reads it: switches, then maybe one option that
 /// takes the rest of the word as its value, or else the next word (then
@@ -753,11 +560,11 @@ const ALIASES: [(&str, &str); 1] = [("--percpu", "--per-cpu")];
 fn unclustered(arg: &str) -> (Vec<String>, bool) {
     let mut words = Vec::new();
     for (at, letter) in arg.bytes().enumerate().skip(1) {
-        let flag = format!("-{}", letter as char);
-        if SHORT_SWITCHES.contains(&letter) {
-            words.push(flag);
-        } else if is_value_option(&flag) {
-            words.push(flag);
+        let flag = FLAGS.iter().find(|f| f.short == Some(letter as char));
+        if let Some(Flag { value: None, .. }) = flag {
+            words.push(format!("-{}", letter as char));
+        } else if flag.is_some() {
+            words.push(format!("-{}", letter as char));
             let value = &arg[at + 1..];
             if value.is_empty() {
                 return (words, true);
@@ -822,45 +629,24 @@ fn argh_reason(output: &str) -> String {
 
 /// An option with its other name, if it has one: `-t` → `-t/--timeout`.
 fn option_names(option: &str) -> String {
-    const PAIRS: [(&str, &str); 9] = [
-        ("-i", "--monitor"),
-        ("-T", "--token"),
-        ("-m", "--mode"),
-        ("-w", "--warning"),
-        ("-c", "--critical"),
-        ("-t", "--timeout"),
-        ("-k", "--insecure"),
-        ("-v", "--verbose"),
-        ("-V", "--version"),
-    ];
-    PAIRS
-        .iter()
-        .find(|(short, long)| option == *short || option == *long)
-        .map_or(option.to_string(), |(short, long)| {
-            format!("{short}/{long}")
-        })
+    match flags::named(option) {
+        Some(Flag {
+            short: Some(short),
+            long,
+            ..
+        }) => format!("-{short}/{long}"),
+        _ => option.to_string(),
+    }
 }
 
 /// What a numeric option takes, for messages about a value it refused.
 fn number_expected(option: &str) -> Option<&'static str> {
-    Some(match option {
-        "-t" | "--timeout" => "takes whole seconds (1..3600)",
-        "--max-age" => "takes whole seconds (0 turns the check off)",
-        "--window" => "takes whole minutes (1..60, the API keeps the last 60)",
-        "--cache-ttl" => "takes whole seconds (0 never reuses a response)",
-        "--stale-if-error" => "takes whole seconds (0 never serves an old response)",
-        _ => return None,
-    })
-}
-
-fn is_value_option(arg: &str) -> bool {
-    VALUE_OPTIONS.contains(&arg) || MODE_VALUE_OPTIONS.contains(&arg)
+    flags::named(option)?.expects
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::modes::options::OptionGroup;
     use rstest::rstest;
 
     fn strings(args: &[&str]) -> Vec<String> {
@@ -1099,83 +885,111 @@ mod tests {
         std::fs::remove_file(dir).unwrap();
     }
 
+    /// Options a mode would ignore are refused, naming the modes that
+    /// read them.
+    #[rstest]
+    #[case(&["-m", "disk", "--window", "5"], "--window applies to modes cpu, ram")]
+    #[case(&["-m", "cpu", "-r"], "--per-cpu applies to mode load only, not to mode cpu")]
+    #[case(&["-m", "cpu", "--wear-warning", "80"], "applies to mode smart only")]
+    #[case(&["-m", "disk", "--top", "3"], "--top applies to modes cpu, ram, all only, not to mode disk")]
+    #[case(&["-m", "cpu", "--maintenance-state", "critical"], "--maintenance-state applies to mode status only")]
+    #[case(&["-m", "cpu", "--free"], "--free applies to modes disk, inodes only, not to mode cpu")]
+    #[case(&["-m", "cpu", "--include", "x"], "--include applies to modes disk, inodes, all only")]
+    #[case(&["-m", "reboot", "--reboot-state", "panic"], "--reboot-state must be warning or critical, not 'panic'")]
+    #[case(&["-m", "cpu", "--reboot-state", "critical"], "--reboot-state applies to modes reboot, all only")]
+    fn refuses_options_the_mode_does_not_read(#[case] args: &[&str], #[case] message: &str) {
+        let mut all = vec!["-i", "x"];
+        all.extend_from_slice(args);
+        let error = config(&all).err().expect("should fail").to_string();
+        assert!(
+            error.contains(message),
+            "{error:?} should mention {message:?}"
+        );
+    }
+
+    #[test]
+    fn a_window_of_one_minute_is_the_default_for_any_mode() {
+        assert_eq!(
+            config(&["-i", "x", "-m", "disk", "--window", "1"])
+                .unwrap()
+                .window,
+            1
+        );
+    }
+
     /// `--help` names by hand the modes an option applies to; the modes'
     /// `accepts` lists decide.
-    #[rstest]
-    #[case("--window", OptionGroup::Window)]
-    #[case("--include", OptionGroup::Mounts)]
-    #[case("--exclude", OptionGroup::Mounts)]
-    #[case("--mount-warning", OptionGroup::Mounts)]
-    #[case("--mount-critical", OptionGroup::Mounts)]
-    #[case("--free", OptionGroup::Free)]
-    #[case("--reboot-state", OptionGroup::RebootState)]
-    #[case("--per-cpu", OptionGroup::PerCpu)]
-    #[case("--wear-warning", OptionGroup::Wear)]
-    #[case("--wear-critical", OptionGroup::Wear)]
-    #[case("--top", OptionGroup::Top)]
-    #[case("--maintenance-state", OptionGroup::MaintenanceState)]
-    fn help_names_the_modes_that_accept_an_option(
-        #[case] option: &str,
-        #[case] group: OptionGroup,
-    ) {
-        let (_, about) = help_options()
-            .find(|(flags, _)| flag_names(flags).any(|f| f == option))
-            .unwrap_or_else(|| panic!("{option} not in --help"));
-        let named = about
-            .split(':')
-            .next()
-            .unwrap()
-            .trim_end_matches(" on --api v3");
-        let mut named: Vec<&str> = named.split(", ").collect();
-        let mut accepting = group.modes();
-        named.sort_unstable();
-        accepting.sort_unstable();
-        assert_eq!(named, accepting, "{about}");
-    }
-
-    fn help_options() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-        crate::help::OPTIONS
-            .iter()
-            .flat_map(|(_, options)| options.iter())
-    }
-
-    /// `-w, --warning=RANGE` → `-w`, `--warning`.
-    fn flag_names(flags: &str) -> impl Iterator<Item = &str> {
-        flags.split(", ").map(|f| f.split('=').next().unwrap())
-    }
-
-    /// The written `--help` lists exactly the options argh parses, with a
-    /// value name exactly where argh takes a value.
     #[test]
-    fn help_lists_every_option_argh_parses() {
-        let Err(exit) = Args::from_args(&["check_hetrix"], &["--help"]) else {
-            panic!("argh should print help");
+    fn help_names_the_modes_that_accept_an_option() {
+        let mut checked = 0;
+        for flag in FLAGS {
+            let Some(group) = flag.accepts else { continue };
+            let about = flag.about();
+            let named = about
+                .split(':')
+                .next()
+                .unwrap()
+                .trim_end_matches(" on --api v3");
+            let mut named: Vec<&str> = named.split(", ").collect();
+            let mut accepting = group.modes();
+            named.sort_unstable();
+            accepting.sort_unstable();
+            assert_eq!(named, accepting, "{about}");
+            checked += 1;
+        }
+        assert_eq!(checked, 12);
+    }
+
+    #[rstest]
+    #[case("--api", "v2", "--api must be v1 or v3, not 'v2'")]
+    #[case(
+        "--format",
+        "json",
+        "--format must be table, icinga2 or nagios, not 'json'"
+    )]
+    #[case(
+        "--unreachable-state",
+        "3",
+        "--unreachable-state must be ok, warning, critical or unknown, not '3'"
+    )]
+    #[case(
+        "--maintenance-state",
+        "abcdef1234567",
+        "--maintenance-state must be ok, warning, critical or unknown, not '***'"
+    )]
+    fn enum_options_name_every_word_they_take(
+        #[case] option: &str,
+        #[case] word: &str,
+        #[case] message: &str,
+    ) {
+        let words: Vec<&str> = match option {
+            "--format" => vec!["--list-monitors", option, word],
+            _ => vec!["-i", "x", "-m", "status", option, word],
         };
-        let usage = exit.output.lines().next().unwrap();
-        let argh: Vec<(String, bool)> = usage
-            .split('[')
-            .skip(1)
-            .map(|part| {
-                let inner = part.split(']').next().unwrap();
-                let (flag, value) = inner.split_once(' ').unwrap_or((inner, ""));
-                (flag.to_string(), !value.is_empty())
-            })
-            .collect();
-        assert!(argh.len() > 20, "{usage}");
-        for (flag, takes_value) in &argh {
-            let (flags, _) = help_options()
-                .find(|(flags, _)| flag_names(flags).any(|f| f == flag))
-                .unwrap_or_else(|| panic!("--help lacks {flag}"));
-            assert_eq!(flags.contains('='), *takes_value, "{flags}");
-        }
-        // argh handles -h/--help itself and leaves them out of its usage.
-        for (flags, _) in help_options().filter(|(flags, _)| *flags != "-h, --help") {
-            assert!(
-                argh.iter()
-                    .any(|(flag, _)| flag_names(flags).any(|f| f == flag)),
-                "--help shows {flags}, which argh does not parse"
-            );
-        }
+        let env =
+            |name: &str| (name == "HETRIX_API_TOKEN").then(|| "token-from-env-123".to_string());
+        let error = parse(&strings(&words), env)
+            .err()
+            .expect("should fail")
+            .to_string();
+        assert!(error.ends_with(message), "{error:?} should end {message:?}");
+    }
+
+    #[test]
+    fn enum_options_take_their_words_in_any_case() {
+        let config = config(&[
+            "-i",
+            "x",
+            "-m",
+            "reboot",
+            "--reboot-state",
+            "Critical",
+            "--api",
+            "V1",
+        ])
+        .unwrap();
+        assert_eq!(config.options.reboot_state, State::Critical);
+        assert_eq!(config.api, Version::V1);
     }
 
     #[test]

@@ -3,31 +3,29 @@
 //! the only one that lists monitors with their agent.
 
 use std::collections::HashSet;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::api::v3::{self, Monitor};
 use crate::api::{self, Version};
-use crate::cli::Listing;
 use crate::failure::Failure;
+use crate::fetch::Trust;
+
+/// `--list-monitors`: what the discovery needs.
+pub struct Listing {
+    pub trust: Trust,
+    pub base_url: String,
+    pub token: String,
+    pub format: Format,
+    pub timeout: Duration,
+    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
+    pub verbose: u8,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Icinga2,
     Nagios,
-}
-
-impl Format {
-    pub fn parse(given: Option<&str>) -> Result<Format, Failure> {
-        match given {
-            None | Some("table") => Ok(Format::Table),
-            Some("icinga2") => Ok(Format::Icinga2),
-            Some("nagios") => Ok(Format::Nagios),
-            Some(other) => Err(Failure::new(format!(
-                "--format must be table, icinga2 or nagios, not '{other}'"
-            ))),
-        }
-    }
 }
 
 /// A guard against an API that keeps pointing to a next page; 200 per

@@ -51,7 +51,31 @@ impl OptionGroup {
     }
 }
 
-/// The options as typed on the command line.
+/// Refuses an option of `group` unless `mode` reads it.
+pub fn refuse_unless_accepted(
+    mode: &Mode,
+    option: &str,
+    group: OptionGroup,
+) -> Result<(), Failure> {
+    if mode.accepts.contains(&group) {
+        return Ok(());
+    }
+    // The two wear ranges are one setting of one mode: named together.
+    let option = match group {
+        OptionGroup::Wear => "--wear-warning/--wear-critical",
+        _ => option,
+    };
+    let modes = group.modes();
+    Err(Failure::new(format!(
+        "{option} applies to mode{} {} only, not to mode {}",
+        if modes.len() > 1 { "s" } else { "" },
+        modes.join(", "),
+        mode.name
+    )))
+}
+
+/// The options as typed on the command line (those [`Mode::accepts`]
+/// governs already checked against the mode).
 #[derive(Debug, Default)]
 pub struct Given {
     pub warning: Option<String>,
@@ -62,10 +86,8 @@ pub struct Given {
     pub mount_warning: Vec<String>,
     pub mount_critical: Vec<String>,
     pub free: bool,
-    pub reboot_state: Option<String>,
-    /// `--window` other than its default 1 (the value itself reaches the
-    /// modes as `Context::window`).
-    pub window: bool,
+    /// `--reboot-state`, already read as a state.
+    pub reboot_state: Option<State>,
     pub per_cpu: bool,
     pub wear_warning: Option<String>,
     pub wear_critical: Option<String>,
@@ -190,52 +212,21 @@ fn without_percent_signs(text: &str) -> Cow<'_, str> {
     Cow::Owned(parts.join(":"))
 }
 
-/// Validates the options for `mode` and resolves its thresholds.
+/// Validates the options for `mode` and resolves its thresholds. Errors
+/// come in the order the options are read here.
 pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Failure> {
     // Comma lists (`ThresholdKind::Lists`) are not single ranges: the
     // single-range thresholds must not see them.
     let lists = ThresholdLists::parse(mode, given.warning.as_deref(), given.critical.as_deref())?;
     let (warning, critical) = match lists {
         Some(_) => (None, None),
-        None => (given.warning, given.critical),
+        None => (given.warning.as_deref(), given.critical.as_deref()),
     };
-    let only = |used: bool, option: &str, group: OptionGroup| {
-        if used && !mode.accepts.contains(&group) {
-            let modes = group.modes();
-            Err(Failure::new(format!(
-                "{option} applies to mode{} {} only, not to mode {}",
-                if modes.len() > 1 { "s" } else { "" },
-                modes.join(", "),
-                mode.name
-            )))
-        } else {
-            Ok(())
-        }
-    };
-    only(!given.include.is_empty(), "--include", OptionGroup::Mounts)?;
-    only(!given.exclude.is_empty(), "--exclude", OptionGroup::Mounts)?;
-    only(
-        !given.mount_warning.is_empty(),
-        "--mount-warning",
-        OptionGroup::Mounts,
-    )?;
-    only(
-        !given.mount_critical.is_empty(),
-        "--mount-critical",
-        OptionGroup::Mounts,
-    )?;
-    only(given.free, "--free", OptionGroup::Free)?;
-    only(
-        given.reboot_state.is_some(),
-        "--reboot-state",
-        OptionGroup::RebootState,
-    )?;
     if let ThresholdKind::Refused(why) = mode.thresholds
         && (warning.is_some() || critical.is_some())
     {
         return Err(Failure::new(why));
     }
-
     let (default_warning, default_critical) = if given.free {
         (Some(FREE_WARNING), Some(FREE_CRITICAL))
     } else if lists.is_some() {
@@ -244,76 +235,17 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
     } else {
         (mode.default_warning, mode.default_critical)
     };
-    let sizes = matches!(
-        mode.thresholds,
-        ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
-    );
-    let range = |text: &str, option: &str| {
-        let text = match (text.contains('%'), mode.thresholds) {
-            (false, _) | (true, ThresholdKind::Percent | ThresholdKind::PercentOrSizes) => {
-                without_percent_signs(text)
-            }
-            (true, ThresholdKind::Sizes) => {
-                return Err(Failure::new(format!(
-                    "{option} {text}: mode {} measures bytes per second, not a percentage: \
-                     drop the '%' (sizes may end in K, M, G or T, e.g. -w 50M)",
-                    mode.name
-                )));
-            }
-            (true, _) => {
-                return Err(Failure::new(format!(
-                    "{option} {text}: mode {} does not measure a percentage: drop the '%'",
-                    mode.name
-                )));
-            }
-        };
-        let text = text.as_ref();
-        if !sizes && has_size_suffix(text) {
-            return Err(Failure::new(format!(
-                "{option}: size suffixes (K, M, G, T) apply to modes {} only",
-                sized_modes().join(", ")
-            )));
-        }
-        let parsed = if sizes {
-            Range::parse_sized(text)
-        } else {
-            text.parse()
-        };
-        parsed.map_err(|e| Failure::new(format!("{option}: {e}")))
-    };
-
-    // Every threshold of a disk/inodes check must be in one unit: all
-    // percentages or all sizes. The unit of the first one sets it.
-    let mut unit: Option<(bool, String)> = None;
-    let mut agree = |text: &str, option: &str| -> Result<(), Failure> {
-        let sized = has_size_suffix(text);
-        match &unit {
-            Some((first, first_text)) if *first != sized => Err(Failure::new(format!(
-                "{option} {text} and {first_text} mix a size and a percentage; write every \
-                 threshold of this check in one unit (e.g. -w 20G: -c 10G:, or -w 20: -c 10:)"
-            ))),
-            Some(_) => Ok(()),
-            None => {
-                unit = Some((sized, format!("{option} {text}")));
-                Ok(())
-            }
-        }
-    };
-    let mount_unit = mode.thresholds == ThresholdKind::PercentOrSizes;
-
-    let mut threshold = |given: Option<String>, default: Option<&str>, option: &str| {
+    let mut unit = Unit::new(mode);
+    let mut threshold = |given: Option<&str>, default: Option<&str>, option: &str| {
         let named = match given {
             Some(_) => option.to_string(),
             None => format!("the default {option}"),
         };
         given
-            .as_deref()
             .or(default)
             .map(|text| {
-                if mount_unit {
-                    agree(text, &named)?;
-                }
-                range(text, option)
+                unit.agree(text, &named)?;
+                range(mode, text, option)
             })
             .transpose()
     };
@@ -321,7 +253,106 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
         warning: threshold(warning, default_warning, "-w")?,
         critical: threshold(critical, default_critical, "-c")?,
     };
+    let per_mount = per_mount(mode, &given, &mut unit)?;
+    let options = Options {
+        include: regexes(&given.include, "--include")?,
+        exclude: regexes(&given.exclude, "--exclude")?,
+        per_mount,
+        free: given.free,
+        absolute: unit.is_sizes(),
+        reboot_state: given.reboot_state.unwrap_or(State::Warning),
+        lists: lists.unwrap_or_default(),
+        per_cpu: given.per_cpu,
+        wear: wear(&given)?,
+        top: top(&given)?,
+        maintenance_state: given.maintenance_state.unwrap_or(State::Ok),
+    };
+    Ok((thresholds, options))
+}
 
+/// `text` as a range of `mode`'s kind: percent signs where it measures a
+/// percentage, size suffixes where it measures sizes.
+fn range(mode: &Mode, text: &str, option: &str) -> Result<Range, Failure> {
+    let text = match (text.contains('%'), mode.thresholds) {
+        (false, _) | (true, ThresholdKind::Percent | ThresholdKind::PercentOrSizes) => {
+            without_percent_signs(text)
+        }
+        (true, ThresholdKind::Sizes) => {
+            return Err(Failure::new(format!(
+                "{option} {text}: mode {} measures bytes per second, not a percentage: \
+                 drop the '%' (sizes may end in K, M, G or T, e.g. -w 50M)",
+                mode.name
+            )));
+        }
+        (true, _) => {
+            return Err(Failure::new(format!(
+                "{option} {text}: mode {} does not measure a percentage: drop the '%'",
+                mode.name
+            )));
+        }
+    };
+    let text = text.as_ref();
+    let sizes = matches!(
+        mode.thresholds,
+        ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
+    );
+    if !sizes && has_size_suffix(text) {
+        return Err(Failure::new(format!(
+            "{option}: size suffixes (K, M, G, T) apply to modes {} only",
+            sized_modes().join(", ")
+        )));
+    }
+    let parsed = if sizes {
+        Range::parse_sized(text)
+    } else {
+        text.parse()
+    };
+    parsed.map_err(|e| Failure::new(format!("{option}: {e}")))
+}
+
+/// Every threshold of a disk/inodes check must be in one unit: all
+/// percentages or all sizes. The unit of the first one sets it.
+struct Unit {
+    /// Whether the mode takes either unit (other modes have one).
+    checked: bool,
+    /// Whether the first threshold is a size, and how it was written.
+    first: Option<(bool, String)>,
+}
+
+impl Unit {
+    fn new(mode: &Mode) -> Unit {
+        Unit {
+            checked: mode.thresholds == ThresholdKind::PercentOrSizes,
+            first: None,
+        }
+    }
+
+    fn agree(&mut self, text: &str, option: &str) -> Result<(), Failure> {
+        if !self.checked {
+            return Ok(());
+        }
+        let sized = has_size_suffix(text);
+        match &self.first {
+            Some((first, first_text)) if *first != sized => Err(Failure::new(format!(
+                "{option} {text} and {first_text} mix a size and a percentage; write every \
+                 threshold of this check in one unit (e.g. -w 20G: -c 10G:, or -w 20: -c 10:)"
+            ))),
+            Some(_) => Ok(()),
+            None => {
+                self.first = Some((sized, format!("{option} {text}")));
+                Ok(())
+            }
+        }
+    }
+
+    /// The thresholds are sizes (bytes, inode counts), not percentages.
+    fn is_sizes(&self) -> bool {
+        self.first.as_ref().is_some_and(|(sized, _)| *sized)
+    }
+}
+
+/// `--mount-warning`/`--mount-critical`: `MOUNT=RANGE` each.
+fn per_mount(mode: &Mode, given: &Given, unit: &mut Unit) -> Result<Vec<MountThresholds>, Failure> {
     let mut per_mount = Vec::new();
     for (texts, option, is_warning) in [
         (&given.mount_warning, "--mount-warning", true),
@@ -346,10 +377,8 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
                     "{option} names mount '{mount}' twice: give one range per mount"
                 )));
             }
-            if mount_unit {
-                agree(range_text, option)?;
-            }
-            let parsed = Some(range(range_text, option)?);
+            unit.agree(range_text, option)?;
+            let parsed = Some(range(mode, range_text, option)?);
             per_mount.push(MountThresholds {
                 mount: mount.to_string(),
                 warning: parsed.filter(|_| is_warning),
@@ -357,57 +386,50 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             });
         }
     }
+    Ok(per_mount)
+}
 
-    let regexes = |patterns: &[String], option: &str| {
-        patterns
-            .iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| {
-                    Failure::new(format!(
-                        "{option}: invalid regular expression '{p}': {}",
-                        e.to_string().lines().last().unwrap_or_default().trim()
-                    ))
-                })
+/// `--include`/`--exclude`.
+fn regexes(patterns: &[String], option: &str) -> Result<Vec<Regex>, Failure> {
+    patterns
+        .iter()
+        .map(|p| {
+            Regex::new(p).map_err(|e| {
+                Failure::new(format!(
+                    "{option}: invalid regular expression '{p}': {}",
+                    e.to_string().lines().last().unwrap_or_default().trim()
+                ))
             })
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let reboot_state = match given.reboot_state.as_deref().map(str::to_ascii_lowercase) {
-        None => State::Warning,
-        Some(s) if s == "warning" => State::Warning,
-        Some(s) if s == "critical" => State::Critical,
-        Some(_) => {
-            return Err(Failure::new("--reboot-state must be warning or critical"));
-        }
-    };
-    // After the reboot state: errors come in the order they always did.
-    let include = regexes(&given.include, "--include")?;
-    let exclude = regexes(&given.exclude, "--exclude")?;
-    let wear_range = |given: Option<String>, flag: &str| {
+        })
+        .collect()
+}
+
+/// `--wear-warning`/`--wear-critical`: percentages, reported by v3 only.
+fn wear(given: &Given) -> Result<Thresholds, Failure> {
+    let wear_range = |given: &Option<String>, flag: &str| {
         given
+            .as_deref()
             .map(|text| {
-                without_percent_signs(&text)
+                without_percent_signs(text)
                     .parse::<Range>()
                     .map_err(|e| Failure::new(format!("{flag}: {e}")))
             })
             .transpose()
     };
     let wear = Thresholds {
-        warning: wear_range(given.wear_warning, "--wear-warning")?,
-        critical: wear_range(given.wear_critical, "--wear-critical")?,
+        warning: wear_range(&given.wear_warning, "--wear-warning")?,
+        critical: wear_range(&given.wear_critical, "--wear-critical")?,
     };
     if given.api == Version::V1 && wear != Thresholds::default() {
         return Err(Failure::new(
             "--wear-warning and --wear-critical need --api v3: API v1 does not report drive wear",
         ));
     }
-    only(
-        wear != Thresholds::default(),
-        "--wear-warning/--wear-critical",
-        OptionGroup::Wear,
-    )?;
-    only(given.per_cpu, "--per-cpu", OptionGroup::PerCpu)?;
-    only(given.window, "--window", OptionGroup::Window)?;
-    only(given.top.is_some(), "--top", OptionGroup::Top)?;
+    Ok(wear)
+}
+
+/// `--top`: how many processes, from v3 only.
+fn top(given: &Given) -> Result<usize, Failure> {
     let top = given.top.unwrap_or(DEFAULT_TOP);
     if top > MAX_TOP {
         return Err(Failure::new(format!(
@@ -419,25 +441,7 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
             "--top needs --api v3: API v1 does not report processes (--top 0 turns it off)",
         ));
     }
-    only(
-        given.maintenance_state.is_some(),
-        "--maintenance-state",
-        OptionGroup::MaintenanceState,
-    )?;
-    let options = Options {
-        include,
-        exclude,
-        per_mount,
-        free: given.free,
-        absolute: unit.is_some_and(|(sized, _)| sized),
-        reboot_state,
-        lists: lists.unwrap_or_default(),
-        per_cpu: given.per_cpu,
-        wear,
-        top,
-        maintenance_state: given.maintenance_state.unwrap_or(State::Ok),
-    };
-    Ok((thresholds, options))
+    Ok(top)
 }
 
 #[cfg(test)]
@@ -609,20 +613,15 @@ mod tests {
     }
 
     #[rstest]
-    #[case("disk", Given { window: true, ..Given::default() }, "--window applies to modes cpu, ram")]
-    #[case("cpu", Given { per_cpu: true, ..Given::default() }, "--per-cpu applies to mode load only, not to mode cpu")]
     #[case("smart", Given { wear_warning: Some("80".into()), api: Version::V1, ..Given::default() }, "need --api v3")]
-    #[case("cpu", Given { wear_warning: Some("80".into()), api: Version::V3, ..Given::default() }, "applies to mode smart only")]
     #[case("smart", Given { wear_warning: Some("x".into()), api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
     #[case(
         "ping",
         given(Some("200"), None),
         "mode ping takes 2 comma-separated ranges"
     )]
-    #[case("disk", Given { top: Some(3), api: Version::V3, ..Given::default() }, "--top applies to modes cpu, ram, all only, not to mode disk")]
     #[case("cpu", Given { top: Some(201), api: Version::V3, ..Given::default() }, "--top must be 0 to 200")]
     #[case("cpu", Given { top: Some(3), api: Version::V1, ..Given::default() }, "--top needs --api v3")]
-    #[case("cpu", Given { maintenance_state: Some(State::Critical), ..Given::default() }, "--maintenance-state applies to mode status only")]
     fn refuses_one_mode_settings_that_do_not_fit(
         #[case] mode: &str,
         #[case] given: Given,
@@ -649,15 +648,11 @@ mod tests {
         "the default -c 90 and -w 20G: mix a size and a percentage"
     )]
     #[case("disk", given(Some("20GB:"), Some("1G:")), "-w: invalid range '20GB:'")]
-    #[case("cpu", Given { free: true, ..Given::default() }, "--free applies to modes disk, inodes only, not to mode cpu")]
-    #[case("cpu", Given { include: vec!["x".into()], ..Given::default() }, "--include applies to modes disk, inodes, all only")]
     #[case("disk", Given { include: vec!["(".into()], ..Given::default() }, "--include: invalid regular expression '('")]
     #[case("disk", Given { mount_warning: vec!["95".into()], ..Given::default() }, "expected MOUNT=RANGE")]
     #[case("disk", Given { mount_warning: vec!["/=5G".into()], ..Given::default() }, "mix a size and a percentage")]
     #[case("disk", Given { mount_warning: vec!["/bak=95".into(), "/bak=90".into()], ..Given::default() }, "--mount-warning names mount '/bak' twice")]
     #[case("inodes", Given { mount_critical: vec!["/=95".into(), "/=95".into()], ..Given::default() }, "--mount-critical names mount '/' twice")]
-    #[case("reboot", Given { reboot_state: Some("panic".into()), ..Given::default() }, "--reboot-state must be warning or critical")]
-    #[case("cpu", Given { reboot_state: Some("critical".into()), ..Given::default() }, "--reboot-state applies to modes reboot, all only")]
     #[case("all", given(Some("80"), None), "-w/-c do not apply")]
     #[case(
         "net",
