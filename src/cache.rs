@@ -375,7 +375,7 @@ impl Store {
         }
         let age = now.saturating_sub(at) / 1000;
         notes.say(format_args!(
-            "another run's call failed {age} s ago; reporting its failure instead of calling again"
+            "another run's call failed {age} s ago: reporting its failure instead of calling again"
         ));
         let message = format!("{message} (failure of another check's call {age} s ago, shared)");
         let failure = match flags {
@@ -511,7 +511,7 @@ fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 fn waited_too_long(waited: u128) -> Failure {
     let seconds = (waited.saturating_add(500) / 1000).max(1);
     Failure::unreachable(format!(
-        "waited {seconds} s for another check of this monitor to get the data, until -t ran out; raise -t, or check how fast the API answers"
+        "waited {seconds} s for another check of this monitor to get the data until -t ran out (raise -t or check how fast the API answers)"
     ))
 }
 
@@ -584,7 +584,7 @@ fn safe_dir(dir: &Path, euid: u32) -> Result<PathBuf, String> {
     }
     if meta.mode() & 0o022 != 0 {
         return Err(format!(
-            "{name} is writable by others (mode {:o}; chmod 700 it)",
+            "{name} is writable by others (mode {:o}: chmod 700 it)",
             meta.mode() & 0o7777
         ));
     }

@@ -303,7 +303,7 @@ fn word_of<T: Copy>(
 fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing, Failure> {
     if api_version(args.api.as_deref())? == Version::V1 && args.api.is_some() {
         return Err(Failure::new(
-            "--list-monitors uses API v3 (v1 cannot list agents); drop --api v1",
+            "--list-monitors uses API v3 (v1 cannot list agents): drop --api v1",
         ));
     }
     let timeout = timeout(args.timeout)?;
@@ -612,7 +612,7 @@ fn argh_reason(output: &str) -> String {
     if let Some((option, (value, reason))) = invalid_value {
         let names = option_names(option);
         if reason == "duplicate values provided" {
-            return format!("{names} is given twice; give it once");
+            return format!("{names} is given twice: give it once");
         }
         let value = quoted(value);
         return match number_expected(option) {
@@ -784,7 +784,7 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "-t", "0"], "-t/--timeout takes whole seconds (1..3600), not '0'")]
     #[case(&["-i", "x", "-m", "cpu", "-t", "2.5"], "-t/--timeout takes whole seconds (1..3600), not '2.5'")]
     #[case(&["-i", "x", "-m", "cpu", "--timeout", "abc"], "-t/--timeout takes whole seconds (1..3600), not 'abc'")]
-    #[case(&["-i", "x", "-m", "cpu", "-t", "1", "-t", "2"], "-t/--timeout is given twice; give it once")]
+    #[case(&["-i", "x", "-m", "cpu", "-t", "1", "-t", "2"], "-t/--timeout is given twice: give it once")]
     #[case(&["-i", "x", "-m", "cpu", "-w"], "-w/--warning needs a value")]
     #[case(&["-i", "x", "-m", "cpu", "--max-age", "-1"], "--max-age takes whole seconds (0 turns the check off), not '-1'")]
     #[case(&["-i", "x", "-m", "cpu", "--window", "x"], "--window takes whole minutes (1..60, the API keeps the last 60), not 'x'")]

@@ -155,7 +155,7 @@ pub fn get(
         });
     }
     Err(Failure::new(format!(
-        "{host} redirected too often (more than {MAX_REDIRECTS} times; a loop?); check --api-url"
+        "{host} redirected too often (more than {MAX_REDIRECTS} times, a loop?): check --api-url"
     )))
 }
 
@@ -242,14 +242,14 @@ fn redirect(start: &Uri, current: &Uri, location: &str, host: &str) -> Result<Ur
     let (from, to) = (Origin::of(start), Origin::of(&next));
     if from.scheme == "https" && to.scheme != "https" {
         return Err(Failure::new(format!(
-            "{host} redirected from https to {}; refusing to send the API token unencrypted (check --api-url)",
+            "{host} redirected from https to {}: refusing to send the API token unencrypted (check --api-url)",
             to.scheme
         )));
     }
     let upgrade = from.scheme == "http" && to.scheme == "https" && to.port == 443;
     if from.host != to.host || !(from == to || upgrade) {
         return Err(Failure::new(format!(
-            "{host} redirected to another server ({}:{}); refusing to send the API token there (check --api-url)",
+            "{host} redirected to another server ({}:{}): refusing to send the API token there (check --api-url)",
             to.host, to.port
         )));
     }
@@ -383,7 +383,7 @@ impl Resolver for Resolving {
 
 fn too_large() -> Failure {
     Failure::new(format!(
-        "response larger than {} MiB; refusing it (is --api-url pointing at the HetrixTools API?)",
+        "response larger than {} MiB refused (is --api-url pointing at the HetrixTools API?)",
         MAX_BODY_BYTES / 1024 / 1024
     ))
 }

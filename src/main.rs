@@ -120,7 +120,7 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let report = Report::unknown(
             PLUGIN_LABEL,
-            format!("internal error ({info}); please report this as a bug"),
+            format!("internal error ({info}): please report this as a bug"),
         );
         emit(&report.render());
         std::process::exit(State::Unknown.exit_code());

@@ -167,7 +167,7 @@ const SIZE_SUFFIXES: [(char, f64); 4] = [
 impl Range {
     /// Like `parse`, but numbers may end in a size suffix (`50M`, `20G:`).
     pub fn parse_sized(text: &str) -> Result<Range, RangeError> {
-        parse_range(text, parse_size, "; N may end in K, M, G or T")
+        parse_range(text, parse_size, " where N may end in K, M, G or T")
     }
 }
 
@@ -201,7 +201,7 @@ fn parse_range(
         ))
     };
     if text.contains(char::is_whitespace) {
-        return Err(invalid("it holds a space; write it without spaces"));
+        return Err(invalid("it holds a space (write it without spaces)"));
     }
     let (inside, body) = match text.strip_prefix('@') {
         Some(rest) => (true, rest),

@@ -296,7 +296,7 @@ fn two_tokens_never_share_an_entry() {
 #[case::server_error(server_error(), "HetrixTools API answered HTTP 500")]
 #[case::rate_limited(
     Reply::raw(429, "application/json", "{}").header("Retry-After", "30"),
-    "rate limited (v1 allows 120 calls a minute and a monthly quota by plan); it resets in 30 s"
+    "rate limited (v1 allows 120 calls a minute and a monthly quota by plan) and it resets in 30 s"
 )]
 fn an_old_entry_stands_in_for_a_failed_call_and_says_so(
     #[case] failure: Reply,

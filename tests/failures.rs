@@ -37,7 +37,7 @@ fn assert_unknown(run: &common::Run, message: &str) {
 #[case(&["-m", "cpu", "--demo", "-t", "0"], "CPU UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '0'")]
 #[case(&["-m", "cpu", "--demo", "-t", "18446744073709551615"], "CPU UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '18446744073709551615'")]
 #[case(&["-m", "cpu", "--demo", "-t", "2.5"], "HETRIX UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '2.5'")]
-#[case(&["-m", "cpu", "--demo", "-w", "80", "-w", "90"], "HETRIX UNKNOWN - -w/--warning is given twice; give it once")]
+#[case(&["-m", "cpu", "--demo", "-w", "80", "-w", "90"], "HETRIX UNKNOWN - -w/--warning is given twice: give it once")]
 #[case(&["-m", "cpu", "--demo", "stray"], "HETRIX UNKNOWN - unexpected argument 'stray': is an option missing before it?")]
 #[case(&["--list-monitors", "-t", "3601"], "HETRIX UNKNOWN - -t/--timeout takes whole seconds (1..3600), not '3601'")]
 fn argument_errors_are_unknown(#[case] args: &[&str], #[case] start: &str) {
@@ -66,7 +66,7 @@ fn help_and_version_exit_zero_on_stdout() {
 #[rstest]
 #[case(
     Reply::raw(500, "text/html", "<html><body>Internal error TRACE-XYZ</body></html>"),
-    "HTTP 500: HetrixTools or a proxy in between has a problem; try again later"
+    "HTTP 500: HetrixTools or a proxy in between has a problem (try again later)"
 )]
 #[case(Reply::raw(502, "text/html", "<html>Bad gateway</html>"), "HTTP 502")]
 #[case(

@@ -91,7 +91,7 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("disk:/boot", &[], healthy, 0, "DISK OK - /boot 20.8% used (206.1 of 990.9 MiB)", "'/boot'=216118723B;831225856;935129088;0;1039032320")]
 #[case("disk:/boot", &["-w", "10:"], healthy, 0, "DISK OK", "'/boot'=216118723B;103903232:;")]
 #[case("disk:/mnt/my disk", &[], spaced_mount, 0, "DISK OK - /mnt/my disk 0.1% used", "'/mnt/my disk'=15729B")]
-#[case("disk:/nope", &[], healthy, 3, "DISK UNKNOWN - mount '/nope' not reported by the agent; it reports: /, /bak, /boot, /etc/pve", "")]
+#[case("disk:/nope", &[], healthy, 3, "DISK UNKNOWN - mount '/nope' not reported by the agent (it reports: /, /bak, /boot, /etc/pve)", "")]
 #[case("disk", &[], numbers_as_strings, 0, "DISK OK", "'/'=763354265949B")]
 // raid
 #[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
@@ -111,7 +111,7 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("services", &[], no_services, 3, "SERVICES UNKNOWN - no service data reported by the agent", "")]
 #[case("service:nginx", &[], offline_service, 0, "SERVICE OK - nginx online", "'online'=1;;;0;1")]
 #[case("service:mysql", &[], offline_service, 2, "SERVICE CRITICAL - mysql offline", "'online'=0;;;0;1")]
-#[case("service:redis", &[], healthy, 3, "SERVICE UNKNOWN - service 'redis' not reported by the agent; it reports: nginx, mysql", "")]
+#[case("service:redis", &[], healthy, 3, "SERVICE UNKNOWN - service 'redis' not reported by the agent (it reports: nginx, mysql)", "")]
 // freshness
 #[case("freshness", &[], healthy, 0, "FRESHNESS OK - last agent data", "'age'=")]
 // The age is measured when the binary runs, a second or more after the

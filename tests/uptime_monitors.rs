@@ -290,7 +290,7 @@ fn v3_error(status: u16, code: &str) -> Reply {
     "HTTP 403 (forbidden: from the mock): the API key's scope does not allow this call"
 )]
 #[case::not_found(v3_error(404, "not_found"), "HTTP 404 (not_found: from the mock): ")]
-#[case::rate_limited(v3_error(429, "too_many_requests").header("ratelimit-remaining-user", "0").header("ratelimit-reset-user", "30"), "rate limited (per-user limit); it resets in 30 s")]
+#[case::rate_limited(v3_error(429, "too_many_requests").header("ratelimit-remaining-user", "0").header("ratelimit-reset-user", "30"), "rate limited (per-user limit) and it resets in 30 s")]
 #[case::server_error(
     v3_error(500, "internal_server_error"),
     "HTTP 500 (internal_server_error: from the mock): HetrixTools or a proxy"

@@ -439,13 +439,13 @@ fn worn_out(p: &mut Value) {
 #[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8): 612.5 ms (0% loss)", "'google_rta_ms'=612.5;200;500;0")]
 #[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8): 12.3 ms (0% loss)", "'google_pl'=0%;50;90")]
 #[case("ping", &["-w", "100"], healthy, 3, "PING UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
-#[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent; it reports: gateway, google", "")]
+#[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent (it reports: gateway, google)", "")]
 #[case("ping", &[], no_pings, 3, "PING UNKNOWN - no outgoing pings reported by the agent", "")]
 // var
 #[case("var:queue", &[], healthy, 0, "VAR OK - queue = 12", "'queue'=12")]
 #[case("var:queue", &["-w", "10", "-c", "100"], healthy, 1, "VAR WARNING - queue = 12", "'queue'=12;10;100")]
 #[case("var:workers", &["-c", "1:"], healthy, 2, "VAR CRITICAL - workers = 0", "'workers'=0;;1:")]
-#[case("var:nope", &[], healthy, 3, "VAR UNKNOWN - custom variable 'nope' not reported by the agent; it reports: queue, workers", "")]
+#[case("var:nope", &[], healthy, 3, "VAR UNKNOWN - custom variable 'nope' not reported by the agent (it reports: queue, workers)", "")]
 #[case("var:queue", &[], no_variables, 3, "VAR UNKNOWN - no custom variables reported by the agent", "")]
 // RAID health words of v3
 #[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
@@ -608,14 +608,14 @@ fn a_wrong_key_is_unknown_with_advice() {
            .header("ratelimit-reset-user", &(now() + 150).to_string())
            .header("ratelimit-remaining-endpoint", "3")
            .header("ratelimit-reset-endpoint", &(now() + 20).to_string()),
-       "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited (per-user limit); it resets in 2 min (ratelimit-reset-user); check less often")]
+       "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited (per-user limit) and it resets in 2 min (ratelimit-reset-user): check less often")]
 #[case(
     v3_error(429, "too_many_requests", "user api rate limit exceeded"),
-    "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited; the API did not say when it resets"
+    "HTTP 429 (too_many_requests: user api rate limit exceeded): rate limited and the API did not say when it resets"
 )]
 #[case(
     v3_error(500, "internal_server_error", ""),
-    "HTTP 500 (internal_server_error): HetrixTools or a proxy in between has a problem; try again later"
+    "HTTP 500 (internal_server_error): HetrixTools or a proxy in between has a problem (try again later)"
 )]
 #[case(
     v3_error(
@@ -623,7 +623,7 @@ fn a_wrong_key_is_unknown_with_advice() {
         "service_unavailable",
         "temporary history storage error, please retry"
     ),
-    "HTTP 503 (service_unavailable: temporary history storage error, please retry): HetrixTools or a proxy in between has a problem; try again later"
+    "HTTP 503 (service_unavailable: temporary history storage error, please retry): HetrixTools or a proxy in between has a problem (try again later)"
 )]
 #[case(
     Reply::raw(502, "text/html", "<html>Bad gateway TRACE-XYZ</html>"),

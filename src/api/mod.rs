@@ -155,8 +155,8 @@ fn status_advice(status: u16, not_found: &str) -> &str {
             "the API key lacks permission for this call: allow it in HetrixTools under Account, API keys"
         }
         404 => not_found,
-        429 => "rate limited; check less often",
-        500..=599 => "HetrixTools or a proxy in between has a problem; try again later",
+        429 => "rate limited (check less often)",
+        500..=599 => "HetrixTools or a proxy in between has a problem (try again later)",
         _ => "check --api-url",
     }
 }

@@ -24,7 +24,7 @@ pub fn refusal(response: &Response, limit: &str, now: i64) -> Option<Failure> {
         }
     }
     Some(Failure::refused(format!(
-        "HetrixTools API answered HTTP 429: rate limited ({}); {}; {ADVICE}",
+        "HetrixTools API answered HTTP 429: rate limited ({}) and {}: {ADVICE}",
         limits.join(", "),
         reset(response, now)
     )))
@@ -36,7 +36,7 @@ pub fn advice(response: &Response, now: i64) -> String {
         .first()
         .map(|scope| format!(" (per-{scope} limit)"))
         .unwrap_or_default();
-    format!("rate limited{scope}; {}; {ADVICE}", reset(response, now))
+    format!("rate limited{scope} and {}: {ADVICE}", reset(response, now))
 }
 
 /// The `ratelimit-remaining-*` headers for `-v`, if the API sent any.
@@ -59,7 +59,7 @@ pub fn remaining(response: &Response, now: i64) -> Option<String> {
     (!parts.is_empty()).then(|| format!("rate limit: {}", parts.join(", ")))
 }
 
-const ADVICE: &str = "check less often, or raise --cache-ttl";
+const ADVICE: &str = "check less often or raise --cache-ttl";
 
 /// The scopes whose remaining calls are 0.
 fn exhausted(response: &Response) -> Vec<&'static str> {

@@ -174,11 +174,11 @@ pub(super) fn not_json(body: &[u8]) -> String {
         .map(|i| &body[i..])
         .unwrap_or_default();
     if start.is_empty() {
-        "HetrixTools API returned an empty response; try again later".to_string()
+        "HetrixTools API returned an empty response (try again later)".to_string()
     } else if start.starts_with(b"<") {
-        "HetrixTools API returned an HTML page instead of JSON (a proxy or Cloudflare error page?); try again later or check --api-url".to_string()
+        "HetrixTools API returned an HTML page instead of JSON (a proxy or Cloudflare error page?): try again later or check --api-url".to_string()
     } else {
-        "HetrixTools API returned a response that is not valid JSON (truncated?); try again later"
+        "HetrixTools API returned a response that is not valid JSON (truncated?): try again later"
             .to_string()
     }
 }

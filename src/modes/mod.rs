@@ -196,7 +196,7 @@ pub fn find(text: &str) -> Result<(&'static Mode, Option<String>), Failure> {
     let mode = MODES
         .iter()
         .find(|m| m.name == name)
-        .ok_or_else(|| Failure::new(format!("unknown mode '{text}'; modes are: {}", usages())))?;
+        .ok_or_else(|| Failure::new(format!("unknown mode '{text}' (modes are: {})", usages())))?;
     match (mode.argument, &argument) {
         (Argument::None, Some(_)) => Err(Failure::new(format!(
             "mode '{name}' takes no ':<argument>' (use -m {name})"
@@ -246,7 +246,7 @@ pub fn fresh_enough(snapshot: &Snapshot, now: i64, max_age: u64) -> Result<(), F
     let age = now.saturating_sub(last);
     if age > i64::try_from(max_age).unwrap_or(i64::MAX) {
         return Err(Failure::new(format!(
-            "data is stale: last agent data {} ago (--max-age {max_age} s); is the agent running?",
+            "data is stale: last agent data {} ago (--max-age {max_age} s) - is the agent running?",
             duration(age)
         )));
     }
@@ -270,7 +270,7 @@ pub fn select<'a, T>(
         None => {
             let names: Vec<String> = items.iter().map(name_of).collect();
             Err(Failure::new(format!(
-                "{what} '{wanted}' not reported by the agent; it reports: {}",
+                "{what} '{wanted}' not reported by the agent (it reports: {})",
                 names.join(", ")
             )))
         }
@@ -283,7 +283,7 @@ pub fn select<'a, T>(
 pub fn not_reported(snapshot: &Snapshot, what: &str, enable: &str) -> Failure {
     if snapshot.windows_agent() {
         Failure::missing(format!(
-            "Windows agents do not report {what}; this mode needs a Linux agent"
+            "Windows agents do not report {what}: this mode needs a Linux agent"
         ))
     } else {
         Failure::missing(format!("no {what} reported by the agent: {enable}"))

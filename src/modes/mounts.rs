@@ -45,21 +45,21 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
         .find(|m| !disks.iter().any(|d| d.mount == m.mount))
     {
         return Err(Failure::new(format!(
-            "--mount-warning/--mount-critical name mount '{}', which the agent does not report; it reports: {}",
+            "--mount-warning/--mount-critical name mount '{}' which the agent does not report (it reports: {})",
             unknown.mount,
             mount_list(disks)
         )));
     }
     if ctx.argument.is_some() && options.selects_mounts() {
         return Err(Failure::new(
-            "--include/--exclude choose among all mounts; they do not combine with a mode's :<mount>",
+            "--include/--exclude choose among all mounts and do not combine with a mode's :<mount>",
         ));
     }
     let mut selected = select(disks, ctx.argument, "mount", |d| d.mount.clone())?;
     selected.retain(|d| options.selects(&d.mount));
     if selected.is_empty() {
         return Err(Failure::new(format!(
-            "--include/--exclude leave no mount to check; the agent reports: {}",
+            "--include/--exclude leave no mount to check (the agent reports: {})",
             mount_list(disks)
         )));
     }

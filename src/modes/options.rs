@@ -334,7 +334,7 @@ impl Unit {
         let sized = has_size_suffix(text);
         match &self.first {
             Some((first, first_text)) if *first != sized => Err(Failure::new(format!(
-                "{option} {text} and {first_text} mix a size and a percentage; write every \
+                "{option} {text} and {first_text} mix a size and a percentage: write every \
                  threshold of this check in one unit (e.g. -w 20G: -c 10G:, or -w 20: -c 10:)"
             ))),
             Some(_) => Ok(()),

@@ -26,7 +26,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let samples = ctx.snapshot.newest_samples(ctx.window);
     let celsius = TEMPERATURE.mean(&samples).ok_or_else(|| {
         Failure::missing(
-            "CPU temperature not reported by the agent in the newest Stats minutes (the agent reads it from the CPU's sensors; some virtual machines have none)",
+            "CPU temperature not reported by the agent in the newest Stats minutes (the agent reads it from the CPU's sensors and some virtual machines have none)",
         )
     })?;
     let window = window_note(ctx, samples.len());
