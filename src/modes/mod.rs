@@ -491,17 +491,6 @@ const SUMMARY_ITEMS: usize = 3;
 /// first line names the items in trouble (most severe first) or says all is
 /// well, and every item gets a long-output line.
 pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Outcome {
-    summarize_joined(items, all_ok, perfdata, ", ")
-}
-
-/// [`summarize`] with the named problems joined by `separator` (mode `all`
-/// names whole checks, whose texts hold commas themselves).
-pub fn summarize_joined(
-    items: &[Item],
-    all_ok: String,
-    perfdata: Vec<Perfdata>,
-    separator: &str,
-) -> Outcome {
     let state = items.iter().fold(State::Ok, |s, i| s.worst(i.state));
     let mut problems: Vec<&Item> = items.iter().filter(|i| i.state != State::Ok).collect();
     problems.sort_by_key(|i| i.state.most_severe_first());
@@ -516,7 +505,7 @@ pub fn summarize_joined(
         if problems.len() > SUMMARY_ITEMS {
             named.push(format!("… and {} more", problems.len() - SUMMARY_ITEMS));
         }
-        named.join(separator)
+        named.join(", ")
     };
     Outcome {
         state,
