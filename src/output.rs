@@ -224,7 +224,7 @@ impl Report {
     /// note says how much.
     pub fn render(&self) -> String {
         let mut first = format!("{} {} - ", self.label, self.state);
-        push_plain_text(&mut first, &shorten(&self.summary, SUMMARY_LIMIT, KEPT_END));
+        push_first_line_text(&mut first, &shorten(&self.summary, SUMMARY_LIMIT, KEPT_END));
         let details: Vec<String> = self
             .details
             .iter()
@@ -418,18 +418,31 @@ const KEPT_END: usize = 80;
 /// would start perfdata early and a newline would end the first line, so
 /// both are replaced.
 fn push_plain_text(out: &mut String, text: &str) {
-    push_replacing(out, text, |c| match c {
+    push_replacing(out, text, plain_text_char);
+}
+
+fn plain_text_char(c: char) -> Option<char> {
+    match c {
         '|' => Some('¦'),
         c if c.is_control() => Some(' '),
         _ => None,
+    }
+}
+
+/// [`push_plain_text`] for the first line, where Nagios turns a `;` into
+/// `:`: done here, a message the API sent reads the same in every daemon.
+fn push_first_line_text(out: &mut String, text: &str) {
+    push_replacing(out, text, |c| match c {
+        ';' => Some(':'),
+        c => plain_text_char(c),
     });
 }
 
 /// Appends `text` with the characters `replace` maps replaced; text
 /// without any (the usual case) is copied whole instead of char by char.
 fn push_replacing(out: &mut String, text: &str, replace: impl Fn(char) -> Option<char>) {
-    // Printable ASCII other than these is never replaced by either caller.
-    let plain = |b: &u8| matches!(b, b' '..=b'~') && !matches!(b, b'|' | b'=' | b'\'');
+    // Printable ASCII other than these is never replaced by any caller.
+    let plain = |b: &u8| matches!(b, b' '..=b'~') && !matches!(b, b'|' | b';' | b'=' | b'\'');
     if text.bytes().all(|b| plain(&b)) {
         out.push_str(text);
     } else {
@@ -571,17 +584,17 @@ mod tests {
     }
 
     #[test]
-    fn report_keeps_pipes_and_newlines_out_of_the_first_line() {
+    fn report_keeps_pipes_semicolons_and_newlines_out_of_the_first_line() {
         let report = Report {
             label: "SERVICE".into(),
             state: State::Critical,
-            summary: "a|b\nc offline".into(),
-            details: vec!["x|y".into()],
+            summary: "a|b\nc;d offline".into(),
+            details: vec!["x|y;z".into()],
             perfdata: vec![Perfdata::new("offline", 1.0, Unit::None)],
         };
         assert_eq!(
             report.render(),
-            "SERVICE CRITICAL - a¦b c offline\nx¦y\n| 'offline'=1\n"
+            "SERVICE CRITICAL - a¦b c:d offline\nx¦y;z\n| 'offline'=1\n"
         );
     }
 
