@@ -121,7 +121,11 @@ fn locations(value: &Value) -> Vec<Location> {
                 .get("uptime_status")
                 .and_then(Value::as_str)
                 .map(|s| s.trim().to_ascii_lowercase()),
-            response_time: fields.get("response_time").and_then(number),
+            // A negative time is no measurement, and outside every 0..N range.
+            response_time: fields
+                .get("response_time")
+                .and_then(number)
+                .filter(|ms| *ms >= 0.0),
         });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
@@ -194,6 +198,19 @@ mod tests {
             _ => json!({"locations": locations}),
         };
         assert_eq!(monitor(fields).unwrap().locations, []);
+    }
+
+    #[rstest]
+    #[case(json!(-1), None)]
+    #[case(json!("-5"), None)]
+    #[case(json!(0), Some(0.0))]
+    #[case(json!("250"), Some(250.0))]
+    fn a_negative_response_time_is_no_reading(#[case] ms: Value, #[case] expected: Option<f64>) {
+        let read =
+            monitor(json!({"locations": {"london": {"uptime_status": "up", "response_time": ms}}}))
+                .unwrap()
+                .locations;
+        assert_eq!(read[0].response_time, expected);
     }
 
     #[test]
