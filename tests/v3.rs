@@ -578,7 +578,7 @@ fn a_wrong_key_is_unknown_with_advice() {
 #[rstest]
 #[case(
     v3_error(400, "bad_request", "invalid endpoint"),
-    "HTTP 400 (bad_request: invalid endpoint): the API refused the request: check --api-url"
+    "HTTP 400 (bad_request: invalid endpoint): the API refused the request: check -i and --api-url"
 )]
 #[case(
     v3_error(401, "unauthorized", "invalid authorization"),

@@ -22,6 +22,7 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     scope: "v3 uptime monitors",
     not_found: "check -i and --api-url",
     v1_instead: false,
+    takes_monitor: true,
 };
 
 /// What modes status, ssl and domain read (a v3 call, whatever `--api` says).
