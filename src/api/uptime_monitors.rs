@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::request::{Call, Request};
-use super::typed::{Number, Section, Text};
+use super::typed::{Section, Text};
 use super::{plain_name, v3};
 use crate::cache;
 use crate::failure::Failure;
@@ -65,7 +65,7 @@ pub fn judge(body: &[u8], id: &str) -> Result<Snapshot, Failure> {
         uptime_monitor: Some(UptimeMonitor {
             uptime_status: found.uptime_status.0,
             monitor_status: found.monitor_status.0,
-            uptime: found.uptime.0,
+            uptime: uptime(&found.uptime),
             locations: locations(&found.locations),
             ssl_expiration: found.ssl_expiration.0,
             domain_expiration: found.domain_expiration.0,
@@ -83,7 +83,7 @@ super::typed::fields! {
         "id" => id: Text,
         "uptime_status" => uptime_status: Text,
         "monitor_status" => monitor_status: Text,
-        "uptime" => uptime: Number,
+        "uptime" => uptime: Value,
         "locations" => locations: Value,
         "ssl_expiration_date" => ssl_expiration: Text,
         "domain_expiration_date" => domain_expiration: Text,
@@ -131,6 +131,16 @@ fn locations(value: &Value) -> Vec<Location> {
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found
+}
+
+/// The overall uptime %: declared a string, sent as a number in the
+/// example; `"99.95%"` reads too. Outside 0..=100 it is no percentage.
+fn uptime(value: &Value) -> Option<f64> {
+    match value {
+        Value::String(s) => s.trim().trim_end_matches('%').trim().parse().ok(),
+        other => number(other),
+    }
+    .filter(|p: &f64| (0.0..=100.0).contains(p))
 }
 
 /// A number, or a string holding one, as the other fields read them.
@@ -227,6 +237,10 @@ mod tests {
     #[case(json!("99.95"), Some(99.95))]
     #[case(json!(null), None)]
     #[case(json!("n/a"), None)]
+    #[case(json!("99.95%"), Some(99.95))]
+    #[case(json!(" 100 % "), Some(100.0))]
+    #[case(json!(150), None)]
+    #[case(json!("-1"), None)]
     #[case(json!([99]), None)]
     fn uptime_as_string_or_number(#[case] uptime: Value, #[case] expected: Option<f64>) {
         assert_eq!(monitor(json!({"uptime": uptime})).unwrap().uptime, expected);
