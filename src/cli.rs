@@ -197,9 +197,11 @@ fn configure_mode(
             .ok_or_else(|| {
                 Failure::new("no monitor given: use -i <uptime monitor ID> or env HETRIX_MONITOR_ID (or --demo to try the plugin)")
             })?;
-        if !is_url_safe(&monitor) {
+        // Dots alone (`.`, `..`) would be a path step, not an ID.
+        let only_dots = !monitor.is_empty() && monitor.chars().all(|c| c == '.');
+        if !is_url_safe(&monitor) || only_dots {
             return Err(Failure::new(
-                "the monitor ID may only hold letters, digits, '-', '_' and '.' (check -i)",
+                "the monitor ID may only hold letters, digits, '-', '_' and '.', and not be dots alone (check -i)",
             ));
         }
         Source::Api {
@@ -798,6 +800,8 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]
     #[case(&["-i", "x", "-m", "cpu", "--api-url", "ftp://x"], "--api-url")]
     #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
+    #[case(&["-i", "..", "-m", "blacklist"], "monitor ID")]
+    #[case(&["-i", ".", "-m", "cpu"], "monitor ID")]
     #[case(&["-i", "x", "-m", "cpu", "--unreachable-state", "3"], "--unreachable-state must be")]
     #[case(&["-i", "x", "-m", "cpu", "--ca-file", "ca.pem", "-k"], "contradict")]
     #[case(&["-i", "x", "-m", "status", "--api", "v3", "--maintenance-state", "down"], "--maintenance-state must be ok, warning, critical or unknown")]

@@ -74,6 +74,11 @@ fn judged(perfdata: &Perfdata) -> State {
     .state_of(perfdata.value)
 }
 
+/// The largest share shown, in percent: a hundred cores' worth even if
+/// an agent did not normalise. Beyond it, or below 0, a share is junk that
+/// would flood the first line (`1e308` prints as 309 digits).
+const MAX_SHARE: f64 = 10_000.0;
+
 fn add(
     outcome: &mut Outcome,
     order: Order,
@@ -84,7 +89,7 @@ fn add(
 ) {
     let ranked: Vec<(&Process, f64)> = found
         .iter()
-        .filter_map(|p| Some((p, order.share(p)?)))
+        .filter_map(|p| Some((p, order.share(p).filter(|s| (0.0..=MAX_SHARE).contains(s))?)))
         .take(count)
         .collect();
     let Some((first, share)) = ranked.first() else {
@@ -166,7 +171,9 @@ mod tests {
         };
         let mut checked = outcome(State::Critical, Vec::new());
         let found = [
+            process("junk", Some(1e308)),
             process("ngi,nx", Some(41.2)),
+            process("negative", Some(-3.0)),
             process("odd", None),
             process("php", Some(7.0)),
             process("late", Some(1.0)),

@@ -280,7 +280,11 @@ fn v3_error(status: u16, code: &str) -> Reply {
 }
 
 #[rstest]
-#[case::bad_request(v3_error(400, "bad_request"), "HTTP 400 (bad_request: from the mock)")]
+// A malformed -i gets a 400: the advice names -i.
+#[case::bad_request(
+    v3_error(400, "bad_request"),
+    "HTTP 400 (bad_request: from the mock): the API refused the request: check -i and --api-url"
+)]
 #[case::unauthorized(
     v3_error(401, "unauthorized"),
     "HTTP 401 (unauthorized: from the mock): the API key was not accepted"

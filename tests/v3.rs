@@ -371,6 +371,10 @@ fn slow_ping(p: &mut Value) {
     p["outgoing_pings"][1]["response_time"] = json!(612.5);
 }
 
+fn negative_ping(p: &mut Value) {
+    p["outgoing_pings"][1]["response_time"] = json!(-1);
+}
+
 fn no_pings(p: &mut Value) {
     p["outgoing_pings"] = json!([]);
 }
@@ -437,6 +441,7 @@ fn worn_out(p: &mut Value) {
 #[case("ping", &[], lossy_ping, 1, "PING WARNING - google (8.8.8.8): 30% loss (12.3 ms)", "'google_pl'=30%;20;60")]
 #[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1): 100% loss", "'gateway_pl'=100%")]
 #[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8): 612.5 ms (0% loss)", "'google_rta_ms'=612.5;200;500;0")]
+#[case("ping", &[], negative_ping, 3, "PING UNKNOWN - google (8.8.8.8): response time not reported", "'google_pl'=0%")]
 #[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8): 12.3 ms (0% loss)", "'google_pl'=0%;50;90")]
 #[case("ping", &["-w", "100"], healthy, 3, "PING UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
 #[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent (it reports: gateway, google)", "")]
@@ -573,7 +578,7 @@ fn a_wrong_key_is_unknown_with_advice() {
 #[rstest]
 #[case(
     v3_error(400, "bad_request", "invalid endpoint"),
-    "HTTP 400 (bad_request: invalid endpoint): the API refused the request: check --api-url"
+    "HTTP 400 (bad_request: invalid endpoint): the API refused the request: check -i and --api-url"
 )]
 #[case(
     v3_error(401, "unauthorized", "invalid authorization"),

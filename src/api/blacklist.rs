@@ -23,6 +23,7 @@ fn endpoint(not_found: &str) -> v3::Endpoint<'_> {
         scope: "v3 blacklist monitor report",
         not_found,
         v1_instead: false,
+        takes_monitor: true,
     }
 }
 

@@ -46,6 +46,7 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     scope: "v3 server agent processes",
     not_found: "no recent process snapshot: enable \"View Running Processes\" in the agent's settings",
     v1_instead: false,
+    takes_monitor: true,
 };
 
 /// The `count` heaviest processes by `order`, fetched before `deadline`.

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::request::{Call, Request};
-use super::typed::{Number, Section, Text};
+use super::typed::{Section, Text};
 use super::{plain_name, v3};
 use crate::cache;
 use crate::failure::Failure;
@@ -22,6 +22,7 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     scope: "v3 uptime monitors",
     not_found: "check -i and --api-url",
     v1_instead: false,
+    takes_monitor: true,
 };
 
 /// What modes status, ssl and domain read (a v3 call, whatever `--api` says).
@@ -64,7 +65,7 @@ pub fn judge(body: &[u8], id: &str) -> Result<Snapshot, Failure> {
         uptime_monitor: Some(UptimeMonitor {
             uptime_status: found.uptime_status.0,
             monitor_status: found.monitor_status.0,
-            uptime: found.uptime.0,
+            uptime: uptime(&found.uptime),
             locations: locations(&found.locations),
             ssl_expiration: found.ssl_expiration.0,
             domain_expiration: found.domain_expiration.0,
@@ -82,7 +83,7 @@ super::typed::fields! {
         "id" => id: Text,
         "uptime_status" => uptime_status: Text,
         "monitor_status" => monitor_status: Text,
-        "uptime" => uptime: Number,
+        "uptime" => uptime: Value,
         "locations" => locations: Value,
         "ssl_expiration_date" => ssl_expiration: Text,
         "domain_expiration_date" => domain_expiration: Text,
@@ -121,11 +122,25 @@ fn locations(value: &Value) -> Vec<Location> {
                 .get("uptime_status")
                 .and_then(Value::as_str)
                 .map(|s| s.trim().to_ascii_lowercase()),
-            response_time: fields.get("response_time").and_then(number),
+            // A negative time is no measurement, and outside every 0..N range.
+            response_time: fields
+                .get("response_time")
+                .and_then(number)
+                .filter(|ms| *ms >= 0.0),
         });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found
+}
+
+/// The overall uptime %: declared a string, sent as a number in the
+/// example; `"99.95%"` reads too. Outside 0..=100 it is no percentage.
+fn uptime(value: &Value) -> Option<f64> {
+    match value {
+        Value::String(s) => s.trim().trim_end_matches('%').trim().parse().ok(),
+        other => number(other),
+    }
+    .filter(|p: &f64| (0.0..=100.0).contains(p))
 }
 
 /// A number, or a string holding one, as the other fields read them.
@@ -196,6 +211,19 @@ mod tests {
         assert_eq!(monitor(fields).unwrap().locations, []);
     }
 
+    #[rstest]
+    #[case(json!(-1), None)]
+    #[case(json!("-5"), None)]
+    #[case(json!(0), Some(0.0))]
+    #[case(json!("250"), Some(250.0))]
+    fn a_negative_response_time_is_no_reading(#[case] ms: Value, #[case] expected: Option<f64>) {
+        let read =
+            monitor(json!({"locations": {"london": {"uptime_status": "up", "response_time": ms}}}))
+                .unwrap()
+                .locations;
+        assert_eq!(read[0].response_time, expected);
+    }
+
     #[test]
     fn location_names_are_made_safe_for_labels() {
         let read = monitor(json!({"locations": {"new york|x": {"uptime_status": "up"}}}))
@@ -209,6 +237,10 @@ mod tests {
     #[case(json!("99.95"), Some(99.95))]
     #[case(json!(null), None)]
     #[case(json!("n/a"), None)]
+    #[case(json!("99.95%"), Some(99.95))]
+    #[case(json!(" 100 % "), Some(100.0))]
+    #[case(json!(150), None)]
+    #[case(json!("-1"), None)]
     #[case(json!([99]), None)]
     fn uptime_as_string_or_number(#[case] uptime: Value, #[case] expected: Option<f64>) {
         assert_eq!(monitor(json!({"uptime": uptime})).unwrap().uptime, expected);

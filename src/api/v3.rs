@@ -52,24 +52,29 @@ pub struct Endpoint<'a> {
     pub not_found: &'a str,
     /// Whether `--api v1` is a way around a key scope without this call.
     pub v1_instead: bool,
+    /// Whether the request carries `-i`, which HTTP 400 may be about.
+    pub takes_monitor: bool,
 }
 
 const METRICS: Endpoint<'static> = Endpoint {
     scope: "v3 server agent metrics",
     not_found: "the monitor does not exist or has no server agent: check -i (check_hetrix --list-monitors lists yours)",
     v1_instead: true,
+    takes_monitor: true,
 };
 
 const LIMITS: Endpoint<'static> = Endpoint {
     scope: "v3 account limits",
     not_found: "check --api-url",
     v1_instead: true,
+    takes_monitor: false,
 };
 
 const MONITORS: Endpoint<'static> = Endpoint {
     scope: "v3 uptime monitors",
     not_found: "check --api-url",
     v1_instead: false,
+    takes_monitor: false,
 };
 
 /// Why the metrics call failed, judged with the response headers (429
@@ -259,6 +264,11 @@ fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     let advice = match status {
         403 => scope_advice(endpoint),
         429 => rate_limit::advice(response, now),
+        // A malformed ID is the likelier mistake once the URL has worked.
+        400 if endpoint.takes_monitor => {
+            "the API refused the request: check -i and --api-url (the base URL, without /v1 or /v3)"
+                .to_string()
+        }
         _ => super::status_advice(status, endpoint.not_found).to_string(),
     };
     let message = format!("HetrixTools API v3 answered HTTP {status}{said}: {advice}");

@@ -78,7 +78,8 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
     )];
     // At 100 % loss there is no response time to judge.
     if loss < 100.0 {
-        findings.push(match ping.response_time {
+        // A negative time is no measurement, and outside every 0..N range.
+        findings.push(match ping.response_time.filter(|ms| *ms >= 0.0) {
             None => Finding::new(State::Unknown, "response time not reported"),
             Some(ms) => {
                 let time_limits = ctx.options.lists.at(RESPONSE_TIME);

@@ -76,39 +76,39 @@ fn show(count: Option<u64>) -> String {
     count.map_or("?".to_string(), |c| c.to_string())
 }
 
-/// The array's state and, when it is not OK, why.
+/// The array's state and, when it is not OK, why. What was reported is
+/// judged even when other fields are missing: a `danger` health or a
+/// failed drive pages, whatever else is absent.
 fn assess(raid: &Raid, api: Version) -> (State, Option<String>) {
-    let (Some(health), Some(total), Some(active), Some(failed)) = (
-        raid.health.as_deref(),
-        raid.total_drives,
-        raid.active_drives,
-        raid.failed_drives,
-    ) else {
-        return (
-            State::Unknown,
-            Some("health or drive counts not reported".into()),
-        );
-    };
     let mut findings = Vec::new();
-    match health_state(health, api) {
-        State::Ok => {}
-        State::Unknown => findings.push((
+    match raid.health.as_deref().map(|h| (h, health_state(h, api))) {
+        None | Some((_, State::Ok)) => {}
+        Some((_, State::Unknown)) => findings.push((
             State::Unknown,
             "HetrixTools could not tell the array's health".to_string(),
         )),
-        state => findings.push((state, format!("health {health}"))),
+        Some((health, state)) => findings.push((state, format!("health {health}"))),
     }
     // Lost drives are CRITICAL whatever the health word says.
-    if failed > 0 {
+    if let Some(failed) = raid.failed_drives.filter(|f| *f > 0) {
         findings.push((State::Critical, format!("{failed} failed")));
     }
-    if active < total {
+    if let (Some(total), Some(active)) = (raid.total_drives, raid.active_drives)
+        && active < total
+    {
         findings.push((State::Critical, "degraded".into()));
     }
     let state_text = raid.state.as_deref().unwrap_or_default();
     let lower = state_text.to_ascii_lowercase();
     if BUSY_STATES.iter().any(|word| lower.contains(word)) {
         findings.push((State::Warning, format!("state {state_text}")));
+    }
+    let counts = [raid.total_drives, raid.active_drives, raid.failed_drives];
+    if raid.health.is_none() || counts.contains(&None) {
+        findings.push((
+            State::Unknown,
+            "health or drive counts not reported".to_string(),
+        ));
     }
     // The most severe finding; of equals, the first.
     findings
@@ -165,6 +165,37 @@ mod tests {
         assert_eq!(
             assess(&array(health, state, active, failed), api).0,
             expected
+        );
+    }
+
+    /// The spec marks no RAID field required: what did come is judged.
+    #[rstest]
+    #[case::danger_without_counts(Some("danger"), None, None, State::Critical, "health danger")]
+    #[case::failed_without_health(None, Some(2), Some(1), State::Critical, "1 failed")]
+    #[case::degraded_without_health(None, Some(1), None, State::Critical, "degraded")]
+    #[case::healthy_without_counts(Some("healthy"), None, None, State::Unknown, "not reported")]
+    #[case::warning_without_counts(Some("warning"), None, None, State::Unknown, "not reported")]
+    #[case::nothing(None, None, None, State::Unknown, "not reported")]
+    fn partial_reports_are_judged_by_what_they_say(
+        #[case] health: Option<&str>,
+        #[case] active: Option<u64>,
+        #[case] failed: Option<u64>,
+        #[case] expected: State,
+        #[case] why: &str,
+    ) {
+        let raid = Raid {
+            kind: Some("RAID1".into()),
+            health: health.map(str::to_string),
+            state: None,
+            total_drives: active.map(|_| 2),
+            active_drives: active,
+            failed_drives: failed,
+        };
+        let (state, reason) = assess(&raid, Version::V3);
+        assert_eq!(state, expected);
+        assert!(
+            reason.as_deref().unwrap_or_default().contains(why),
+            "{reason:?}"
         );
     }
 

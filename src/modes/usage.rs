@@ -16,24 +16,30 @@ pub struct Column {
 
 pub const CPU: Column = Column {
     name: "cpu",
-    read: |s| s.cpu,
+    read: |s| reading(s.cpu),
 };
 pub const IOWAIT: Column = Column {
     name: "iowait",
-    read: |s| s.iowait,
+    read: |s| reading(s.iowait),
 };
 pub const RAM: Column = Column {
     name: "ram",
-    read: |s| s.ram,
+    read: |s| reading(s.ram),
 };
 pub const SWAP: Column = Column {
     name: "swap",
-    read: |s| s.swap,
+    read: |s| reading(s.swap),
 };
 pub const STEAL: Column = Column {
     name: "steal",
-    read: |s| s.steal,
+    read: |s| reading(s.steal),
 };
+
+/// A negative share is no reading (an agent's stand-in for "none"), not a
+/// value to page on: `-1` is outside every `0..N` range.
+fn reading(percent: Option<f64>) -> Option<f64> {
+    percent.filter(|p| *p >= 0.0)
+}
 
 impl Column {
     /// Mean over the samples that report this column, to 9 decimals: the
@@ -103,5 +109,20 @@ mod tests {
             .collect();
         let samples: Vec<&Sample> = samples.iter().collect();
         assert_eq!(CPU.mean(&samples), Some(80.0));
+    }
+
+    #[test]
+    fn a_negative_percentage_is_no_reading() {
+        let samples: Vec<Sample> = [Some(-1.0), Some(50.0), Some(-0.0)]
+            .into_iter()
+            .map(|steal| Sample {
+                steal,
+                ram: steal,
+                ..Sample::default()
+            })
+            .collect();
+        let samples: Vec<&Sample> = samples.iter().collect();
+        assert_eq!(STEAL.mean(&samples), Some(25.0));
+        assert_eq!(RAM.mean(&samples[..1]), None);
     }
 }
