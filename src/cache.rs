@@ -404,7 +404,7 @@ impl Store {
         let (stored, status, body) =
             decode(&bytes).ok_or_else(|| format!("ignoring corrupt entry {name}"))?;
         // Checked: the header's time is not under the checksum.
-        let age = crate::unix_now()
+        let age = crate::app::unix_now()
             .checked_sub(stored)
             .and_then(|age| u64::try_from(age).ok())
             .ok_or_else(|| format!("ignoring entry {name} from the future (clock changed?)"))?;
@@ -418,7 +418,7 @@ impl Store {
     /// Replaces the entry atomically: readers see the old or the new one.
     fn write(&self, status: u16, body: &[u8]) -> io::Result<()> {
         self.remove_stale_temp_files();
-        self.write_file(&self.entry, &encode(crate::unix_now(), status, body))
+        self.write_file(&self.entry, &encode(crate::app::unix_now(), status, body))
     }
 
     /// Writes `path` through a new temp file of an unpredictable name,
@@ -823,10 +823,18 @@ mod tests {
         let scratch = Scratch::new("age");
         let store = Store::new(&scratch.0, "e");
         let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
-        fs::write(&store.entry, encode(crate::unix_now() - 100, 200, b"x")).unwrap();
+        fs::write(
+            &store.entry,
+            encode(crate::app::unix_now() - 100, 200, b"x"),
+        )
+        .unwrap();
         assert_eq!(store.read(&parse, 101).unwrap().0, b"x");
         assert!(store.read(&parse, 100).unwrap_err().contains("too old"));
-        fs::write(&store.entry, encode(crate::unix_now() + 100, 200, b"x")).unwrap();
+        fs::write(
+            &store.entry,
+            encode(crate::app::unix_now() + 100, 200, b"x"),
+        )
+        .unwrap();
         assert!(store.read(&parse, 1000).unwrap_err().contains("future"));
     }
 
@@ -963,7 +971,11 @@ mod tests {
         let scratch = Scratch::new("shared_stale");
         let key = Key::trusting("v1-server-stats", "https://a", "m1", "T", &Trust::System);
         let store = Store::new(&scratch.0, &key.file_stem);
-        fs::write(&store.entry, encode(crate::unix_now() - 120, 200, b"x")).unwrap();
+        fs::write(
+            &store.entry,
+            encode(crate::app::unix_now() - 120, 200, b"x"),
+        )
+        .unwrap();
         let mut log = Vec::new();
         let mut notes = Notes {
             log: &mut log,

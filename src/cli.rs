@@ -12,7 +12,7 @@ use crate::cache;
 use crate::discovery::{Format, Listing};
 use crate::failure::Failure;
 use crate::fetch::Trust;
-use crate::modes::{self, Apis, Mode, Thresholds};
+use crate::modes::{self, Apis, Mode, Plan};
 use crate::output::State;
 
 mod flags;
@@ -33,18 +33,11 @@ pub enum Source {
 }
 
 pub struct Config {
-    pub mode: &'static Mode,
-    pub mode_argument: Option<String>,
-    pub thresholds: Thresholds,
+    /// The mode and its settings.
+    pub plan: Plan,
     pub source: Source,
     pub timeout: Duration,
-    /// Seconds; 0 disables the check.
-    pub max_age: u64,
-    pub window: usize,
-    pub verbose: u8,
-    pub options: modes::Options,
     pub cache: cache::Settings,
-    pub api: Version,
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
@@ -52,7 +45,7 @@ pub struct Config {
     pub host_check: bool,
 }
 
-/// The switch that makes a run a host check; `main` looks for it in the raw
+/// The switch that makes a run a host check; `app` looks for it in the raw
 /// arguments too, so that argument errors obey it.
 pub const HOST_CHECK: &str = "--host-check";
 
@@ -218,15 +211,18 @@ fn configure_mode(
         unreachable_state: word_of("--unreachable-state", args.unreachable_state, &STATES)?
             .unwrap_or(State::Unknown),
         host_check: args.host_check,
-        mode,
-        mode_argument,
-        thresholds,
+        plan: Plan {
+            mode,
+            argument: mode_argument,
+            thresholds,
+            options,
+            api,
+            window,
+            max_age: args.max_age,
+            verbose: args.verbose,
+        },
         source,
         timeout,
-        max_age: args.max_age,
-        window,
-        verbose: args.verbose,
-        options,
         cache: cache::Settings {
             ttl: args.cache_ttl,
             stale_if_error: args.stale_if_error,
@@ -235,7 +231,6 @@ fn configure_mode(
                 .map(PathBuf::from)
                 .unwrap_or_else(|| cache::default_dir(&env)),
         },
-        api,
     })
 }
 
@@ -734,10 +729,10 @@ mod tests {
     #[test]
     fn accepts_all_three_getopt_forms() {
         let config = config(&["-i", "abc", "-mdisk", "--warning=70", "-c95", "-vvv"]).unwrap();
-        assert_eq!(config.mode.name, "disk");
-        assert_eq!(config.thresholds.warning, Some("70".parse().unwrap()));
-        assert_eq!(config.thresholds.critical, Some("95".parse().unwrap()));
-        assert_eq!(config.verbose, 3);
+        assert_eq!(config.plan.mode.name, "disk");
+        assert_eq!(config.plan.thresholds.warning, Some("70".parse().unwrap()));
+        assert_eq!(config.plan.thresholds.critical, Some("95".parse().unwrap()));
+        assert_eq!(config.plan.verbose, 3);
     }
 
     #[rstest]
@@ -756,7 +751,10 @@ mod tests {
     #[test]
     fn negative_ranges_are_values_not_flags() {
         let config = config(&["-i", "abc", "-m", "cpu", "-w", "-5:-1", "-c", "~:-1"]).unwrap();
-        assert_eq!(config.thresholds.warning, Some("-5:-1".parse().unwrap()));
+        assert_eq!(
+            config.plan.thresholds.warning,
+            Some("-5:-1".parse().unwrap())
+        );
     }
 
     #[rstest]
@@ -766,14 +764,14 @@ mod tests {
     fn check_load_spellings_of_per_cpu(#[case] spelling: &[&str]) {
         let mut args = vec!["-i", "abc", "-m", "load", "--api", "v3"];
         args.extend_from_slice(spelling);
-        assert!(config(&args).unwrap().options.per_cpu);
+        assert!(config(&args).unwrap().plan.options.per_cpu);
     }
 
     #[test]
     fn mode_defaults_apply_when_no_thresholds_are_given() {
         let config = config(&["-i", "abc", "-m", "smart"]).unwrap();
-        assert_eq!(config.thresholds.warning, Some("0".parse().unwrap()));
-        assert_eq!(config.thresholds.critical, None);
+        assert_eq!(config.plan.thresholds.warning, Some("0".parse().unwrap()));
+        assert_eq!(config.plan.thresholds.critical, None);
     }
 
     #[rstest]
@@ -912,6 +910,7 @@ mod tests {
         assert_eq!(
             config(&["-i", "x", "-m", "disk", "--window", "1"])
                 .unwrap()
+                .plan
                 .window,
             1
         );
@@ -988,8 +987,8 @@ mod tests {
             "V1",
         ])
         .unwrap();
-        assert_eq!(config.options.reboot_state, State::Critical);
-        assert_eq!(config.api, Version::V1);
+        assert_eq!(config.plan.options.reboot_state, State::Critical);
+        assert_eq!(config.plan.api, Version::V1);
     }
 
     #[test]

@@ -30,17 +30,17 @@ pub fn show(
     else {
         return;
     };
-    let count = config.options.top;
-    if config.api != Version::V3 || count == 0 {
+    let count = config.plan.options.top;
+    if config.plan.api != Version::V3 || count == 0 {
         return;
     }
     let Some(order) = alerting(outcome) else {
         return;
     };
     match processes::fetch(base_url, token, monitor, order, count, deadline, now) {
-        Ok(found) => add(outcome, order, &found, count, config.verbose, log),
+        Ok(found) => add(outcome, order, &found, count, config.plan.verbose, log),
         Err(failure) => {
-            if config.verbose >= 1 {
+            if config.plan.verbose >= 1 {
                 log.push(format!("top processes not shown: {failure}"));
             }
         }

@@ -1,7 +1,7 @@
 //! One API call as a value: where it goes, how it is authenticated, which
 //! cache entry holds its answer and how that answer is judged. Each
 //! endpoint's module builds its own, and a mode names the [`Call`] it
-//! reads; `main` only runs the request it gets.
+//! reads; `app` only runs the request it gets.
 
 use super::{Version, v1, v3};
 use crate::cache;
