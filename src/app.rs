@@ -2,17 +2,19 @@
 //! parse, load the snapshot (API through the cache, or the demo payload),
 //! evaluate the mode, and turn any failure into an UNKNOWN report.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
 
 use crate::api::request::Access;
 use crate::api::{self, Version};
+use crate::cache::{self, Notes};
 use crate::cli::{self, Command, Config, Source};
 use crate::failure::Failure;
+use crate::fetch::{Client, Trust};
 use crate::model::Snapshot;
 use crate::modes::{self, OptionGroup, Thresholds, evaluate};
 use crate::output::{self, Report, State};
 use crate::range::Range;
-use crate::{cache, discovery, fetch, top};
+use crate::{discovery, top};
 
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
@@ -35,8 +37,14 @@ impl Answer {
 }
 
 /// Runs the plugin on `args` (after the program name); `env` looks up
-/// environment variables, `started` is when the process started.
-pub fn run(args: &[String], env: impl Fn(&str) -> Option<String>, started: Instant) -> Answer {
+/// environment variables, `clock` tells the time, `started` is when the
+/// process started.
+pub fn run(
+    args: &[String],
+    env: impl Fn(&str) -> Option<String>,
+    clock: fn() -> SystemTime,
+    started: Instant,
+) -> Answer {
     // Registered before parsing: an argument error may quote what the user
     // typed, and that may be the token.
     for secret in cli::token_candidates(args, &env) {
@@ -48,9 +56,10 @@ pub fn run(args: &[String], env: impl Fn(&str) -> Option<String>, started: Insta
         Ok(Command::Print(text)) => return Answer { text, exit_code: 0 },
         Ok(Command::ListMonitors(listing)) => {
             output::add_secret(&listing.token);
-            fetch::set_trust(listing.trust.clone());
+            let client = Client::new(listing.trust.clone(), &env, started + listing.timeout);
             let mut log = Vec::new();
-            return match discovery::list(&listing, started, unix_now(), &mut log) {
+            let now = crate::unix_seconds(clock());
+            return match discovery::list(&listing, &client, started, now, &mut log) {
                 // After the listing, as comments: the icinga2 and nagios
                 // formats stay ready to paste.
                 Ok(text) => Answer {
@@ -71,14 +80,13 @@ pub fn run(args: &[String], env: impl Fn(&str) -> Option<String>, started: Insta
     if let Source::Api { token, .. } = &config.source {
         output::add_secret(token);
     }
-    fetch::set_trust(config.trust.clone());
+    let client = Client::new(config.trust.clone(), &env, started + config.timeout);
     let mut log = Vec::new();
-    let unverified =
-        config.trust == fetch::Trust::Insecure && matches!(config.source, Source::Api { .. });
+    let unverified = config.trust == Trust::Insecure && matches!(config.source, Source::Api { .. });
     if unverified && config.plan.verbose >= 1 {
         log.push("tls: -k: the API's certificate is not verified, so anyone on the network path can read the token and forge the results".to_string());
     }
-    let mut report = check(&config, started, &mut log).unwrap_or_else(|failure| {
+    let mut report = check(&config, &client, clock, started, &mut log).unwrap_or_else(|failure| {
         let mut report = Report::unknown(config.plan.mode.label, failure.to_string());
         if failure.is_unreachable() {
             report.state = config.unreachable_state;
@@ -129,9 +137,15 @@ fn finish(mut report: Report, log: &[String]) -> Answer {
     }
 }
 
-fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Report, Failure> {
-    let now = unix_now();
-    let (snapshot, stale_note) = load(config, started, now, log)?;
+fn check(
+    config: &Config,
+    client: &Client,
+    clock: fn() -> SystemTime,
+    started: Instant,
+    log: &mut Vec<String>,
+) -> Result<Report, Failure> {
+    let now = crate::unix_seconds(clock());
+    let (snapshot, stale_note) = load(config, client, clock, started, now, log)?;
     let plan = &config.plan;
     if plan.mode.needs_fresh_data {
         modes::fresh_enough(&snapshot, now, plan.max_age)?;
@@ -157,7 +171,7 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
     }
     let mut outcome = evaluate(plan, &snapshot, now)?;
     if plan.mode.accepts.contains(&OptionGroup::Top) {
-        top::show(config, started + config.timeout, now, &mut outcome, log);
+        top::show(config, client, now, &mut outcome, log);
     }
     if let Some(note) = stale_note {
         outcome.summary = format!("{} {note}", outcome.summary);
@@ -170,6 +184,8 @@ fn check(config: &Config, started: Instant, log: &mut Vec<String>) -> Result<Rep
 /// an old response standing in for a failed call.
 fn load(
     config: &Config,
+    client: &Client,
+    clock: fn() -> SystemTime,
     started: Instant,
     now: i64,
     log: &mut Vec<String>,
@@ -198,7 +214,6 @@ fn load(
             if call.api == Version::V1 && config.plan.verbose >= 1 {
                 log.push(api::v1::DEPRECATED.to_string());
             }
-            let deadline = started + config.timeout;
             let fetch = |log: &mut Vec<String>| {
                 if config.plan.verbose >= 3 {
                     // Printed through the redaction in `emit`: the token shows as ***.
@@ -213,10 +228,10 @@ fn load(
                     }
                 };
                 let response = api::get(
+                    client,
                     call.api,
                     &call.url,
                     base_url,
-                    deadline,
                     &call.header_pairs(),
                     retrying,
                 )?;
@@ -234,9 +249,12 @@ fn load(
             let loaded = cache::load(
                 &config.cache,
                 &call.key,
-                deadline,
-                config.plan.verbose,
-                log,
+                client,
+                clock,
+                Notes {
+                    log,
+                    verbose: config.plan.verbose,
+                },
                 fetch,
                 &call.judge,
             )?;
@@ -262,11 +280,4 @@ fn show_ranges(ranges: &[Range]) -> String {
             .collect::<Vec<_>>()
             .join(","),
     }
-}
-
-/// Seconds since the epoch; 0 if the clock is before it.
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }

@@ -19,3 +19,9 @@ mod properties;
 mod proxy;
 mod range;
 mod top;
+
+/// Seconds since the epoch at `time`; 0 before it.
+fn unix_seconds(time: std::time::SystemTime) -> i64 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

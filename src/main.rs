@@ -2,7 +2,7 @@
 //! HetrixTools. See README.md. Everything but the process lives in the
 //! library (`app::run`).
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use check_hetrix::app;
 
@@ -15,7 +15,8 @@ fn main() {
         .skip(1)
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
-    let answer = app::run(&args, |name| std::env::var(name).ok(), started);
+    let env = |name: &str| std::env::var(name).ok();
+    let answer = app::run(&args, env, SystemTime::now, started);
     answer.print();
     std::process::exit(answer.exit_code);
 }
