@@ -106,7 +106,7 @@ impl Request {
         }
     }
 
-    /// The headers as `fetch::get` takes them.
+    /// The headers as `Client::get` takes them.
     pub fn header_pairs(&self) -> Vec<(&str, &str)> {
         self.headers
             .iter()
