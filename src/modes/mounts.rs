@@ -3,11 +3,26 @@
 //! `--exclude`), per-mount thresholds, used or `--free`, in percent or,
 //! with size-suffixed thresholds, in absolute amounts.
 
-use super::{Context, Item, Outcome, Thresholds, crossed, select, summarize};
+use super::{
+    Argument, Context, Item, Mode, OptionGroup, Outcome, ThresholdKind, Thresholds, crossed,
+    select, summarize,
+};
 use crate::failure::Failure;
 use crate::model::Disk;
 use crate::output::{Perfdata, State, Unit};
 use crate::range::Range;
+
+/// What every capacity mode shares: `<mode>[:<mount>]`, used above 80 %
+/// warns and above 90 % is critical, thresholds in percent or sizes, the
+/// mount options and `--free`. A mode adds its name, label and check.
+pub const CAPACITY_MODE: Mode = Mode {
+    argument: Argument::Optional("mount"),
+    default_warning: Some("80"),
+    default_critical: Some("90"),
+    thresholds: ThresholdKind::PercentOrSizes,
+    accepts: &[OptionGroup::Mounts, OptionGroup::Free],
+    ..Mode::DEFAULT
+};
 
 /// What one capacity mode measures.
 pub struct Capacity {
