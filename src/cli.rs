@@ -15,10 +15,8 @@ use crate::fetch::Trust;
 use crate::modes::{self, Apis, Mode, Plan};
 use crate::output::State;
 
-mod flags;
-
-use flags::Args;
-pub use flags::{FLAGS, Flag};
+use crate::flags::{self, Args};
+pub use crate::flags::{FLAGS, Flag};
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
 
@@ -151,27 +149,28 @@ fn configure_mode(
     for (option, group) in args.mode_options() {
         modes::options::refuse_unless_accepted(mode, option, group)?;
     }
+    let mode_args = args.mode_args();
+    let flags::Minutes(window) = mode_args.window;
     let (thresholds, options) = modes::options::configure(
         mode,
         modes::options::Given {
             warning: args.warning,
             critical: args.critical,
-            include: args.include,
-            exclude: args.exclude,
-            mount_warning: args.mount_warning,
-            mount_critical: args.mount_critical,
-            free: args.free,
-            reboot_state: word_of("--reboot-state", args.reboot_state, &REBOOT_STATES)?,
-            per_cpu: args.per_cpu,
-            wear_warning: args.wear_warning,
-            wear_critical: args.wear_critical,
-            top: args.top,
-            maintenance_state: word_of("--maintenance-state", args.maintenance_state, &STATES)?,
+            reboot_state: word_of(
+                "--reboot-state",
+                mode_args.reboot_state.clone(),
+                &REBOOT_STATES,
+            )?,
+            maintenance_state: word_of(
+                "--maintenance-state",
+                mode_args.maintenance_state.clone(),
+                &STATES,
+            )?,
             api,
+            args: mode_args,
         },
     )?;
     let timeout = timeout(args.timeout)?;
-    let flags::Minutes(window) = args.window;
     if !(1..=60).contains(&window) {
         return Err(Failure::new(format!(
             "--window {}, not '{}'",
@@ -764,7 +763,7 @@ mod tests {
     fn check_load_spellings_of_per_cpu(#[case] spelling: &[&str]) {
         let mut args = vec!["-i", "abc", "-m", "load", "--api", "v3"];
         args.extend_from_slice(spelling);
-        assert!(config(&args).unwrap().plan.options.per_cpu);
+        assert!(config(&args).unwrap().plan.options.args.per_cpu);
     }
 
     #[test]

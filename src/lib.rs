@@ -10,6 +10,7 @@ mod cli;
 mod discovery;
 mod failure;
 mod fetch;
+mod flags;
 mod help;
 mod model;
 mod modes;

@@ -79,7 +79,7 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
         )));
     }
 
-    let (used_or_free, free_suffix) = if options.free {
+    let (used_or_free, free_suffix) = if options.args.free {
         ("free", "_free")
     } else {
         ("used", "")
@@ -93,7 +93,7 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
             (Some(0), _) => (State::Ok, format!("{mount} {}, skipped", capacity.zero)),
             (Some(total), Some(used)) => {
                 let used_percent = used as f64 / total as f64 * 100.0;
-                let (percent, amount) = if options.free {
+                let (percent, amount) = if options.args.free {
                     (100.0 - used_percent, total.saturating_sub(used))
                 } else {
                     (used_percent, used)
