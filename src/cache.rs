@@ -27,7 +27,7 @@ use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::failure::Failure;
-use crate::fetch::{MAX_BODY_BYTES, Response, Trust};
+use crate::fetch::{Client, MAX_BODY_BYTES, Response, Trust};
 
 /// Written first in every entry; a different first word means a different
 /// (older or newer) format, read as corrupt and replaced.
@@ -88,27 +88,31 @@ pub fn default_dir(env: impl Fn(&str) -> Option<String>) -> PathBuf {
 /// appears in a name, and a response taken without verification (`-k`) or
 /// trusting another `--ca-file` never serves a run that verifies.
 pub struct Key {
-    file_stem: String,
+    call: String,
+    /// Call, base URL, subject and token hash, as hashed into the name.
+    identity: String,
 }
 
 impl Key {
     /// `call` names the API call, e.g. `v1-server-stats`; it is the
-    /// readable start of the file name. Made after `fetch::set_trust`.
+    /// readable start of the file name.
     pub fn new(call: &str, base_url: &str, subject: &str, token: &str) -> Key {
-        Key::trusting(call, base_url, subject, token, crate::fetch::trust())
+        let token_hash = hex(digest(&SHA256, token.as_bytes()).as_ref());
+        Key {
+            call: call.to_string(),
+            identity: [call, base_url, subject, &token_hash].join("\0"),
+        }
     }
 
-    fn trusting(call: &str, base_url: &str, subject: &str, token: &str, trust: &Trust) -> Key {
-        let token_hash = hex(digest(&SHA256, token.as_bytes()).as_ref());
+    /// The entry's file name for a run with certificate policy `trust`.
+    fn file_stem(&self, trust: &Trust) -> String {
         let trust = match trust {
             Trust::System => String::new(),
             other => format!("{other:?}"),
         };
-        let identity = [call, base_url, subject, &token_hash, &trust].join("\0");
+        let identity = [&self.identity, trust.as_str()].join("\0");
         let hash = hex(digest(&SHA256, identity.as_bytes()).as_ref());
-        Key {
-            file_stem: format!("{call}-{}", &hash[..32]),
-        }
+        format!("{}-{}", self.call, &hash[..32])
     }
 }
 
@@ -121,15 +125,16 @@ pub struct Loaded<T> {
 }
 
 /// The value for `key`: from a fresh entry, else fetched (by this run or by
-/// a concurrent run it waits for, until `deadline`) and stored when `parse`
-/// accepts it, else, when the fetch fails, from an entry up to
-/// `--stale-if-error` old. With `-v`, says what it did in `log`.
+/// a concurrent run it waits for, until `client`'s deadline) and stored
+/// when `parse` accepts it, else, when the fetch fails, from an entry up to
+/// `--stale-if-error` old. Entries are dated by `clock`. With `-v`, says
+/// what it did in `notes`.
 pub fn load<T>(
     settings: &Settings,
     key: &Key,
-    deadline: Instant,
-    verbose: u8,
-    log: &mut Vec<String>,
+    client: &Client,
+    clock: fn() -> SystemTime,
+    mut notes: Notes,
     fetch: impl FnOnce(&mut Vec<String>) -> Result<Response, Failure>,
     parse: impl Fn(u16, &[u8]) -> Result<T, Failure>,
 ) -> Result<Loaded<T>, Failure> {
@@ -137,7 +142,6 @@ pub fn load<T>(
         value,
         stale_note: None,
     };
-    let mut notes = Notes { log, verbose };
     if !settings.enabled() {
         notes.say("off (--cache-ttl 0)");
         let response = fetch(notes.log)?;
@@ -151,7 +155,8 @@ pub fn load<T>(
             return parse(response.status, &response.body).map(fresh);
         }
     };
-    let store = Store::new(&dir, &key.file_stem);
+    let store = Store::new(&dir, &key.file_stem(&client.trust), clock);
+    let deadline = client.deadline;
     let failure = match store.fetch_once(settings.ttl, deadline, &mut notes, fetch, &parse) {
         Ok(value) => return Ok(fresh(value)),
         Err(failure) if settings.stale_if_error > 0 => failure,
@@ -177,9 +182,9 @@ pub fn load<T>(
 }
 
 /// The run's `-v` lines, kept only when `-v` was given.
-struct Notes<'a> {
-    log: &'a mut Vec<String>,
-    verbose: u8,
+pub struct Notes<'a> {
+    pub log: &'a mut Vec<String>,
+    pub verbose: u8,
 }
 
 impl Notes<'_> {
@@ -198,11 +203,14 @@ struct Store {
     lock: PathBuf,
     /// The last failed call, for the runs that waited for it.
     failed: PathBuf,
+    /// The time entries and failures are dated by.
+    clock: fn() -> SystemTime,
 }
 
 impl Store {
-    fn new(dir: &Path, file_stem: &str) -> Store {
+    fn new(dir: &Path, file_stem: &str, clock: fn() -> SystemTime) -> Store {
         Store {
+            clock,
             dir: dir.to_path_buf(),
             entry: dir.join(file_stem),
             lock: dir.join(format!("{file_stem}.lock")),
@@ -228,7 +236,7 @@ impl Store {
             if let Some(value) = self.fresh(ttl, parse, notes) {
                 return Ok(value);
             }
-            let waiting_since = unix_millis();
+            let waiting_since = unix_millis((self.clock)());
             let waited;
             (_lock, waited) = self.wait_for_lock(deadline, notes)?;
             if let Ok((value, age)) = self.read(parse, ttl) {
@@ -239,7 +247,9 @@ impl Store {
                 return Err(failure);
             }
             if waited && Instant::now() >= deadline {
-                return Err(waited_too_long(unix_millis().saturating_sub(waiting_since)));
+                return Err(waited_too_long(
+                    unix_millis((self.clock)()).saturating_sub(waiting_since),
+                ));
             }
         }
         let fetched = fetch(notes.log).and_then(|response| {
@@ -295,7 +305,7 @@ impl Store {
         deadline: Instant,
         notes: &mut Notes,
     ) -> Result<(Option<File>, bool), Failure> {
-        let waiting_since = unix_millis();
+        let waiting_since = unix_millis((self.clock)());
         let mut options = OpenOptions::new();
         options.write(true).create(true).truncate(false).mode(0o600);
         let file = match open_regular(&self.lock, &mut options) {
@@ -322,7 +332,9 @@ impl Store {
                 // The run holding the lock is stuck on the API: as much an
                 // outage as its own timeout, for --unreachable-state too.
                 Err(TryLockError::WouldBlock) => {
-                    return Err(waited_too_long(unix_millis().saturating_sub(waiting_since)));
+                    return Err(waited_too_long(
+                        unix_millis((self.clock)()).saturating_sub(waiting_since),
+                    ));
                 }
                 Err(TryLockError::Error(error)) => {
                     notes.say(format_args!("cannot lock {}: {error}", self.lock.display()));
@@ -343,7 +355,7 @@ impl Store {
         );
         let text = format!(
             "{FAILURE_MAGIC} {} {flags}\n{}",
-            unix_millis(),
+            unix_millis((self.clock)()),
             crate::output::redact(&failure.to_string())
         );
         if let Err(error) = self.write_file(&self.failed, text.as_bytes()) {
@@ -365,7 +377,7 @@ impl Store {
             return None;
         };
         let at: u128 = at.parse().ok()?;
-        let now = unix_millis();
+        let now = unix_millis((self.clock)());
         let recent = now
             .checked_sub(at)
             .is_some_and(|age| age < SHARED_FAILURE_MS);
@@ -404,7 +416,7 @@ impl Store {
         let (stored, status, body) =
             decode(&bytes).ok_or_else(|| format!("ignoring corrupt entry {name}"))?;
         // Checked: the header's time is not under the checksum.
-        let age = crate::unix_now()
+        let age = crate::unix_seconds((self.clock)())
             .checked_sub(stored)
             .and_then(|age| u64::try_from(age).ok())
             .ok_or_else(|| format!("ignoring entry {name} from the future (clock changed?)"))?;
@@ -418,7 +430,10 @@ impl Store {
     /// Replaces the entry atomically: readers see the old or the new one.
     fn write(&self, status: u16, body: &[u8]) -> io::Result<()> {
         self.remove_stale_temp_files();
-        self.write_file(&self.entry, &encode(crate::unix_now(), status, body))
+        self.write_file(
+            &self.entry,
+            &encode(crate::unix_seconds((self.clock)()), status, body),
+        )
     }
 
     /// Writes `path` through a new temp file of an unpredictable name,
@@ -515,9 +530,9 @@ fn waited_too_long(waited: u128) -> Failure {
     ))
 }
 
-fn unix_millis() -> u128 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
+/// Milliseconds since the epoch at `time`; 0 before it.
+fn unix_millis(time: SystemTime) -> u128 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis())
 }
 
@@ -707,7 +722,9 @@ mod tests {
 
     #[test]
     fn keys_never_hold_the_token_and_separate_what_differs() {
-        let key = |call, url, subject, token| Key::new(call, url, subject, token).file_stem;
+        let key = |call, url, subject, token| {
+            Key::new(call, url, subject, token).file_stem(&Trust::System)
+        };
         let base = key("v1-server-stats", "https://a", "m1", "SECRETTOKEN");
         assert!(!base.contains("SECRETTOKEN"));
         assert!(base.starts_with("v1-server-stats-"));
@@ -715,9 +732,8 @@ mod tests {
             base,
             key("v1-server-stats", "https://a", "m1", "SECRETTOKEN")
         );
-        let trusting = |trust| {
-            Key::trusting("v1-server-stats", "https://a", "m1", "SECRETTOKEN", &trust).file_stem
-        };
+        let trusting =
+            |trust| Key::new("v1-server-stats", "https://a", "m1", "SECRETTOKEN").file_stem(&trust);
         assert_eq!(base, trusting(Trust::System));
         let stems: std::collections::HashSet<String> = [
             trusting(Trust::System),
@@ -821,17 +837,25 @@ mod tests {
     #[test]
     fn entries_expire_and_future_entries_are_ignored() {
         let scratch = Scratch::new("age");
-        let store = Store::new(&scratch.0, "e");
+        let store = Store::new(&scratch.0, "e", SystemTime::now);
         let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
-        fs::write(&store.entry, encode(crate::unix_now() - 100, 200, b"x")).unwrap();
+        fs::write(
+            &store.entry,
+            encode(crate::unix_seconds(SystemTime::now()) - 100, 200, b"x"),
+        )
+        .unwrap();
         assert_eq!(store.read(&parse, 101).unwrap().0, b"x");
         assert!(store.read(&parse, 100).unwrap_err().contains("too old"));
-        fs::write(&store.entry, encode(crate::unix_now() + 100, 200, b"x")).unwrap();
+        fs::write(
+            &store.entry,
+            encode(crate::unix_seconds(SystemTime::now()) + 100, 200, b"x"),
+        )
+        .unwrap();
         assert!(store.read(&parse, 1000).unwrap_err().contains("future"));
     }
 
     fn store_in(scratch: &Scratch) -> Store {
-        Store::new(&scratch.0, "e")
+        Store::new(&scratch.0, "e", SystemTime::now)
     }
 
     /// A run whose deadline comes while another run holds the lock, or
@@ -930,7 +954,7 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with(" s ago, shared)"), "{text}");
-        let old = unix_millis() - SHARED_FAILURE_MS - 1000;
+        let old = unix_millis(SystemTime::now()) - SHARED_FAILURE_MS - 1000;
         fs::write(&store.failed, format!("{FAILURE_MAGIC} {old} 00\nHTTP 500")).unwrap();
         assert_eq!(store.shared_failure(None, &mut notes), None);
         // Recorded while this run waited: shared whatever its age.
@@ -961,9 +985,13 @@ mod tests {
     #[test]
     fn a_shared_failure_still_serves_a_stale_entry() {
         let scratch = Scratch::new("shared_stale");
-        let key = Key::trusting("v1-server-stats", "https://a", "m1", "T", &Trust::System);
-        let store = Store::new(&scratch.0, &key.file_stem);
-        fs::write(&store.entry, encode(crate::unix_now() - 120, 200, b"x")).unwrap();
+        let key = Key::new("v1-server-stats", "https://a", "m1", "T");
+        let store = Store::new(&scratch.0, &key.file_stem(&Trust::System), SystemTime::now);
+        fs::write(
+            &store.entry,
+            encode(crate::unix_seconds(SystemTime::now()) - 120, 200, b"x"),
+        )
+        .unwrap();
         let mut log = Vec::new();
         let mut notes = Notes {
             log: &mut log,
@@ -975,14 +1003,22 @@ mod tests {
             stale_if_error: 600,
             dir: scratch.0.clone(),
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let client = Client::new(
+            Trust::System,
+            |_| None,
+            Instant::now() + Duration::from_secs(60),
+        );
         let parse = |_: u16, body: &[u8]| Ok(body.to_vec());
+        let notes = Notes {
+            log: &mut log,
+            verbose: 0,
+        };
         let loaded = load(
             &settings,
             &key,
-            deadline,
-            0,
-            &mut log,
+            &client,
+            SystemTime::now,
+            notes,
             |_| panic!("fetched"),
             parse,
         )

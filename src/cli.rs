@@ -12,13 +12,11 @@ use crate::cache;
 use crate::discovery::{Format, Listing};
 use crate::failure::Failure;
 use crate::fetch::Trust;
-use crate::modes::{self, Apis, Mode, Thresholds};
+use crate::modes::{self, Apis, Mode, Plan};
 use crate::output::State;
 
-mod flags;
-
-use flags::Args;
-pub use flags::{FLAGS, Flag};
+use crate::flags::{self, Args};
+pub use crate::flags::{FLAGS, Flag};
 
 pub const DEFAULT_API_URL: &str = "https://api.hetrixtools.com";
 
@@ -33,18 +31,11 @@ pub enum Source {
 }
 
 pub struct Config {
-    pub mode: &'static Mode,
-    pub mode_argument: Option<String>,
-    pub thresholds: Thresholds,
+    /// The mode and its settings.
+    pub plan: Plan,
     pub source: Source,
     pub timeout: Duration,
-    /// Seconds; 0 disables the check.
-    pub max_age: u64,
-    pub window: usize,
-    pub verbose: u8,
-    pub options: modes::Options,
     pub cache: cache::Settings,
-    pub api: Version,
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
@@ -52,7 +43,7 @@ pub struct Config {
     pub host_check: bool,
 }
 
-/// The switch that makes a run a host check; `main` looks for it in the raw
+/// The switch that makes a run a host check; `app` looks for it in the raw
 /// arguments too, so that argument errors obey it.
 pub const HOST_CHECK: &str = "--host-check";
 
@@ -158,27 +149,28 @@ fn configure_mode(
     for (option, group) in args.mode_options() {
         modes::options::refuse_unless_accepted(mode, option, group)?;
     }
+    let mode_args = args.mode_args();
+    let flags::Minutes(window) = mode_args.window;
     let (thresholds, options) = modes::options::configure(
         mode,
         modes::options::Given {
             warning: args.warning,
             critical: args.critical,
-            include: args.include,
-            exclude: args.exclude,
-            mount_warning: args.mount_warning,
-            mount_critical: args.mount_critical,
-            free: args.free,
-            reboot_state: word_of("--reboot-state", args.reboot_state, &REBOOT_STATES)?,
-            per_cpu: args.per_cpu,
-            wear_warning: args.wear_warning,
-            wear_critical: args.wear_critical,
-            top: args.top,
-            maintenance_state: word_of("--maintenance-state", args.maintenance_state, &STATES)?,
+            reboot_state: word_of(
+                "--reboot-state",
+                mode_args.reboot_state.clone(),
+                &REBOOT_STATES,
+            )?,
+            maintenance_state: word_of(
+                "--maintenance-state",
+                mode_args.maintenance_state.clone(),
+                &STATES,
+            )?,
             api,
+            args: mode_args,
         },
     )?;
     let timeout = timeout(args.timeout)?;
-    let flags::Minutes(window) = args.window;
     if !(1..=60).contains(&window) {
         return Err(Failure::new(format!(
             "--window {}, not '{}'",
@@ -220,15 +212,18 @@ fn configure_mode(
         unreachable_state: word_of("--unreachable-state", args.unreachable_state, &STATES)?
             .unwrap_or(State::Unknown),
         host_check: args.host_check,
-        mode,
-        mode_argument,
-        thresholds,
+        plan: Plan {
+            mode,
+            argument: mode_argument,
+            thresholds,
+            options,
+            api,
+            window,
+            max_age: args.max_age,
+            verbose: args.verbose,
+        },
         source,
         timeout,
-        max_age: args.max_age,
-        window,
-        verbose: args.verbose,
-        options,
         cache: cache::Settings {
             ttl: args.cache_ttl,
             stale_if_error: args.stale_if_error,
@@ -237,7 +232,6 @@ fn configure_mode(
                 .map(PathBuf::from)
                 .unwrap_or_else(|| cache::default_dir(&env)),
         },
-        api,
     })
 }
 
@@ -736,10 +730,10 @@ mod tests {
     #[test]
     fn accepts_all_three_getopt_forms() {
         let config = config(&["-i", "abc", "-mdisk", "--warning=70", "-c95", "-vvv"]).unwrap();
-        assert_eq!(config.mode.name, "disk");
-        assert_eq!(config.thresholds.warning, Some("70".parse().unwrap()));
-        assert_eq!(config.thresholds.critical, Some("95".parse().unwrap()));
-        assert_eq!(config.verbose, 3);
+        assert_eq!(config.plan.mode.name, "disk");
+        assert_eq!(config.plan.thresholds.warning, Some("70".parse().unwrap()));
+        assert_eq!(config.plan.thresholds.critical, Some("95".parse().unwrap()));
+        assert_eq!(config.plan.verbose, 3);
     }
 
     #[rstest]
@@ -758,7 +752,10 @@ mod tests {
     #[test]
     fn negative_ranges_are_values_not_flags() {
         let config = config(&["-i", "abc", "-m", "cpu", "-w", "-5:-1", "-c", "~:-1"]).unwrap();
-        assert_eq!(config.thresholds.warning, Some("-5:-1".parse().unwrap()));
+        assert_eq!(
+            config.plan.thresholds.warning,
+            Some("-5:-1".parse().unwrap())
+        );
     }
 
     #[rstest]
@@ -768,14 +765,14 @@ mod tests {
     fn check_load_spellings_of_per_cpu(#[case] spelling: &[&str]) {
         let mut args = vec!["-i", "abc", "-m", "load", "--api", "v3"];
         args.extend_from_slice(spelling);
-        assert!(config(&args).unwrap().options.per_cpu);
+        assert!(config(&args).unwrap().plan.options.args.per_cpu);
     }
 
     #[test]
     fn mode_defaults_apply_when_no_thresholds_are_given() {
         let config = config(&["-i", "abc", "-m", "smart"]).unwrap();
-        assert_eq!(config.thresholds.warning, Some("0".parse().unwrap()));
-        assert_eq!(config.thresholds.critical, None);
+        assert_eq!(config.plan.thresholds.warning, Some("0".parse().unwrap()));
+        assert_eq!(config.plan.thresholds.critical, None);
     }
 
     #[rstest]
@@ -916,6 +913,7 @@ mod tests {
         assert_eq!(
             config(&["-i", "x", "-m", "disk", "--window", "1"])
                 .unwrap()
+                .plan
                 .window,
             1
         );
@@ -992,8 +990,8 @@ mod tests {
             "V1",
         ])
         .unwrap();
-        assert_eq!(config.options.reboot_state, State::Critical);
-        assert_eq!(config.api, Version::V1);
+        assert_eq!(config.plan.options.reboot_state, State::Critical);
+        assert_eq!(config.plan.api, Version::V1);
     }
 
     #[test]

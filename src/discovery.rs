@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::api::v3::{self, Monitor};
 use crate::api::{self, Version};
 use crate::failure::Failure;
-use crate::fetch::Trust;
+use crate::fetch::{Client, Trust};
 
 /// `--list-monitors`: what the discovery needs.
 pub struct Listing {
@@ -40,11 +40,12 @@ const NAGIOS_SERVICES: [&str; 3] = ["cpu", "ram", "disk"];
 /// `log` gets the `-v` lines.
 pub fn list(
     listing: &Listing,
+    client: &Client,
     started: Instant,
     now: i64,
     log: &mut Vec<String>,
 ) -> Result<String, Failure> {
-    let all = fetch_all(listing, started, now, log)?;
+    let all = fetch_all(listing, client, started, now, log)?;
     let servers: Vec<&Monitor> = all.iter().filter(|m| m.has_agent).collect();
     if servers.is_empty() {
         return Err(Failure::new(format!(
@@ -61,13 +62,13 @@ pub fn list(
 
 fn fetch_all(
     listing: &Listing,
+    client: &Client,
     started: Instant,
     now: i64,
     log: &mut Vec<String>,
 ) -> Result<Vec<Monitor>, Failure> {
     let auth = v3::authorization(&listing.token);
     let headers = [(auth.0, auth.1.as_str())];
-    let deadline = started + listing.timeout;
     let mut monitors = Vec::new();
     let mut page = 1;
     loop {
@@ -76,10 +77,10 @@ fn fetch_all(
             log.push(format!("GET {url}"));
         }
         let response = api::get(
+            client,
             Version::V3,
             &url,
             &listing.base_url,
-            deadline,
             &headers,
             |_, _| {},
         )?;

@@ -3,8 +3,8 @@
 //! on.
 
 use std::io::ErrorKind;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use ureq::Agent;
@@ -66,97 +66,123 @@ pub enum Trust {
     Insecure,
 }
 
-static TRUST: OnceLock<Trust> = OnceLock::new();
-
-/// Sets the certificate policy for this run; without it, the system trust
-/// store is used. Like the secrets in `output`, it is chosen once per run.
-pub fn set_trust(trust: Trust) {
-    let _ = TRUST.set(trust);
+/// How a run talks HTTP: the certificates it trusts, the proxy variables
+/// of its environment and the deadline it gives up at. Built once per run
+/// and handed to whatever calls the API.
+pub struct Client {
+    pub trust: Trust,
+    /// The values of [`proxy::VARIABLES`] that were set.
+    proxy_env: Vec<(&'static str, String)>,
+    pub deadline: Instant,
 }
 
-/// This run's certificate policy.
-pub fn trust() -> &'static Trust {
-    TRUST.get().unwrap_or(&Trust::System)
-}
-
-/// Fetches `url`, giving up at `deadline` whatever stage the request is
-/// in. `host` names the server in messages (never the URL: v1 URLs hold the
-/// token).
-/// `headers` are sent with the request (v3 authenticates with one).
-pub fn get(
-    url: &str,
-    host: &str,
-    deadline: Instant,
-    headers: &[(&str, &str)],
-) -> Result<Response, Failure> {
-    let seconds = deadline
-        .saturating_duration_since(Instant::now())
-        .as_secs_f64()
-        .ceil();
-    let timed_out = |stage: Stage, server: &str| {
-        Failure::unreachable(format!(
-            "timeout after {seconds} s {} {server} (raise -t, or check the network path to the API)",
-            stage.describe()
-        ))
-    };
-    let start: Uri = url
-        .parse()
-        .map_err(|_| Failure::invalid(format!("invalid API URL {host} (check --api-url)")))?;
-    let mut target = start.clone();
-    for _ in 0..=MAX_REDIRECTS {
-        let scheme = target.scheme_str().unwrap_or("http");
-        let proxy = proxy::for_request(scheme, target.host().unwrap_or_default(), |name| {
-            std::env::var(name).ok()
-        })?;
-        // Messages say which proxy was in the way, as it may be the culprit.
-        let server = match &proxy {
-            Some((variable, _)) => format!("{host} via the proxy in {variable}"),
-            None => host.to_string(),
-        };
-        let progress = Progress::default();
-        let agent = agent(&target, deadline, proxy.map(|(_, p)| p), &progress)?;
-        let mut request = agent.get(target.clone());
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let mut response = request.call().map_err(|error| match error {
-            ureq::Error::Timeout(_) => timed_out(progress.stage(), &server),
-            other => describe(other, &server, progress.stage()),
-        })?;
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|value| value.to_str().ok());
-        if let (301 | 302 | 303 | 307 | 308, Some(location)) = (status, location) {
-            target = redirect(&start, &target, location, host)?;
-            continue;
-        }
-        let response_headers = response
-            .headers()
+impl Client {
+    /// `env` looks up environment variables (only the proxy's are kept).
+    pub fn new(trust: Trust, env: impl Fn(&str) -> Option<String>, deadline: Instant) -> Client {
+        let proxy_env = proxy::VARIABLES
             .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
-            })
+            .filter_map(|name| Some((*name, env(name)?)))
             .collect();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_vec()
-            .map_err(|error| match error {
-                ureq::Error::Timeout(_) => timed_out(Stage::Body, &server),
-                other => describe(other, &server, Stage::Body),
-            })?;
-        return Ok(Response {
-            status,
-            headers: response_headers,
-            body,
-        });
+        Client {
+            trust,
+            proxy_env,
+            deadline,
+        }
     }
-    Err(Failure::new(format!(
-        "{host} redirected too often (more than {MAX_REDIRECTS} times, a loop?): check --api-url"
-    )))
+
+    fn env(&self, name: &str) -> Option<String> {
+        self.proxy_env
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// Fetches `url`, giving up at the deadline whatever stage the request is
+    /// in. `host` names the server in messages (never the URL: v1 URLs hold the
+    /// token).
+    /// `headers` are sent with the request (v3 authenticates with one).
+    pub fn get(
+        &self,
+        url: &str,
+        host: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, Failure> {
+        let deadline = self.deadline;
+        let seconds = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+            .ceil();
+        let timed_out = |stage: Stage, server: &str| {
+            Failure::unreachable(format!(
+                "timeout after {seconds} s {} {server} (raise -t, or check the network path to the API)",
+                stage.describe()
+            ))
+        };
+        let start: Uri = url
+            .parse()
+            .map_err(|_| Failure::invalid(format!("invalid API URL {host} (check --api-url)")))?;
+        let mut target = start.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let scheme = target.scheme_str().unwrap_or("http");
+            let proxy = proxy::for_request(scheme, target.host().unwrap_or_default(), |name| {
+                self.env(name)
+            })?;
+            // Messages say which proxy was in the way, as it may be the culprit.
+            let server = match &proxy {
+                Some((variable, _)) => format!("{host} via the proxy in {variable}"),
+                None => host.to_string(),
+            };
+            let progress = Progress::default();
+            let agent = agent(
+                &target,
+                deadline,
+                proxy.map(|(_, p)| p),
+                &progress,
+                &self.trust,
+            )?;
+            let mut request = agent.get(target.clone());
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let mut response = request.call().map_err(|error| match error {
+                ureq::Error::Timeout(_) => timed_out(progress.stage(), &server),
+                other => describe(other, &server, progress.stage(), &self.trust),
+            })?;
+            let status = response.status().as_u16();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|value| value.to_str().ok());
+            if let (301 | 302 | 303 | 307 | 308, Some(location)) = (status, location) {
+                target = redirect(&start, &target, location, host)?;
+                continue;
+            }
+            let response_headers = response
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| {
+                    Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+                })
+                .collect();
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(MAX_BODY_BYTES)
+                .read_to_vec()
+                .map_err(|error| match error {
+                    ureq::Error::Timeout(_) => timed_out(Stage::Body, &server),
+                    other => describe(other, &server, Stage::Body, &self.trust),
+                })?;
+            return Ok(Response {
+                status,
+                headers: response_headers,
+                body,
+            });
+        }
+        Err(Failure::new(format!(
+            "{host} redirected too often (more than {MAX_REDIRECTS} times, a loop?): check --api-url"
+        )))
+    }
 }
 
 /// One request's agent: the time left until `deadline`, no redirects
@@ -167,6 +193,7 @@ fn agent(
     deadline: Instant,
     proxy: Option<ureq::Proxy>,
     progress: &Progress,
+    trust: &Trust,
 ) -> Result<Agent, Failure> {
     let left = deadline.saturating_duration_since(Instant::now());
     let proxied = proxy.is_some();
@@ -179,7 +206,7 @@ fn agent(
     // Loading the system trust store costs time; plain-http URLs (tests,
     // local relays) do not need it.
     if target.scheme_str() == Some("https") {
-        config = config.tls_config(tls_config()?);
+        config = config.tls_config(tls_config(trust)?);
     }
     let connector =
         ().chain(ConnectProxyConnector::default())
@@ -194,9 +221,9 @@ fn agent(
     Ok(Agent::with_parts(config.build(), connector, resolver))
 }
 
-fn tls_config() -> Result<TlsConfig, Failure> {
+fn tls_config(trust: &Trust) -> Result<TlsConfig, Failure> {
     let builder = TlsConfig::builder();
-    Ok(match trust() {
+    Ok(match trust {
         Trust::System => builder.root_certs(RootCerts::PlatformVerifier),
         Trust::Insecure => builder.disable_verification(true),
         Trust::CaFile(path) => {
@@ -390,7 +417,7 @@ fn too_large() -> Failure {
 
 /// `stage` tells TLS failures apart: rustls reports a refused certificate
 /// as invalid data on the connection.
-fn describe(error: ureq::Error, host: &str, stage: Stage) -> Failure {
+fn describe(error: ureq::Error, host: &str, stage: Stage, trust: &Trust) -> Failure {
     let tls_refused =
         |e: &std::io::Error| stage == Stage::Handshake && e.kind() == ErrorKind::InvalidData;
     let unreachable = match error {
@@ -412,18 +439,18 @@ fn describe(error: ureq::Error, host: &str, stage: Stage) -> Failure {
         ureq::Error::ConnectProxyFailed(reason) => {
             format!("cannot reach {host}: {reason} (check the proxy, or NO_PROXY)")
         }
-        other => return Failure::new(misconfigured(other, host)),
+        other => return Failure::new(misconfigured(other, host, trust)),
     };
     Failure::unreachable(unreachable)
 }
 
 /// Failures that retrying will not fix: certificates, URLs, limits.
-fn misconfigured(error: ureq::Error, host: &str) -> String {
-    let trust_advice = match trust() {
+fn misconfigured(error: ureq::Error, host: &str, trust: &Trust) -> String {
+    let trust_advice = match trust {
         Trust::CaFile(_) => "check --ca-file and the clock",
         _ => "check the system CA certificates or SSL_CERT_FILE, --ca-file, and the clock",
     };
-    if let Some(problem) = rustls_error(&error).and_then(|e| certificate_problem(e, host)) {
+    if let Some(problem) = rustls_error(&error).and_then(|e| certificate_problem(e, host, trust)) {
         return problem;
     }
     match error {
@@ -449,7 +476,7 @@ fn rustls_error(error: &ureq::Error) -> Option<&rustls::Error> {
 
 /// What is wrong with the server's certificate and what to do, for the
 /// problems people make themselves; `None` for the rest.
-fn certificate_problem(error: &rustls::Error, host: &str) -> Option<String> {
+fn certificate_problem(error: &rustls::Error, host: &str, trust: &Trust) -> Option<String> {
     use rustls::CertificateError as Problem;
     let rustls::Error::InvalidCertificate(problem) = error else {
         return None;
@@ -465,7 +492,7 @@ fn certificate_problem(error: &rustls::Error, host: &str) -> Option<String> {
             "is made for another host name",
             "use the name the certificate is for in --api-url, or a certificate for this one",
         ),
-        Problem::UnknownIssuer => match trust() {
+        Problem::UnknownIssuer => match trust {
             Trust::CaFile(_) => (
                 "is not signed by a CA in --ca-file",
                 "give --ca-file the CA that signed it, or the certificate itself if it is self-signed",

@@ -9,50 +9,57 @@ use serde_json::{Map, Value, json};
 use crate::api;
 use crate::failure::Failure;
 use crate::model::Snapshot;
-use crate::modes::{self, Context, Options, ThresholdLists};
+use crate::modes::{self, Argument, Options, Plan};
 use crate::output::{Perfdata, Report, State, Unit};
 use crate::range::Range;
 
 /// A fixed clock, near the example payload's time.
 const NOW: i64 = 1_584_985_000;
 
-/// `-m` values covering every mode, with and without arguments.
-const MODE_TEXTS: [&str; 27] = [
-    "cpu",
-    "ram",
-    "disk",
-    "disk:/",
-    "raid",
-    "smart",
-    "services",
-    "service:nginx",
-    "service:8080",
-    "freshness",
-    "swap",
-    "iowait",
-    "inodes",
-    "inodes:/",
-    "net",
-    "net:eno1",
-    "ports",
-    "port:80",
-    "reboot",
-    "uptime",
-    "all",
-    "quota",
-    "load",
-    "temp",
-    "steal",
-    "ping",
-    "var:queue",
+/// Arguments that name something the example payloads have (`-m disk:/`);
+/// a mode without an entry here is run with [`UNKNOWN_ARGUMENT`].
+const SAMPLE_ARGUMENTS: &[(&str, &[&str])] = &[
+    ("disk", &["/"]),
+    ("service", &["nginx", "8080"]),
+    ("inodes", &["/"]),
+    ("net", &["eno1"]),
+    ("port", &["80"]),
+    ("var", &["queue"]),
+    ("ping", &["gateway"]),
 ];
 
-/// What the binary prints for `body`, for every mode: parse, mode, render,
-/// as `main::check` does (the staleness gate aside, which only ever adds
-/// an UNKNOWN line).
+/// The argument of a mode with no [`SAMPLE_ARGUMENTS`] entry.
+const UNKNOWN_ARGUMENT: &str = "example";
+
+/// `-m` values covering every registered mode, with and without its
+/// arguments: a new mode is in the property tests without a line here.
+fn mode_texts() -> Vec<String> {
+    modes::MODES
+        .iter()
+        .flat_map(|mode| {
+            let samples = match mode.argument {
+                Argument::None => &[][..],
+                Argument::Optional(_) | Argument::Required(_) => SAMPLE_ARGUMENTS
+                    .iter()
+                    .find(|(name, _)| *name == mode.name)
+                    .map_or(&[UNKNOWN_ARGUMENT][..], |(_, samples)| *samples),
+            };
+            let bare = (!matches!(mode.argument, Argument::Required(_))).then(|| mode.name.into());
+            bare.into_iter().chain(
+                samples
+                    .iter()
+                    .map(|sample| format!("{}:{sample}", mode.name)),
+            )
+        })
+        .collect()
+}
+
+/// What the binary prints for `body`, for every mode: parse, then
+/// [`modes::evaluate`] and render, as `app` does (the staleness gate aside,
+/// which only ever adds an UNKNOWN line).
 fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
     let snapshot = api::v1::parse(status, body);
-    MODE_TEXTS
+    mode_texts()
         .iter()
         .map(|text| render_mode(text, &snapshot, window, api::Version::V1))
         .collect()
@@ -67,40 +74,61 @@ fn render_mode(
     api: api::Version,
 ) -> String {
     let (mode, argument) = modes::find(text).expect("known mode");
-    let thresholds = mode.default_thresholds().expect("default thresholds");
-    let options = Options {
-        lists: ThresholdLists::parse(mode, None, None)
-            .expect("default lists")
-            .unwrap_or_default(),
-        ..Options::default()
+    let plan = Plan {
+        window,
+        ..Plan::own_defaults(mode, argument, Options::default(), api).expect("default thresholds")
     };
-    let outcome = snapshot
+    match snapshot
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|snapshot| {
-            (mode.check)(&Context {
-                snapshot,
-                api,
-                argument: argument.as_deref(),
-                thresholds,
-                window,
-                now: NOW,
-                max_age: 0,
-                options: &options,
-                verbose: 0,
-            })
-        });
-    match outcome {
-        Ok(outcome) => Report {
-            label: mode.label.to_string(),
-            state: outcome.state,
-            summary: outcome.summary,
-            details: outcome.details,
-            perfdata: outcome.perfdata,
-        },
+        .and_then(|snapshot| modes::evaluate(&plan, snapshot, NOW))
+    {
+        Ok(outcome) => outcome.into_report(mode.label),
         Err(failure) => Report::unknown(mode.label, failure.to_string()),
     }
     .render()
+}
+
+/// Every text is one `-m` takes, and none of the texts this list held when
+/// it was written by hand is lost.
+#[test]
+fn mode_texts_are_valid_and_cover_the_hand_written_list() {
+    let texts = mode_texts();
+    for text in &texts {
+        assert!(modes::find(text).is_ok(), "{text}");
+    }
+    let hand_written = [
+        "cpu",
+        "ram",
+        "disk",
+        "disk:/",
+        "raid",
+        "smart",
+        "services",
+        "service:nginx",
+        "service:8080",
+        "freshness",
+        "swap",
+        "iowait",
+        "inodes",
+        "inodes:/",
+        "net",
+        "net:eno1",
+        "ports",
+        "port:80",
+        "reboot",
+        "uptime",
+        "all",
+        "quota",
+        "load",
+        "temp",
+        "steal",
+        "ping",
+        "var:queue",
+    ];
+    for old in hand_written {
+        assert!(texts.iter().any(|t| t == old), "{old} in {texts:?}");
+    }
 }
 
 /// Checks a whole rendered output against the plugin contract.

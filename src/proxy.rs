@@ -8,6 +8,18 @@
 
 use crate::failure::Failure;
 
+/// Every variable [`for_request`] may look up, so that a run can take them
+/// from its environment once.
+pub const VARIABLES: &[&str] = &[
+    "no_proxy",
+    "NO_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "all_proxy",
+    "ALL_PROXY",
+];
+
 /// The proxy for a request to `scheme://host` with the variable that named
 /// it, or `None` to connect directly. `env` looks up environment variables.
 ///
@@ -75,6 +87,25 @@ fn bypasses(list: &str, host: &str) -> bool {
 mod tests {
     use super::*;
     use rstest::rstest;
+    use std::cell::RefCell;
+
+    #[rstest]
+    fn asks_only_for_the_listed_variables(
+        #[values("https", "http")] scheme: &str,
+        #[values("example.com", "other.org")] host: &str,
+    ) {
+        let asked = RefCell::new(Vec::new());
+        let env = |name: &str| {
+            asked.borrow_mut().push(name.to_string());
+            (name == "no_proxy").then(|| "example.com".to_string())
+        };
+        for_request(scheme, host, env).unwrap();
+        let asked = asked.into_inner();
+        assert!(!asked.is_empty());
+        for name in &asked {
+            assert!(VARIABLES.contains(&name.as_str()), "{name}");
+        }
+    }
 
     /// The proxy host chosen for a request, from an environment of
     /// `name=value` pairs.

@@ -4,11 +4,10 @@
 //! failure never changes the state (the check then says nothing more, and
 //! `-v` says why).
 
-use std::time::Instant;
-
 use crate::api::Version;
 use crate::api::processes::{self, Order};
 use crate::cli::{Config, Source};
+use crate::fetch::Client;
 use crate::model::Process;
 use crate::modes::{Outcome, Thresholds};
 use crate::output::{Perfdata, State};
@@ -17,7 +16,7 @@ use crate::range::format_number;
 /// Adds the processes to an alerting outcome, if `--top` and the API allow.
 pub fn show(
     config: &Config,
-    deadline: Instant,
+    client: &Client,
     now: i64,
     outcome: &mut Outcome,
     log: &mut Vec<String>,
@@ -30,17 +29,17 @@ pub fn show(
     else {
         return;
     };
-    let count = config.options.top;
-    if config.api != Version::V3 || count == 0 {
+    let count = config.plan.options.top;
+    if config.plan.api != Version::V3 || count == 0 {
         return;
     }
     let Some(order) = alerting(outcome) else {
         return;
     };
-    match processes::fetch(base_url, token, monitor, order, count, deadline, now) {
-        Ok(found) => add(outcome, order, &found, count, config.verbose, log),
+    match processes::fetch(client, base_url, token, monitor, order, count, now) {
+        Ok(found) => add(outcome, order, &found, count, config.plan.verbose, log),
         Err(failure) => {
-            if config.verbose >= 1 {
+            if config.plan.verbose >= 1 {
                 log.push(format!("top processes not shown: {failure}"));
             }
         }

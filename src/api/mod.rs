@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::cache;
 use crate::failure::Failure;
-use crate::fetch::{self, Response};
+use crate::fetch::{Client, Response};
 use crate::model::Snapshot;
 use request::{Access, Call, Request};
 
@@ -115,24 +115,24 @@ const RETRY_PAUSE: Duration = Duration::from_secs(1);
 /// What must be left of `-t` after the pause for a retry to be worth it.
 const RETRY_ROOM: Duration = Duration::from_secs(3);
 
-/// `GET url` until `deadline`, retried once after a pause when
+/// `GET url` until the client's deadline, retried once after a pause when
 /// [`retry_pause`] allows it; `retrying` hears of the retry first (for
 /// `-v`), with the status and the pause.
 pub fn get(
+    client: &Client,
     api: Version,
     url: &str,
     base_url: &str,
-    deadline: Instant,
     headers: &[(&str, &str)],
     retrying: impl FnOnce(u16, Duration),
 ) -> Result<Response, Failure> {
-    let response = fetch::get(url, base_url, deadline, headers)?;
-    match retry_pause(api, response.status, deadline, Instant::now()) {
+    let response = client.get(url, base_url, headers)?;
+    match retry_pause(api, response.status, client.deadline, Instant::now()) {
         None => Ok(response),
         Some(pause) => {
             retrying(response.status, pause);
             std::thread::sleep(pause);
-            fetch::get(url, base_url, deadline, headers)
+            client.get(url, base_url, headers)
         }
     }
 }

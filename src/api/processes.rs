@@ -2,12 +2,10 @@
 //! agent's latest process snapshot, the heaviest first. Not cached: it is
 //! asked for only when a check alerts, and then the newest view counts.
 
-use std::time::Instant;
-
 use super::typed::{Count, Number, Section, Text};
 use super::v3;
 use crate::failure::Failure;
-use crate::fetch;
+use crate::fetch::Client;
 use crate::model::{Process, unnamed};
 
 /// What "heaviest" means.
@@ -49,23 +47,18 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     takes_monitor: true,
 };
 
-/// The `count` heaviest processes by `order`, fetched before `deadline`.
+/// The `count` heaviest processes by `order`, fetched by `client`.
 pub fn fetch(
+    client: &Client,
     base: &str,
     token: &str,
     monitor: &str,
     order: Order,
     count: usize,
-    deadline: Instant,
     now: i64,
 ) -> Result<Vec<Process>, Failure> {
     let (name, value) = v3::authorization(token);
-    let response = fetch::get(
-        &url(base, monitor, order, count),
-        base,
-        deadline,
-        &[(name, &value)],
-    )?;
+    let response = client.get(&url(base, monitor, order, count), base, &[(name, &value)])?;
     if let Some(failure) = v3::refused(&response, now, &ENDPOINT) {
         return Err(failure);
     }

@@ -1,7 +1,7 @@
 //! One API call as a value: where it goes, how it is authenticated, which
 //! cache entry holds its answer and how that answer is judged. Each
 //! endpoint's module builds its own, and a mode names the [`Call`] it
-//! reads; `main` only runs the request it gets.
+//! reads; `app` only runs the request it gets.
 
 use super::{Version, v1, v3};
 use crate::cache;
@@ -106,7 +106,7 @@ impl Request {
         }
     }
 
-    /// The headers as `fetch::get` takes them.
+    /// The headers as `Client::get` takes them.
     pub fn header_pairs(&self) -> Vec<(&str, &str)> {
         self.headers
             .iter()

@@ -9,8 +9,8 @@
 //! skipped and listed with `-v`.
 
 use super::{
-    Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Options, Outcome, ThresholdKind,
-    ThresholdLists, Thresholds, fresh_enough, summarize,
+    Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Outcome, Plan, ThresholdKind,
+    evaluate, fresh_enough, summarize,
 };
 use crate::api::Version;
 use crate::failure::Failure;
@@ -61,12 +61,13 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             not_run += 1;
             continue;
         }
-        // Each mode with its own defaults: single ranges or comma lists.
-        let options = Options {
-            lists: ThresholdLists::parse(mode, None, None)?.unwrap_or_default(),
-            ..ctx.options.clone()
+        let plan = Plan {
+            window: ctx.window,
+            max_age: ctx.max_age,
+            verbose: ctx.verbose,
+            ..Plan::own_defaults(mode, None, ctx.options.clone(), ctx.api)?
         };
-        let (state, summary) = match run(mode, ctx, mode.default_thresholds()?, &options) {
+        let (state, summary) = match evaluate(&plan, ctx.snapshot, ctx.now) {
             Ok(outcome) => {
                 for perf in outcome.perfdata {
                     merge(&mut perfdata, perf);
@@ -135,25 +136,6 @@ fn included(mode: &Mode) -> bool {
     mode.name != MODE.name
         && !matches!(mode.argument, Argument::Required(_))
         && mode.source == crate::api::AGENT_DATA
-}
-
-fn run(
-    mode: &Mode,
-    ctx: &Context,
-    thresholds: Thresholds,
-    options: &Options,
-) -> Result<Outcome, Failure> {
-    (mode.check)(&Context {
-        snapshot: ctx.snapshot,
-        api: ctx.api,
-        argument: None,
-        thresholds,
-        window: ctx.window,
-        now: ctx.now,
-        max_age: ctx.max_age,
-        options,
-        verbose: ctx.verbose,
-    })
 }
 
 /// Adds `perf` unless a sub-check already reported that label (`cpu`

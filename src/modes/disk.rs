@@ -2,20 +2,15 @@
 //! Size, with check_disk-style perfdata (bytes, thresholds converted to
 //! bytes).
 
-use super::mounts::{Capacity, check};
-use super::{Argument, Mode, OptionGroup, ThresholdKind};
+use super::Mode;
+use super::mounts::{self, Capacity, check};
 use crate::output::{Unit, bytes, bytes_of};
 
 pub const MODE: Mode = Mode {
     name: "disk",
-    argument: Argument::Optional("mount"),
     label: "DISK",
-    default_warning: Some("80"),
-    default_critical: Some("90"),
-    thresholds: ThresholdKind::PercentOrSizes,
-    accepts: &[OptionGroup::Mounts, OptionGroup::Free],
     check: |ctx| check(ctx, &SPACE),
-    ..Mode::DEFAULT
+    ..mounts::CAPACITY_MODE
 };
 
 const SPACE: Capacity = Capacity {

@@ -1,21 +1,16 @@
 //! `inodes`, `inodes:<mount>`: used (or `--free`) inodes per mount from
 //! InodesUsed / Inodes. Mounts reporting 0 inodes are skipped.
 
-use super::mounts::{Capacity, check};
-use super::{Argument, Mode, OptionGroup, ThresholdKind};
+use super::Mode;
+use super::mounts::{self, Capacity, check};
 use crate::output::Unit;
 use crate::range::format_integer;
 
 pub const MODE: Mode = Mode {
     name: "inodes",
-    argument: Argument::Optional("mount"),
     label: "INODES",
-    default_warning: Some("80"),
-    default_critical: Some("90"),
-    thresholds: ThresholdKind::PercentOrSizes,
-    accepts: &[OptionGroup::Mounts, OptionGroup::Free],
     check: |ctx| check(ctx, &INODES),
-    ..Mode::DEFAULT
+    ..mounts::CAPACITY_MODE
 };
 
 const INODES: Capacity = Capacity {

@@ -38,7 +38,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             Failure::missing("load averages not reported by the agent in the newest Stats minute")
         })?;
     let mut details = Vec::new();
-    let divisor = match (ctx.options.per_cpu, &ctx.snapshot.cpus) {
+    let divisor = match (ctx.options.args.per_cpu, &ctx.snapshot.cpus) {
         (false, _) => 1.0,
         (true, Some(cpus)) => {
             if ctx.verbose >= 1 {
@@ -69,7 +69,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         );
         shown.push(thresholds.shown(value));
     }
-    let per_cpu = match ctx.options.per_cpu {
+    let per_cpu = match ctx.options.args.per_cpu {
         true => format!(" per CPU ({divisor} threads)"),
         false => String::new(),
     };

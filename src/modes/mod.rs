@@ -22,6 +22,7 @@ mod mounts;
 mod net;
 pub mod options;
 mod ping;
+mod plan;
 mod ports;
 mod quota;
 mod raid;
@@ -39,6 +40,7 @@ mod usage;
 mod var;
 
 pub use options::{OptionGroup, Options};
+pub use plan::{Plan, evaluate};
 
 /// Every mode, in the order `--help` lists them.
 pub const MODES: &[&Mode] = &[

@@ -3,11 +3,26 @@
 //! `--exclude`), per-mount thresholds, used or `--free`, in percent or,
 //! with size-suffixed thresholds, in absolute amounts.
 
-use super::{Context, Item, Outcome, Thresholds, crossed, select, summarize};
+use super::{
+    Argument, Context, Item, Mode, OptionGroup, Outcome, ThresholdKind, Thresholds, crossed,
+    select, summarize,
+};
 use crate::failure::Failure;
 use crate::model::Disk;
 use crate::output::{Perfdata, State, Unit};
 use crate::range::Range;
+
+/// What every capacity mode shares: `<mode>[:<mount>]`, used above 80 %
+/// warns and above 90 % is critical, thresholds in percent or sizes, the
+/// mount options and `--free`. A mode adds its name, label and check.
+pub const CAPACITY_MODE: Mode = Mode {
+    argument: Argument::Optional("mount"),
+    default_warning: Some("80"),
+    default_critical: Some("90"),
+    thresholds: ThresholdKind::PercentOrSizes,
+    accepts: &[OptionGroup::Mounts, OptionGroup::Free],
+    ..Mode::DEFAULT
+};
 
 /// What one capacity mode measures.
 pub struct Capacity {
@@ -64,7 +79,7 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
         )));
     }
 
-    let (used_or_free, free_suffix) = if options.free {
+    let (used_or_free, free_suffix) = if options.args.free {
         ("free", "_free")
     } else {
         ("used", "")
@@ -78,7 +93,7 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
             (Some(0), _) => (State::Ok, format!("{mount} {}, skipped", capacity.zero)),
             (Some(total), Some(used)) => {
                 let used_percent = used as f64 / total as f64 * 100.0;
-                let (percent, amount) = if options.free {
+                let (percent, amount) = if options.args.free {
                     (100.0 - used_percent, total.saturating_sub(used))
                 } else {
                     (used_percent, used)

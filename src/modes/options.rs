@@ -15,30 +15,9 @@ use regex_lite::Regex;
 use super::{MODES, Mode, ThresholdKind, ThresholdLists, Thresholds};
 use crate::api::Version;
 use crate::failure::Failure;
+pub use crate::flags::{ModeArgs, OptionGroup};
 use crate::output::State;
 use crate::range::{Range, has_size_suffix};
-
-/// Mode-specific options that belong together: a mode accepts all of a
-/// group or none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptionGroup {
-    /// `--include`, `--exclude`, `--mount-warning`, `--mount-critical`.
-    Mounts,
-    /// `--free`.
-    Free,
-    /// `--reboot-state`.
-    RebootState,
-    /// `--window` other than 1.
-    Window,
-    /// `--per-cpu`.
-    PerCpu,
-    /// `--wear-warning`, `--wear-critical`.
-    Wear,
-    /// `--top`.
-    Top,
-    /// `--maintenance-state`.
-    MaintenanceState,
-}
 
 impl OptionGroup {
     /// The modes that accept the group, in `--help` order, for messages.
@@ -75,24 +54,15 @@ pub fn refuse_unless_accepted(
 }
 
 /// The options as typed on the command line (those [`Mode::accepts`]
-/// governs already checked against the mode).
+/// governs already checked against the mode); enum words already read.
 #[derive(Debug, Default)]
 pub struct Given {
     pub warning: Option<String>,
     pub critical: Option<String>,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-    /// `MOUNT=RANGE`, repeatable.
-    pub mount_warning: Vec<String>,
-    pub mount_critical: Vec<String>,
-    pub free: bool,
+    /// The options only some modes accept, as parsed.
+    pub args: ModeArgs,
     /// `--reboot-state`, already read as a state.
     pub reboot_state: Option<State>,
-    pub per_cpu: bool,
-    pub wear_warning: Option<String>,
-    pub wear_critical: Option<String>,
-    /// `--top`.
-    pub top: Option<usize>,
     /// `--maintenance-state`, already read as a state.
     pub maintenance_state: Option<State>,
     /// `--api`: drive wear needs v3.
@@ -107,8 +77,6 @@ pub struct Options {
     /// …and none of these.
     pub exclude: Vec<Regex>,
     pub per_mount: Vec<MountThresholds>,
-    /// Measure free space (or inodes) instead of used.
-    pub free: bool,
     /// Thresholds are sizes (bytes, inode counts) rather than percentages:
     /// they were written with a size suffix.
     pub absolute: bool,
@@ -117,14 +85,16 @@ pub struct Options {
     /// `-w`/`-c` of the modes with [`ThresholdKind::Lists`]; empty for the
     /// others.
     pub lists: ThresholdLists,
-    /// `--per-cpu`: load divided by the CPU thread count.
-    pub per_cpu: bool,
     /// `--wear-warning`/`--wear-critical`, for SMART wearout percent.
     pub wear: Thresholds,
     /// How many of the heaviest processes an alert shows (0: none).
     pub top: usize,
     /// The state of a monitor in maintenance at HetrixTools.
     pub maintenance_state: State,
+    /// Every option only some modes accept, as given: a mode reads one
+    /// that needs no checking beyond its type (`--free`, `--per-cpu`)
+    /// straight from here.
+    pub args: ModeArgs,
 }
 
 impl Default for Options {
@@ -133,14 +103,13 @@ impl Default for Options {
             include: Vec::new(),
             exclude: Vec::new(),
             per_mount: Vec::new(),
-            free: false,
             absolute: false,
             reboot_state: State::Warning,
             lists: ThresholdLists::default(),
-            per_cpu: false,
             wear: Thresholds::default(),
             top: DEFAULT_TOP,
             maintenance_state: State::Ok,
+            args: ModeArgs::default(),
         }
     }
 }
@@ -227,7 +196,7 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
     {
         return Err(Failure::new(why));
     }
-    let (default_warning, default_critical) = if given.free {
+    let (default_warning, default_critical) = if given.args.free {
         (Some(FREE_WARNING), Some(FREE_CRITICAL))
     } else if lists.is_some() {
         // Its defaults are comma lists, read by `ThresholdLists`.
@@ -255,17 +224,16 @@ pub fn configure(mode: &Mode, given: Given) -> Result<(Thresholds, Options), Fai
     };
     let per_mount = per_mount(mode, &given, &mut unit)?;
     let options = Options {
-        include: regexes(&given.include, "--include")?,
-        exclude: regexes(&given.exclude, "--exclude")?,
+        include: regexes(&given.args.include, "--include")?,
+        exclude: regexes(&given.args.exclude, "--exclude")?,
         per_mount,
-        free: given.free,
         absolute: unit.is_sizes(),
         reboot_state: given.reboot_state.unwrap_or(State::Warning),
         lists: lists.unwrap_or_default(),
-        per_cpu: given.per_cpu,
         wear: wear(&given)?,
         top: top(&given)?,
         maintenance_state: given.maintenance_state.unwrap_or(State::Ok),
+        args: given.args,
     };
     Ok((thresholds, options))
 }
@@ -355,8 +323,8 @@ impl Unit {
 fn per_mount(mode: &Mode, given: &Given, unit: &mut Unit) -> Result<Vec<MountThresholds>, Failure> {
     let mut per_mount = Vec::new();
     for (texts, option, is_warning) in [
-        (&given.mount_warning, "--mount-warning", true),
-        (&given.mount_critical, "--mount-critical", false),
+        (&given.args.mount_warning, "--mount-warning", true),
+        (&given.args.mount_critical, "--mount-critical", false),
     ] {
         for text in texts {
             // Split at the last `=`: mounts may hold one, ranges never do.
@@ -417,8 +385,8 @@ fn wear(given: &Given) -> Result<Thresholds, Failure> {
             .transpose()
     };
     let wear = Thresholds {
-        warning: wear_range(&given.wear_warning, "--wear-warning")?,
-        critical: wear_range(&given.wear_critical, "--wear-critical")?,
+        warning: wear_range(&given.args.wear_warning, "--wear-warning")?,
+        critical: wear_range(&given.args.wear_critical, "--wear-critical")?,
     };
     if given.api == Version::V1 && wear != Thresholds::default() {
         return Err(Failure::new(
@@ -430,13 +398,13 @@ fn wear(given: &Given) -> Result<Thresholds, Failure> {
 
 /// `--top`: how many processes, from v3 only.
 fn top(given: &Given) -> Result<usize, Failure> {
-    let top = given.top.unwrap_or(DEFAULT_TOP);
+    let top = given.args.top.unwrap_or(DEFAULT_TOP);
     if top > MAX_TOP {
         return Err(Failure::new(format!(
             "--top must be 0 to {MAX_TOP} processes"
         )));
     }
-    if given.api == Version::V1 && given.top.is_some_and(|n| n > 0) {
+    if given.api == Version::V1 && given.args.top.is_some_and(|n| n > 0) {
         return Err(Failure::new(
             "--top needs --api v3: API v1 does not report processes (--top 0 turns it off)",
         ));
@@ -467,14 +435,17 @@ mod tests {
         let (thresholds, options) = configured(
             "disk",
             Given {
-                free: true,
+                args: ModeArgs {
+                    free: true,
+                    ..ModeArgs::default()
+                },
                 ..Given::default()
             },
         )
         .unwrap();
         assert_eq!(thresholds.warning, Some("20:".parse().unwrap()));
         assert_eq!(thresholds.critical, Some("10:".parse().unwrap()));
-        assert!(options.free && !options.absolute);
+        assert!(options.args.free && !options.absolute);
     }
 
     #[test]
@@ -489,8 +460,11 @@ mod tests {
         let (thresholds, options) = configured(
             "disk",
             Given {
-                mount_warning: vec!["/bak=95".into(), "/a=b=50".into()],
-                mount_critical: vec!["/bak=98".into()],
+                args: ModeArgs {
+                    mount_warning: vec!["/bak=95".into(), "/a=b=50".into()],
+                    mount_critical: vec!["/bak=98".into()],
+                    ..ModeArgs::default()
+                },
                 ..Given::default()
             },
         )
@@ -509,8 +483,11 @@ mod tests {
         let (_, options) = configured(
             "disk",
             Given {
-                include: vec!["^/(boot|bak)".into(), "^/$".into()],
-                exclude: vec!["^/bak".into()],
+                args: ModeArgs {
+                    include: vec!["^/(boot|bak)".into(), "^/$".into()],
+                    exclude: vec!["^/bak".into()],
+                    ..ModeArgs::default()
+                },
                 ..Given::default()
             },
         )
@@ -567,16 +544,22 @@ mod tests {
         let (_, options) = configured(
             "load",
             Given {
-                per_cpu: true,
+                args: ModeArgs {
+                    per_cpu: true,
+                    ..ModeArgs::default()
+                },
                 ..Given::default()
             },
         )
         .unwrap();
-        assert!(options.per_cpu);
+        assert!(options.args.per_cpu);
         let (_, options) = configured(
             "smart",
             Given {
-                wear_critical: Some("90%".into()),
+                args: ModeArgs {
+                    wear_critical: Some("90%".into()),
+                    ..ModeArgs::default()
+                },
                 api: Version::V3,
                 ..Given::default()
             },
@@ -593,7 +576,10 @@ mod tests {
         let (_, off) = configured(
             "cpu",
             Given {
-                top: Some(0),
+                args: ModeArgs {
+                    top: Some(0),
+                    ..ModeArgs::default()
+                },
                 ..Given::default()
             },
         )
@@ -613,15 +599,15 @@ mod tests {
     }
 
     #[rstest]
-    #[case("smart", Given { wear_warning: Some("80".into()), api: Version::V1, ..Given::default() }, "need --api v3")]
-    #[case("smart", Given { wear_warning: Some("x".into()), api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
+    #[case("smart", Given { args: ModeArgs { wear_warning: Some("80".into()), ..ModeArgs::default() }, api: Version::V1, ..Given::default() }, "need --api v3")]
+    #[case("smart", Given { args: ModeArgs { wear_warning: Some("x".into()), ..ModeArgs::default() }, api: Version::V3, ..Given::default() }, "--wear-warning: invalid range 'x'")]
     #[case(
         "ping",
         given(Some("200"), None),
         "mode ping takes 2 comma-separated ranges"
     )]
-    #[case("cpu", Given { top: Some(201), api: Version::V3, ..Given::default() }, "--top must be 0 to 200")]
-    #[case("cpu", Given { top: Some(3), api: Version::V1, ..Given::default() }, "--top needs --api v3")]
+    #[case("cpu", Given { args: ModeArgs { top: Some(201), ..ModeArgs::default() }, api: Version::V3, ..Given::default() }, "--top must be 0 to 200")]
+    #[case("cpu", Given { args: ModeArgs { top: Some(3), ..ModeArgs::default() }, api: Version::V1, ..Given::default() }, "--top needs --api v3")]
     fn refuses_one_mode_settings_that_do_not_fit(
         #[case] mode: &str,
         #[case] given: Given,
@@ -648,11 +634,11 @@ mod tests {
         "the default -c 90 and -w 20G: mix a size and a percentage"
     )]
     #[case("disk", given(Some("20GB:"), Some("1G:")), "-w: invalid range '20GB:'")]
-    #[case("disk", Given { include: vec!["(".into()], ..Given::default() }, "--include: invalid regular expression '('")]
-    #[case("disk", Given { mount_warning: vec!["95".into()], ..Given::default() }, "expected MOUNT=RANGE")]
-    #[case("disk", Given { mount_warning: vec!["/=5G".into()], ..Given::default() }, "mix a size and a percentage")]
-    #[case("disk", Given { mount_warning: vec!["/bak=95".into(), "/bak=90".into()], ..Given::default() }, "--mount-warning names mount '/bak' twice")]
-    #[case("inodes", Given { mount_critical: vec!["/=95".into(), "/=95".into()], ..Given::default() }, "--mount-critical names mount '/' twice")]
+    #[case("disk", Given { args: ModeArgs { include: vec!["(".into()], ..ModeArgs::default() }, ..Given::default() }, "--include: invalid regular expression '('")]
+    #[case("disk", Given { args: ModeArgs { mount_warning: vec!["95".into()], ..ModeArgs::default() }, ..Given::default() }, "expected MOUNT=RANGE")]
+    #[case("disk", Given { args: ModeArgs { mount_warning: vec!["/=5G".into()], ..ModeArgs::default() }, ..Given::default() }, "mix a size and a percentage")]
+    #[case("disk", Given { args: ModeArgs { mount_warning: vec!["/bak=95".into(), "/bak=90".into()], ..ModeArgs::default() }, ..Given::default() }, "--mount-warning names mount '/bak' twice")]
+    #[case("inodes", Given { args: ModeArgs { mount_critical: vec!["/=95".into(), "/=95".into()], ..ModeArgs::default() }, ..Given::default() }, "--mount-critical names mount '/' twice")]
     #[case("all", given(Some("80"), None), "-w/-c do not apply")]
     #[case(
         "net",

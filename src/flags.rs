@@ -1,8 +1,10 @@
 //! Every command-line option, defined once: its names, value name, help
 //! text, `--help` section and the modes that accept it. From this one list
-//! come argh's [`Args`] (the parser) and [`FLAGS`], which the getopt
+//! come argh's [`Args`] (the parser), [`FLAGS`], which the getopt
 //! normaliser, `--help`, the man page (made from `--help`) and the check
-//! that a mode accepts an option read.
+//! that a mode accepts an option read, and [`ModeArgs`], the values of the
+//! options only some modes accept ([`OptionGroup`]), which reach the modes
+//! in `Options::args`: a new one is one entry here plus its use in a mode.
 //!
 //! A small table rather than argh's `ArgsInfo`: argh knows names and
 //! whether a value follows, but has no place for a section, a value name
@@ -11,7 +13,27 @@
 
 use argh::FromArgs;
 
-use crate::modes::OptionGroup;
+/// Mode-specific options that belong together: a mode accepts all of a
+/// group or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionGroup {
+    /// `--include`, `--exclude`, `--mount-warning`, `--mount-critical`.
+    Mounts,
+    /// `--free`.
+    Free,
+    /// `--reboot-state`.
+    RebootState,
+    /// `--window` other than 1.
+    Window,
+    /// `--per-cpu`.
+    PerCpu,
+    /// `--wear-warning`, `--wear-critical`.
+    Wear,
+    /// `--top`.
+    Top,
+    /// `--maintenance-state`.
+    MaintenanceState,
+}
 
 /// One option as the user sees it.
 #[derive(Debug)]
@@ -86,6 +108,12 @@ impl Given for bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Minutes(pub usize);
 
+impl Default for Minutes {
+    fn default() -> Self {
+        Minutes::DEFAULT
+    }
+}
+
 impl Minutes {
     pub const DEFAULT: Minutes = Minutes(1);
 }
@@ -112,7 +140,42 @@ macro_rules! some {
     };
 }
 
-/// Defines [`Args`] and [`FLAGS`] from one list, by `--help` section
+/// [`ModeArgs`] and [`Args::mode_args`] from `flags!`'s entries
+/// (`field [Group] (Type);`), keeping those that name a group.
+macro_rules! mode_args {
+    (@kept [$($field:ident $group:ident ($($ty:tt)*))*]) => {
+        /// The values of the options only some modes accept (`for Group`),
+        /// as parsed; [`Options`](crate::modes::Options) carries them to
+        /// the modes, so a new one needs no plumbing.
+        #[derive(Debug, Clone, Default)]
+        pub struct ModeArgs {
+            $(
+                #[doc = concat!("For ", stringify!($group), ".")]
+                pub $field: $($ty)*,
+            )*
+        }
+
+        impl Args {
+            /// The options only some modes accept.
+            pub(crate) fn mode_args(&self) -> ModeArgs {
+                ModeArgs {
+                    $($field: self.$field.clone(),)*
+                }
+            }
+        }
+    };
+    (@kept [$($kept:tt)*] $field:ident [] ($($ty:tt)*); $($rest:tt)*) => {
+        mode_args! { @kept [$($kept)*] $($rest)* }
+    };
+    (@kept [$($kept:tt)*] $field:ident [$group:ident] ($($ty:tt)*); $($rest:tt)*) => {
+        mode_args! { @kept [$($kept)* $field $group ($($ty)*)] $($rest)* }
+    };
+    ($($entries:tt)*) => {
+        mode_args! { @kept [] $($entries)* }
+    };
+}
+
+/// Defines [`Args`], [`ModeArgs`] and [`FLAGS`] from one list, by `--help` section
 /// (types are plain `Name` or `Name<Name>` tokens, as argh reads
 /// `Option`/`Vec` from how the type is written):
 /// `/// help text` then `field: Type = option("VALUE") | switch`, `long
@@ -157,6 +220,8 @@ macro_rules! flags {
                 help: &[$($doc),*],
             },
         )*)*];
+
+        mode_args! { $($( $field [$($group)?] ($ty $(<$inner>)?); )*)* }
 
         impl Args {
             /// Whether an option only some modes accept was given, by its
