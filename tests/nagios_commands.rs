@@ -18,7 +18,9 @@ const HOST_ADDRESS: &str = "192.0.2.25";
 
 /// The commands of the v3 calls other than the agent's metrics, which the
 /// mock of `every_shipped_command_runs_its_mode` does not answer.
-const MONITOR_COMMANDS: [&str; 4] = [
+const MONITOR_COMMANDS: [&str; 6] = [
+    "check_hetrix_host_status",
+    "check_hetrix_host_blacklist",
     "check_hetrix_status",
     "check_hetrix_ssl",
     "check_hetrix_domain",
@@ -85,7 +87,7 @@ fn every_shipped_command_runs_its_mode() {
 
     let cache = TempDir::new();
     let commands = commands();
-    assert_eq!(commands.len(), 16, "{commands:?}");
+    assert_eq!(commands.len(), 18, "{commands:?}");
     let agent_commands = commands
         .iter()
         .filter(|(name, _)| !MONITOR_COMMANDS.contains(&name.as_str()));
@@ -146,19 +148,29 @@ fn uptime_and_blacklist_commands_run_their_modes() {
     assert_eq!(commands.len(), MONITOR_COMMANDS.len(), "{commands:?}");
     for (name, line) in &commands {
         let run = run_shell(&expand(line, &token_file, &[]), &api, &cache);
-        let label = name.trim_start_matches("check_hetrix_").to_uppercase();
+        let mode = name.trim_start_matches("check_hetrix_");
+        let label = mode.trim_start_matches("host_").to_uppercase();
+        assert_eq!(
+            line.contains("--host-check"),
+            mode.starts_with("host_"),
+            "{name}"
+        );
         assert!(
             run.first_line().starts_with(&format!("{label} OK")),
             "{name}: {run:?}"
         );
     }
-    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
-    // status, ssl and domain share one response.
+    let mut paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    paths.sort();
+    // status, ssl, domain and the host check of an uptime monitor share one
+    // response; the blacklist host check asks by the monitor ID, the
+    // service command by the host's address.
     assert_eq!(
         paths,
         [
+            format!("/v3/blacklist-monitors/{MONITOR}/report"),
+            format!("/v3/blacklist-monitors/{HOST_ADDRESS}/report"),
             format!("/v3/uptime-monitors?id={MONITOR}"),
-            format!("/v3/blacklist-monitors/{HOST_ADDRESS}/report")
         ]
     );
     std::fs::remove_file(token_file).unwrap();
