@@ -221,6 +221,39 @@ fn the_host_check_is_down_only_for_the_server(
     assert!(run.first_line().starts_with(first_line), "{run:?}");
 }
 
+/// The host check of a monitor without an agent is HetrixTools' own
+/// verdict: DOWN only when HetrixTools sees the monitor down, UP with a
+/// note when the API cannot say.
+#[rstest]
+#[case(json!({"monitors": [{"id": MONITOR, "uptime_status": "down", "monitor_status": "active"}]}), 2, "STATUS CRITICAL")]
+#[case(json!({"monitors": [{"id": MONITOR, "uptime_status": "up", "monitor_status": "active",
+    "locations": {"london": {"uptime_status": "down"}, "tokyo": {"uptime_status": "up"}}}]}), 1, "STATUS WARNING")]
+#[case(json!({"monitors": [{"id": MONITOR, "uptime_status": "down", "monitor_status": "maint"}]}), 0, "STATUS OK")]
+#[case(json!({"monitors": []}), 0, "STATUS OK - no verdict on the server (")]
+#[case(json!("<html>"), 0, "STATUS OK - no verdict on the server (")]
+fn the_uptime_host_check_is_hetrixtools_verdict(
+    #[case] body: serde_json::Value,
+    #[case] code: i32,
+    #[case] first_line: &str,
+) {
+    let api = MockApi::replying(match body.as_str() {
+        Some(html) => Reply::raw(503, "text/html", html),
+        None => Reply::json(&body),
+    });
+    let dir = TempDir::new();
+    let token_file = dir.path().join("hetrix.token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let line = commands()
+        .into_iter()
+        .find(|(name, _)| name == "check_hetrix_host_status")
+        .expect("check_hetrix_host_status is shipped")
+        .1;
+    let cache = TempDir::new();
+    let run = run_shell(&expand(&line, &token_file, &[]), &api, &cache);
+    assert_eq!(run.code, code, "{run:?}");
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+}
+
 fn stale_v3() -> serde_json::Value {
     let mut payload = common::example_v3();
     payload["meta"]["last_updated"] = (common::now() - 3600).into();
