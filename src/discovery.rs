@@ -67,8 +67,8 @@ pub fn list(
         }
         return Ok(match listing.format {
             Format::Table => blacklist_table(&all),
-            Format::Icinga2 => icinga2(&blacklist_hosts(&all), "blacklist monitors"),
-            Format::Nagios => nagios(&blacklist_hosts(&all), "blacklist monitors"),
+            Format::Icinga2 => icinga2(&blacklist_hosts(&all), "blacklist monitor"),
+            Format::Nagios => nagios(&blacklist_hosts(&all), "blacklist monitor"),
         });
     }
     let base = &listing.base_url;
@@ -89,8 +89,8 @@ pub fn list(
     }
     Ok(match listing.format {
         Format::Table => uptime_table(&all),
-        Format::Icinga2 => icinga2(&uptime_hosts(&all), "uptime monitors"),
-        Format::Nagios => nagios(&uptime_hosts(&all), "uptime monitors"),
+        Format::Icinga2 => icinga2(&uptime_hosts(&all), "uptime monitor"),
+        Format::Nagios => nagios(&uptime_hosts(&all), "uptime monitor"),
     })
 }
 
@@ -150,8 +150,8 @@ fn uptime_table(monitors: &[Monitor]) -> String {
     let agents = monitors.iter().filter(|m| m.has_agent).count();
     table(&["ID", "NAME", "TYPE", "AGENT", "STATUS"], rows)
         + &format!(
-            "{} monitors, {agents} with a server agent.\n",
-            monitors.len()
+            "{}, {agents} with a server agent.\n",
+            counted(monitors.len(), "monitor")
         )
 }
 
@@ -167,7 +167,7 @@ fn blacklist_table(monitors: &[BlacklistMonitor]) -> String {
         ]
     });
     table(&["ID", "NAME", "TYPE", "TARGET", "STATUS"], rows)
-        + &format!("{} blacklist monitors.\n", monitors.len())
+        + &format!("{}.\n", counted(monitors.len(), "blacklist monitor"))
 }
 
 /// Columns padded to their widest cell, the last one as it is.
@@ -321,13 +321,13 @@ fn blacklist_hosts(monitors: &[BlacklistMonitor]) -> Vec<Host> {
 
 fn icinga2(hosts: &[Host], what: &str) -> String {
     let mut out = format!(
-        "// check_hetrix --list-monitors --format icinga2: {} {what}.\n\
+        "// check_hetrix --list-monitors --format icinga2: {}.\n\
          // The templates hetrix-host (servers with an agent), hetrix-uptime-host and\n\
          // hetrix-blacklist-host (installed with the CheckCommand \"hetrix\") set the\n\
          // host check and read the token from the file the constant HetrixTokenFile\n\
          // names. The services of each monitor follow its host; the README's apply\n\
          // rules add the agent checks to hosts that import hetrix-host.\n",
-        hosts.len()
+        counted(hosts.len(), what)
     );
     for host in hosts {
         let name = &host.name;
@@ -367,11 +367,11 @@ fn icinga2(hosts: &[Host], what: &str) -> String {
 
 fn nagios(hosts: &[Host], what: &str) -> String {
     let mut out = format!(
-        "# check_hetrix --list-monitors --format nagios: {} {what}.\n\
+        "# check_hetrix --list-monitors --format nagios: {}.\n\
          # Uses the templates hetrix-host, hetrix-uptime-host, hetrix-blacklist-host and\n\
          # hetrix-service and the commands of check_hetrix.cfg (installed with the\n\
          # package); the token file is $USER32$ in resource.cfg.\n",
-        hosts.len()
+        counted(hosts.len(), what)
     );
     for host in hosts {
         let name = &host.name;
@@ -468,6 +468,14 @@ fn host_names<'a>(named: impl Iterator<Item = (&'a str, &'a str)>, prefix: &str)
         .collect()
 }
 
+/// `1 monitor`, `2 monitors`.
+fn counted(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
 /// Text from the API on one line: control characters become spaces.
 fn plain(text: &str) -> String {
     text.chars()
@@ -518,6 +526,17 @@ mod tests {
     }
 
     #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(counted(1, "monitor"), "1 monitor");
+        assert_eq!(counted(0, "blacklist monitor"), "0 blacklist monitors");
+        let one = uptime_table(&[monitor("a1", "web")]);
+        assert!(
+            one.ends_with("\n1 monitor, 1 with a server agent.\n"),
+            "{one}"
+        );
+    }
+
+    #[test]
     fn host_names_are_safe_and_unique() {
         let named = [
             ("web 1 \"prod\"", "a1"),
@@ -538,14 +557,14 @@ mod tests {
     fn hostile_names_stay_inside_their_strings() {
         let m = monitor("a1", "x\"; }\nobject Host \"evil\" {; $USER1$ \\");
         let hosts = uptime_hosts(&[m]);
-        let icinga = icinga2(&hosts, "uptime monitors");
+        let icinga = icinga2(&hosts, "uptime monitor");
         assert!(
             icinga
                 .contains("display_name = \"x\\\"; } object Host \\\"evil\\\" {; $USER1$ \\\\\"\n"),
             "{icinga}"
         );
         assert_eq!(icinga.matches("object Host").count(), 2, "{icinga}");
-        let nagios = nagios(&hosts, "uptime monitors");
+        let nagios = nagios(&hosts, "uptime monitor");
         assert!(
             nagios.contains("alias                x\"\\; } object Host \"evil\" {\\; $USER1$ /\n"),
             "{nagios}"
@@ -575,7 +594,7 @@ mod tests {
         };
         let c = website("c3", "shop", "https://shop.example.com/health");
         let hosts = uptime_hosts(&[a, b, c]);
-        let nagios = nagios(&hosts, "uptime monitors");
+        let nagios = nagios(&hosts, "uptime monitor");
         assert!(
             nagios.contains("  address              192.0.2.7\n"),
             "{nagios}"
@@ -585,7 +604,7 @@ mod tests {
             nagios.contains("  address              shop.example.com\n"),
             "{nagios}"
         );
-        let icinga = icinga2(&hosts, "uptime monitors");
+        let icinga = icinga2(&hosts, "uptime monitor");
         assert!(icinga.contains("  address = \"192.0.2.7\"\n"), "{icinga}");
         assert!(
             icinga.contains("  address = \"shop.example.com\"\n"),
@@ -622,7 +641,7 @@ mod tests {
                 ("router", "hetrix-uptime-host", vec!["status"]),
             ]
         );
-        let nagios = nagios(&hosts, "uptime monitors");
+        let nagios = nagios(&hosts, "uptime monitor");
         let described: Vec<&str> = nagios
             .lines()
             .filter_map(|l| l.strip_prefix("  service_description  HetrixTools "))
@@ -633,7 +652,7 @@ mod tests {
                 "cpu", "ram", "disk", "status", "status", "ssl", "domain", "status"
             ]
         );
-        let icinga = icinga2(&hosts, "uptime monitors");
+        let icinga = icinga2(&hosts, "uptime monitor");
         assert_eq!(icinga.matches("object Service \"hetrix-").count(), 5);
         assert!(!icinga.contains("\"hetrix-cpu\""), "{icinga}");
     }
@@ -656,7 +675,7 @@ mod tests {
                 status: Some("disabled".into()),
             },
         ];
-        let icinga = icinga2(&blacklist_hosts(&monitors), "blacklist monitors");
+        let icinga = icinga2(&blacklist_hosts(&monitors), "blacklist monitor");
         assert!(
             icinga.contains(
                 "object Host \"blacklist-mail\" {\n  import \"hetrix-blacklist-host\"\n  \
