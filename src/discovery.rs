@@ -40,6 +40,24 @@ const MAX_PAGES: u64 = 500;
 /// the README's apply rules add them to hosts that import `hetrix-host`.
 const NAGIOS_AGENT_SERVICES: [&str; 3] = ["cpu", "ram", "disk"];
 
+/// Which listing a generated file holds, for its header.
+struct Listed {
+    /// The options that print it.
+    options: &'static str,
+    /// What it counts.
+    noun: &'static str,
+}
+
+const UPTIME: Listed = Listed {
+    options: "--list-monitors",
+    noun: "uptime monitor",
+};
+
+const BLACKLISTS: Listed = Listed {
+    options: "--list-monitors --blacklists",
+    noun: "blacklist monitor",
+};
+
 /// The listing's text, ending with a newline.
 /// `log` gets the `-v` lines.
 pub fn list(
@@ -67,8 +85,8 @@ pub fn list(
         }
         return Ok(match listing.format {
             Format::Table => blacklist_table(&all),
-            Format::Icinga2 => icinga2(&blacklist_hosts(&all), "blacklist monitor"),
-            Format::Nagios => nagios(&blacklist_hosts(&all), "blacklist monitor"),
+            Format::Icinga2 => icinga2(&blacklist_hosts(&all), &BLACKLISTS),
+            Format::Nagios => nagios(&blacklist_hosts(&all), &BLACKLISTS),
         });
     }
     let base = &listing.base_url;
@@ -89,8 +107,8 @@ pub fn list(
     }
     Ok(match listing.format {
         Format::Table => uptime_table(&all),
-        Format::Icinga2 => icinga2(&uptime_hosts(&all), "uptime monitor"),
-        Format::Nagios => nagios(&uptime_hosts(&all), "uptime monitor"),
+        Format::Icinga2 => icinga2(&uptime_hosts(&all), &UPTIME),
+        Format::Nagios => nagios(&uptime_hosts(&all), &UPTIME),
     })
 }
 
@@ -167,7 +185,7 @@ fn blacklist_table(monitors: &[BlacklistMonitor]) -> String {
         ]
     });
     table(&["ID", "NAME", "TYPE", "TARGET", "STATUS"], rows)
-        + &format!("{}.\n", counted(monitors.len(), "blacklist monitor"))
+        + &format!("{}.\n", counted(monitors.len(), BLACKLISTS.noun))
 }
 
 /// Columns padded to their widest cell, the last one as it is.
@@ -319,15 +337,16 @@ fn blacklist_hosts(monitors: &[BlacklistMonitor]) -> Vec<Host> {
         .collect()
 }
 
-fn icinga2(hosts: &[Host], what: &str) -> String {
+fn icinga2(hosts: &[Host], listed: &Listed) -> String {
     let mut out = format!(
-        "// check_hetrix --list-monitors --format icinga2: {}.\n\
+        "// check_hetrix {} --format icinga2: {}.\n\
          // The templates hetrix-host (servers with an agent), hetrix-uptime-host and\n\
          // hetrix-blacklist-host (installed with the CheckCommand \"hetrix\") set the\n\
          // host check and read the token from the file the constant HetrixTokenFile\n\
          // names. The services of each monitor follow its host; the README's apply\n\
          // rules add the agent checks to hosts that import hetrix-host.\n",
-        counted(hosts.len(), what)
+        listed.options,
+        counted(hosts.len(), listed.noun)
     );
     for host in hosts {
         let name = &host.name;
@@ -365,13 +384,14 @@ fn icinga2(hosts: &[Host], what: &str) -> String {
     out
 }
 
-fn nagios(hosts: &[Host], what: &str) -> String {
+fn nagios(hosts: &[Host], listed: &Listed) -> String {
     let mut out = format!(
-        "# check_hetrix --list-monitors --format nagios: {}.\n\
+        "# check_hetrix {} --format nagios: {}.\n\
          # Uses the templates hetrix-host, hetrix-uptime-host, hetrix-blacklist-host and\n\
          # hetrix-service and the commands of check_hetrix.cfg (installed with the\n\
          # package); the token file is $USER32$ in resource.cfg.\n",
-        counted(hosts.len(), what)
+        listed.options,
+        counted(hosts.len(), listed.noun)
     );
     for host in hosts {
         let name = &host.name;
@@ -557,14 +577,14 @@ mod tests {
     fn hostile_names_stay_inside_their_strings() {
         let m = monitor("a1", "x\"; }\nobject Host \"evil\" {; $USER1$ \\");
         let hosts = uptime_hosts(&[m]);
-        let icinga = icinga2(&hosts, "uptime monitor");
+        let icinga = icinga2(&hosts, &UPTIME);
         assert!(
             icinga
                 .contains("display_name = \"x\\\"; } object Host \\\"evil\\\" {; $USER1$ \\\\\"\n"),
             "{icinga}"
         );
         assert_eq!(icinga.matches("object Host").count(), 2, "{icinga}");
-        let nagios = nagios(&hosts, "uptime monitor");
+        let nagios = nagios(&hosts, &UPTIME);
         assert!(
             nagios.contains("alias                x\"\\; } object Host \"evil\" {\\; $USER1$ /\n"),
             "{nagios}"
@@ -594,7 +614,7 @@ mod tests {
         };
         let c = website("c3", "shop", "https://shop.example.com/health");
         let hosts = uptime_hosts(&[a, b, c]);
-        let nagios = nagios(&hosts, "uptime monitor");
+        let nagios = nagios(&hosts, &UPTIME);
         assert!(
             nagios.contains("  address              192.0.2.7\n"),
             "{nagios}"
@@ -604,7 +624,7 @@ mod tests {
             nagios.contains("  address              shop.example.com\n"),
             "{nagios}"
         );
-        let icinga = icinga2(&hosts, "uptime monitor");
+        let icinga = icinga2(&hosts, &UPTIME);
         assert!(icinga.contains("  address = \"192.0.2.7\"\n"), "{icinga}");
         assert!(
             icinga.contains("  address = \"shop.example.com\"\n"),
@@ -641,7 +661,7 @@ mod tests {
                 ("router", "hetrix-uptime-host", vec!["status"]),
             ]
         );
-        let nagios = nagios(&hosts, "uptime monitor");
+        let nagios = nagios(&hosts, &UPTIME);
         let described: Vec<&str> = nagios
             .lines()
             .filter_map(|l| l.strip_prefix("  service_description  HetrixTools "))
@@ -652,7 +672,7 @@ mod tests {
                 "cpu", "ram", "disk", "status", "status", "ssl", "domain", "status"
             ]
         );
-        let icinga = icinga2(&hosts, "uptime monitor");
+        let icinga = icinga2(&hosts, &UPTIME);
         assert_eq!(icinga.matches("object Service \"hetrix-").count(), 5);
         assert!(!icinga.contains("\"hetrix-cpu\""), "{icinga}");
     }
@@ -675,7 +695,7 @@ mod tests {
                 status: Some("disabled".into()),
             },
         ];
-        let icinga = icinga2(&blacklist_hosts(&monitors), "blacklist monitor");
+        let icinga = icinga2(&blacklist_hosts(&monitors), &BLACKLISTS);
         assert!(
             icinga.contains(
                 "object Host \"blacklist-mail\" {\n  import \"hetrix-blacklist-host\"\n  \

@@ -222,6 +222,12 @@ fn blacklists_list_the_blacklist_monitors(#[case] format: &str) {
         "icinga2" => {
             assert_icinga2_shape(out);
             assert!(
+                out.starts_with(
+                    "// check_hetrix --list-monitors --blacklists --format icinga2: 2 blacklist monitors.\n"
+                ),
+                "{out}"
+            );
+            assert!(
                 out.contains(
                     "object Host \"blacklist-mail\" {\n  import \"hetrix-blacklist-host\"\n  \
                      display_name = \"mail (192.0.2.25)\"\n  address = \"192.0.2.25\"\n"
