@@ -119,6 +119,9 @@ fn parse_unmasked(
     if parsed.format.is_some() {
         return Err(Failure::new("--format only applies to --list-monitors"));
     }
+    if parsed.blacklists {
+        return Err(Failure::new("--blacklists only applies to --list-monitors"));
+    }
     configure(parsed, env).map(|config| Command::Check(Box::new(config)))
 }
 
@@ -321,6 +324,7 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
         // No --demo hint: the demo has no account whose monitors to list.
         token: token(args.token, args.token_file, env, "")?,
         format: word_of("--format", args.format, &FORMATS)?.unwrap_or(Format::Table),
+        blacklists: args.blacklists,
         timeout,
         verbose: args.verbose,
     })

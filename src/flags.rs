@@ -264,8 +264,10 @@ flags! {
         exclude: Vec<String> = option("REGEX") long "exclude" for Mounts;
         /// check the bundled example server instead of the API (no token needed)
         demo: bool = switch long "demo";
-        /// list the account's monitors that have a server agent (API v3) and exit
+        /// list the account's uptime monitors (API v3) and exit
         list_monitors: bool = switch long "list-monitors";
+        /// with --list-monitors: list the blacklist monitors instead
+        blacklists: bool = switch long "blacklists";
     }
     "Thresholds" {
         /// warning range, e.g. 80, 80%, 10:, ~:10, 10:20, @10:20 (default: the mode's)

@@ -15,7 +15,7 @@ const TEXT_COLUMN: usize = 26;
 const USAGE: &str = "\
 Usage: check_hetrix -i ID -m MODE [-w RANGE] [-c RANGE] [OPTION]...
        check_hetrix --demo -m MODE [-w RANGE] [-c RANGE] [OPTION]...
-       check_hetrix --list-monitors [--format FORMAT]";
+       check_hetrix --list-monitors [--blacklists] [--format FORMAT]";
 
 const DESCRIPTION: &str = "Check what HetrixTools knows about a server, a site or a \
 blacklisted address: fetch it from the HetrixTools API and compare it with warning and \

@@ -2,7 +2,8 @@
 //! loaded by an `icinga2 daemon` running as the current user with every
 //! path under a temporary directory, checks against the mock API are forced
 //! through the REST API, and the states, outputs and Icinga's own parse of
-//! the perfdata are asserted.
+//! the perfdata are asserted; the generated hosts of every monitor type
+//! (also blacklist monitors) load and run their services.
 //!
 //! Runs only where `icinga2` is installed (Debian: icinga2-bin
 //! icinga2-common; .ci/run installs them) and passes with a SKIPPED message
@@ -163,22 +164,11 @@ fn icinga2_runs_the_shipped_check_command() {
         )
     };
     let api = mock_api();
-    // The account's hosts as --list-monitors prints them, loaded unchanged.
+    // The account's hosts as --list-monitors prints them, loaded unchanged:
+    // uptime monitors, then blacklist monitors.
     let account = e2e::account_api();
     let plugin = plugin_dir.join("check_hetrix");
-    let generated = Command::new(&plugin)
-        .args([
-            "--list-monitors",
-            "--format",
-            "icinga2",
-            "--api-url",
-            &account.url,
-        ])
-        .env("HETRIX_API_TOKEN", TOKEN)
-        .output()
-        .expect("run --list-monitors");
-    assert!(generated.status.success(), "{generated:?}");
-    let generated = String::from_utf8(generated.stdout).unwrap();
+    let generated = e2e::generated(&plugin, &account.url, "icinga2");
     let daemon = Daemon::start(
         &icinga2,
         &plugin_dir,
@@ -227,6 +217,7 @@ fn icinga2_runs_the_shipped_check_command() {
     }
 
     assert_generated_hosts(&daemon, before);
+    assert_generated_monitors(&daemon, before);
 
     // The numbers Icinga parsed are the ones the plugin printed: the first
     // mount's used bytes, thresholds and size.
@@ -330,6 +321,53 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
             "{value}"
         );
     }
+}
+
+/// The hosts of uptime monitors without an agent and of blacklist
+/// monitors (one with a hostile name each) and every service the listing
+/// gave them: UP and OK against the mock, each host check in its own mode.
+fn assert_generated_monitors(daemon: &Daemon, since: f64) {
+    const HOSTS: &str =
+        "\"hetrix-uptime-host\" in host.templates || \"hetrix-blacklist-host\" in host.templates";
+    let services = format!("match(\"hetrix-*\", service.name) && ({HOSTS})");
+    // Five uptime monitors and two blacklist monitors; their services:
+    // status on five, ssl on two, domain on three, blacklist on two.
+    let (host_count, service_count) = (7, 12);
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Host", "filter": HOSTS, "force": true}),
+    );
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Service", "filter": services, "force": true}),
+    );
+    let hosts = daemon.wait_for("hosts", HOSTS, host_count, since);
+    for (host, result) in &hosts {
+        assert_eq!(result["state"], json!(0), "host {host}: {result:#}");
+        let output = result["output"].as_str().unwrap();
+        let mode = match host.starts_with("blacklist-") {
+            true => "BLACKLIST OK - ",
+            false => "STATUS OK - ",
+        };
+        assert!(output.starts_with(mode), "host {host}: {result:#}");
+        assert!(!output.contains("no verdict"), "host {host}: {result:#}");
+    }
+    assert!(hosts.contains_key("blacklist-mail"), "{hosts:#?}");
+    let results = daemon.wait_for("services", &services, service_count, since);
+    for (service, result) in &results {
+        let mode = service.rsplit("!hetrix-").next().unwrap().to_uppercase();
+        let output = result["output"].as_str().unwrap();
+        assert_eq!(result["state"], json!(0), "{service}: {result:#}");
+        assert!(
+            output.starts_with(&format!("{mode} OK - ")),
+            "{service}: {result:#}"
+        );
+    }
+    assert!(results.contains_key("shop!hetrix-ssl"), "{results:#?}");
+    assert!(
+        results.contains_key("old_shop!hetrix-domain"),
+        "{results:#?}"
+    );
 }
 
 /// The mock answers like v1 (so the host sets `hetrix_api = "v1"`): the
@@ -743,7 +781,8 @@ fn check_command_maps_every_option() {
     for option in long_options {
         let mapped = conf.contains(&format!("\"{option}\" = {{"));
         match option {
-            "--token" | "--help" | "--version" | "--list-monitors" | "--format" => {
+            "--token" | "--help" | "--version" | "--list-monitors" | "--blacklists"
+            | "--format" => {
                 assert!(!mapped, "{option} must not be in the CheckCommand")
             }
             _ => assert!(

@@ -3,8 +3,11 @@
 //! `--list-monitors --format nagios` prints, unchanged; then a daemon
 //! running as the current user with every path in a temporary directory
 //! runs forced checks against the mock API, and the test reads status.dat:
-//! hosts stay UP through an API outage and a 429, and the 1,000-mount
-//! server's output arrives whole in every one of 20 rounds.
+//! hosts stay UP through an API outage and a 429, the hosts of uptime
+//! monitors without an agent and of blacklist monitors are UP by their own
+//! host checks with their status, ssl, domain and blacklist services OK,
+//! and the 1,000-mount server's output arrives whole in every one of 20
+//! rounds.
 //!
 //! Runs only where `nagios4` is installed (Debian: nagios4-core; .ci/run
 //! installs it) and passes with a SKIPPED message elsewhere. With
@@ -69,27 +72,24 @@ fn nagios4_runs_the_generated_configuration() {
         )
     };
     let api = e2e::account_api();
-    let generated = Command::new(&plugin)
-        .args([
-            "--list-monitors",
-            "--format",
-            "nagios",
-            "--api-url",
-            &api.url,
-        ])
-        .env("HETRIX_API_TOKEN", TOKEN)
-        .output()
-        .expect("run --list-monitors");
-    assert!(generated.status.success(), "{generated:?}");
-    let generated = String::from_utf8(generated.stdout).unwrap();
+    // Uptime monitors, then blacklist monitors, as printed.
+    let generated = e2e::generated(&plugin, &api.url, "nagios");
+    let monitor_hosts = generated_hosts(&generated);
+    assert_eq!(monitor_hosts.len(), 7, "{generated}");
 
     let daemon = Nagios::configure(&nagios, &plugin, &definitions, &generated, &api.url);
     daemon.verify();
     let daemon = daemon.start();
 
     // Outage and rate limit: hosts stay UP, their services say why.
-    daemon.force_all();
-    let status = daemon.wait_for_checks(0.0);
+    let everything: Vec<&str> = HOSTS
+        .iter()
+        .copied()
+        .chain(monitor_hosts.iter().map(String::as_str))
+        .collect();
+    daemon.force(&everything);
+    let status = daemon.wait_for_checks(&everything, 0.0);
+    assert_monitor_checks(&status, &monitor_hosts);
     for host in ["outage", "limited"] {
         let check = &status[&(host.to_string(), None)];
         assert_eq!(
@@ -139,14 +139,59 @@ fn nagios4_runs_the_generated_configuration() {
             std::thread::sleep(Duration::from_millis(50));
         }
         let since = unix_now();
-        daemon.force_all();
-        let status = daemon.wait_for_checks(since);
+        daemon.force(&HOSTS);
+        let status = daemon.wait_for_checks(&HOSTS, since);
         newest = newest_check(&status);
         for service in ["HetrixTools disk", "HetrixTools all"] {
             let check = &status[&("big".to_string(), Some(service.to_string()))];
             assert_whole(check, &format!("round {round}, {service}"));
         }
     }
+}
+
+/// The hosts of the generated configuration other than the agent servers
+/// of `HOSTS`: uptime monitors without an agent and blacklist monitors.
+fn generated_hosts(generated: &str) -> Vec<String> {
+    generated
+        .split("define host {\n")
+        .skip(1)
+        .filter_map(|block| {
+            let line = block
+                .lines()
+                .find(|l| l.trim_start().starts_with("host_name"))?;
+            let name = line.split_whitespace().nth(1)?.to_string();
+            (!HOSTS.contains(&name.as_str())).then_some(name)
+        })
+        .collect()
+}
+
+/// Every host of an uptime or blacklist monitor is UP by its own mode,
+/// and every service it got runs OK: status, ssl, domain, blacklist.
+fn assert_monitor_checks(status: &Status, hosts: &[String]) {
+    let mut services = 0;
+    for ((host, service), check) in status {
+        if !hosts.contains(host) {
+            continue;
+        }
+        assert_eq!(check["current_state"], "0", "{host} {service:?}: {check:?}");
+        let expected = match service {
+            Some(service) => {
+                services += 1;
+                format!(
+                    "{} OK - ",
+                    service.trim_start_matches("HetrixTools ").to_uppercase()
+                )
+            }
+            None if host.starts_with("blacklist-") => "BLACKLIST OK - ".to_string(),
+            None => "STATUS OK - ".to_string(),
+        };
+        assert!(
+            check["plugin_output"].starts_with(&expected),
+            "{host} {service:?}: {check:?}"
+        );
+    }
+    // status on five, ssl on two, domain on three, blacklist on two.
+    assert_eq!(services, 12, "{status:#?}");
 }
 
 /// The output as the plugin wrote it: the long output ends with the note
@@ -355,11 +400,11 @@ impl Nagios {
         format!("{}{}", read("daemon.log"), read("nagios.log"))
     }
 
-    /// Forces a check of every host and service now.
-    fn force_all(&self) {
+    /// Forces a check of `hosts` and all their services now.
+    fn force(&self, hosts: &[&str]) {
         let now = unix_now() as u64;
         let mut commands = String::new();
-        for host in HOSTS {
+        for host in hosts {
             commands.push_str(&format!(
                 "[{now}] SCHEDULE_FORCED_HOST_CHECK;{host};{now}\n"
             ));
@@ -374,17 +419,17 @@ impl Nagios {
         pipe.write_all(commands.as_bytes()).unwrap();
     }
 
-    /// status.dat once every host and service has a check that started
-    /// after `since` (Unix seconds; Nagios has whole seconds, so a round
-    /// waits for the next second).
-    fn wait_for_checks(&self, since: f64) -> Status {
+    /// status.dat once every one of `hosts` and their services has a check
+    /// that started after `since` (Unix seconds; Nagios has whole seconds,
+    /// so a round waits for the next second).
+    fn wait_for_checks(&self, hosts: &[&str], since: f64) -> Status {
         let deadline = Instant::now() + DEADLINE;
         loop {
             let status = self.status();
             let done = !status.is_empty()
                 && status
                     .iter()
-                    .filter(|((host, _), _)| HOSTS.contains(&host.as_str()))
+                    .filter(|((host, _), _)| hosts.contains(&host.as_str()))
                     .all(|(_, check)| {
                         check["last_check"].parse::<f64>().unwrap_or(0.0) >= since.floor()
                             && check["last_check"] != "0"

@@ -18,7 +18,9 @@ const HOST_ADDRESS: &str = "192.0.2.25";
 
 /// The commands of the v3 calls other than the agent's metrics, which the
 /// mock of `every_shipped_command_runs_its_mode` does not answer.
-const MONITOR_COMMANDS: [&str; 4] = [
+const MONITOR_COMMANDS: [&str; 6] = [
+    "check_hetrix_host_status",
+    "check_hetrix_host_blacklist",
     "check_hetrix_status",
     "check_hetrix_ssl",
     "check_hetrix_domain",
@@ -85,7 +87,7 @@ fn every_shipped_command_runs_its_mode() {
 
     let cache = TempDir::new();
     let commands = commands();
-    assert_eq!(commands.len(), 16, "{commands:?}");
+    assert_eq!(commands.len(), 18, "{commands:?}");
     let agent_commands = commands
         .iter()
         .filter(|(name, _)| !MONITOR_COMMANDS.contains(&name.as_str()));
@@ -146,19 +148,29 @@ fn uptime_and_blacklist_commands_run_their_modes() {
     assert_eq!(commands.len(), MONITOR_COMMANDS.len(), "{commands:?}");
     for (name, line) in &commands {
         let run = run_shell(&expand(line, &token_file, &[]), &api, &cache);
-        let label = name.trim_start_matches("check_hetrix_").to_uppercase();
+        let mode = name.trim_start_matches("check_hetrix_");
+        let label = mode.trim_start_matches("host_").to_uppercase();
+        assert_eq!(
+            line.contains("--host-check"),
+            mode.starts_with("host_"),
+            "{name}"
+        );
         assert!(
             run.first_line().starts_with(&format!("{label} OK")),
             "{name}: {run:?}"
         );
     }
-    let paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
-    // status, ssl and domain share one response.
+    let mut paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
+    paths.sort();
+    // status, ssl, domain and the host check of an uptime monitor share one
+    // response; the blacklist host check asks by the monitor ID, the
+    // service command by the host's address.
     assert_eq!(
         paths,
         [
+            format!("/v3/blacklist-monitors/{MONITOR}/report"),
+            format!("/v3/blacklist-monitors/{HOST_ADDRESS}/report"),
             format!("/v3/uptime-monitors?id={MONITOR}"),
-            format!("/v3/blacklist-monitors/{HOST_ADDRESS}/report")
         ]
     );
     std::fs::remove_file(token_file).unwrap();
@@ -202,6 +214,39 @@ fn the_host_check_is_down_only_for_the_server(
         .into_iter()
         .find(|(name, _)| name == "check_hetrix_host")
         .expect("check_hetrix_host is shipped")
+        .1;
+    let cache = TempDir::new();
+    let run = run_shell(&expand(&line, &token_file, &[]), &api, &cache);
+    assert_eq!(run.code, code, "{run:?}");
+    assert!(run.first_line().starts_with(first_line), "{run:?}");
+}
+
+/// The host check of a monitor without an agent is HetrixTools' own
+/// verdict: DOWN only when HetrixTools sees the monitor down, UP with a
+/// note when the API cannot say.
+#[rstest]
+#[case(json!({"monitors": [{"id": MONITOR, "uptime_status": "down", "monitor_status": "active"}]}), 2, "STATUS CRITICAL")]
+#[case(json!({"monitors": [{"id": MONITOR, "uptime_status": "up", "monitor_status": "active",
+    "locations": {"london": {"uptime_status": "down"}, "tokyo": {"uptime_status": "up"}}}]}), 1, "STATUS WARNING")]
+#[case(json!({"monitors": [{"id": MONITOR, "uptime_status": "down", "monitor_status": "maint"}]}), 0, "STATUS OK")]
+#[case(json!({"monitors": []}), 0, "STATUS OK - no verdict on the server (")]
+#[case(json!("<html>"), 0, "STATUS OK - no verdict on the server (")]
+fn the_uptime_host_check_is_hetrixtools_verdict(
+    #[case] body: serde_json::Value,
+    #[case] code: i32,
+    #[case] first_line: &str,
+) {
+    let api = MockApi::replying(match body.as_str() {
+        Some(html) => Reply::raw(503, "text/html", html),
+        None => Reply::json(&body),
+    });
+    let dir = TempDir::new();
+    let token_file = dir.path().join("hetrix.token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let line = commands()
+        .into_iter()
+        .find(|(name, _)| name == "check_hetrix_host_status")
+        .expect("check_hetrix_host_status is shipped")
         .1;
     let cache = TempDir::new();
     let run = run_shell(&expand(&line, &token_file, &[]), &api, &cache);

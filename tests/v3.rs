@@ -10,7 +10,7 @@ use common::variants::{
 };
 use common::{
     MONITOR, MockApi, Reply, Request, Run, TOKEN, check, check_on, example, example_v3, execute,
-    now,
+    list_monitors as list, now,
 };
 use rstest::rstest;
 use serde_json::{Value, json};
@@ -794,15 +794,6 @@ fn account() -> MockApi {
     })
 }
 
-fn list(api: &MockApi, args: &[&str]) -> Run {
-    let mut all = vec!["--api-url", api.url.as_str(), "--list-monitors"];
-    all.extend_from_slice(args);
-    let run = execute(&all, &[("HETRIX_API_TOKEN", TOKEN)]);
-    assert!(run.stderr.is_empty(), "{run:?}");
-    assert!(!run.stdout.contains(TOKEN), "token leaked: {run:?}");
-    run
-}
-
 #[test]
 fn list_monitors_pages_through_the_account() {
     let api = account();
@@ -810,11 +801,13 @@ fn list_monitors_pages_through_the_account() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
         run.stdout,
-        "ID      NAME          STATUS\n\
-         aaa111  web 1         up, active\n\
-         ccc333  db-1          up, maint_dnd (MAINTENANCE: in maintenance, notifications off)\n\
-         eee555  backup \"nas\"  up, maint (MAINTENANCE: in maintenance)\n\
-         3 of 5 monitors have a server agent.\n"
+        "ID      NAME          TYPE       AGENT  STATUS\n\
+         aaa111  web 1         heartbeat  yes    up, active\n\
+         bbb222  shop website  heartbeat  no     up, active\n\
+         ccc333  db-1          heartbeat  yes    up, maint_dnd (MAINTENANCE: in maintenance, notifications off)\n\
+         ddd444  ping only     heartbeat  no     up, paused\n\
+         eee555  backup \"nas\"  heartbeat  yes    up, maint (MAINTENANCE: in maintenance)\n\
+         5 monitors, 3 with a server agent.\n"
     );
     let requests = api.requests();
     let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
@@ -831,12 +824,13 @@ fn list_monitors_writes_icinga2_hosts() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout
-            .starts_with("// check_hetrix --list-monitors --format icinga2: 3 servers")
+            .starts_with("// check_hetrix --list-monitors --format icinga2: 5 uptime monitors.")
     );
     assert!(
         run.stdout.contains(
             "object Host \"web_1\" {\n  import \"hetrix-host\"\n  display_name = \"web 1\"\n  \
-         address = \"192.0.2.10\"\n  vars.hetrix_monitor = \"aaa111\"\n}\n"
+         address = \"192.0.2.10\"\n  vars.hetrix_monitor = \"aaa111\"\n  \
+         vars.hetrix_type = \"heartbeat\"\n}\n"
         ),
         "{}",
         run.stdout
@@ -855,8 +849,10 @@ fn list_monitors_writes_icinga2_hosts() {
             .contains("object Host \"backup__nas\" {\n  import \"hetrix-host\"\n  display_name = \"backup \\\"nas\\\"\"\n")
     );
     assert!(
-        !run.stdout.contains("bbb222"),
-        "monitors without an agent are left out"
+        run.stdout
+            .contains("object Host \"shop_website\" {\n  import \"hetrix-uptime-host\"\n"),
+        "monitors without an agent are listed with their own host check: {}",
+        run.stdout
     );
 }
 
@@ -868,7 +864,7 @@ fn list_monitors_writes_nagios_hosts_and_services() {
         run.stdout.contains(
             "define host {\n  use                  hetrix-host\n  host_name            web_1\n  \
          alias                web 1\n  address              192.0.2.10\n  \
-         _HETRIX_MONITOR      aaa111\n}\n"
+         _HETRIX_MONITOR      aaa111\n  _HETRIX_TYPE         heartbeat\n}\n"
         ),
         "{}",
         run.stdout
@@ -878,7 +874,8 @@ fn list_monitors_writes_nagios_hosts_and_services() {
         run.stdout
             .contains("# in maintenance at HetrixTools\ndefine host {")
     );
-    assert_eq!(run.stdout.matches("define service {").count(), 9);
+    // cpu, ram, disk and status on the three servers, status on the others.
+    assert_eq!(run.stdout.matches("define service {").count(), 14);
 }
 
 #[test]
@@ -941,20 +938,6 @@ fn list_monitors_with_a_wrong_key_is_unknown() {
         run.first_line()
             .starts_with("HETRIX UNKNOWN - HetrixTools API v3 answered HTTP 401"),
         "{run:?}"
-    );
-}
-
-#[test]
-fn list_monitors_without_agents_says_so() {
-    let api = MockApi::replying(Reply::json(&json!({
-        "monitors": [monitor("bbb222", "shop", false, "active")],
-        "meta": {"pagination": {"current": 1, "next": null}}
-    })));
-    let run = list(&api, &[]);
-    assert_eq!(run.code, 3, "{run:?}");
-    assert!(
-        run.first_line()
-            .contains("none of the account's 1 monitors has a server agent")
     );
 }
 

@@ -4,6 +4,7 @@
 //! [`Call`] it reads, and a new endpoint is one file here.
 
 pub mod blacklist;
+pub mod blacklist_monitors;
 pub mod processes;
 pub mod rate_limit;
 pub mod request;

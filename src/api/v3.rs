@@ -141,6 +141,14 @@ pub struct Monitor {
     /// The IP address HetrixTools resolved the target to (for heartbeat
     /// monitors, the one the agent sends from).
     pub address: Option<String>,
+    /// `website`, `ping`, `service`, `smtp` or `heartbeat`.
+    pub kind: Option<String>,
+    /// What HetrixTools checks: a URL, host name or IP; none for heartbeats.
+    pub target: Option<String>,
+    /// Whether HetrixTools tracks the certificate's expiry (a date is set).
+    pub tracks_ssl: bool,
+    /// Whether HetrixTools tracks the domain's expiry (a date is set).
+    pub tracks_domain: bool,
 }
 
 impl Monitor {
@@ -166,26 +174,36 @@ pub fn parse_monitors(response: &Response, now: i64) -> Result<MonitorPage, Fail
             .into_iter()
             .filter_map(|m| {
                 Some(Monitor {
-                    // `-i` accepts no other IDs, so such a monitor could
-                    // not be checked anyway.
-                    id: m.id.0.filter(|id| {
-                        id.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-                    })?,
+                    id: plain_id(m.id.0)?,
                     name: m.name.0.unwrap_or_default(),
                     uptime: m.uptime.0,
                     status: m.status.0,
                     has_agent: m.has_agent.0 == Some(true),
                     address: m.address.0,
+                    kind: m.kind.0,
+                    target: m.target.0,
+                    tracks_ssl: m.ssl_expiration.0.is_some(),
+                    tracks_domain: m.domain_expiration.0.is_some(),
                 })
             })
             .collect(),
-        next: list
-            .meta
-            .0
-            .and_then(|m| m.pagination.0)
-            .and_then(|p| p.next.0),
+        next: next_page(list.meta.0),
     })
+}
+
+/// A monitor ID as listed, if it is one `-i` accepts (letters, digits,
+/// `-`, `_`, `.`): a monitor with another could not be checked anyway, and
+/// the ID goes into generated configuration unquoted.
+pub(super) fn plain_id(id: Option<String>) -> Option<String> {
+    id.filter(|id| {
+        id.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    })
+}
+
+/// The next page's number from a list's `meta`; `None` on the last page.
+pub(super) fn next_page(meta: Option<ListMeta>) -> Option<u64> {
+    meta.and_then(|m| m.pagination.0).and_then(|p| p.next.0)
 }
 
 /// The fields of a 200 response's body. HetrixTools' key scope refusals
@@ -300,6 +318,10 @@ typed::fields! {
         "monitor_status" => status: Text,
         "has_agent" => has_agent: Bool,
         "resolve_address" => address: Text,
+        "type" => kind: Text,
+        "target" => target: Text,
+        "ssl_expiration_date" => ssl_expiration: Text,
+        "domain_expiration_date" => domain_expiration: Text,
     }
 
     Limits {

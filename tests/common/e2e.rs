@@ -1,8 +1,15 @@
 //! The HetrixTools account the end-to-end tests generate their daemon
-//! configuration from (`--list-monitors`) and check against: a normal
-//! server, one with 1,000 mounts, one whose API calls hit an outage and
-//! one that is rate limited. Metrics are served on v1 and v3 alike, so the
-//! tests hold whichever API a command uses.
+//! configuration from (`--list-monitors`, also `--blacklists`) and check
+//! against: a normal server, one with 1,000 mounts, one whose API calls hit
+//! an outage and one that is rate limited (all four with an agent); a
+//! website with certificate and domain expiry, a ping, a heartbeat, a site
+//! in maintenance and one whose fields try to break out of the generated
+//! configuration (no agent); two blacklist monitors. Lists come a few
+//! monitors a page. Metrics are served on v1 and v3 alike, so the tests
+//! hold whichever API a command uses.
+
+use std::path::Path;
+use std::process::Command;
 
 use serde_json::{Value, json};
 
@@ -14,6 +21,20 @@ pub const OUTAGE: &str = "outage00000000000000000000000000";
 pub const LIMITED: &str = "limited0000000000000000000000000";
 /// Mounts of the BIG server.
 pub const MOUNTS: usize = 1000;
+/// Uptime monitors without an agent.
+pub const WEBSITE: &str = "website0000000000000000000000000";
+pub const PING: &str = "ping0000000000000000000000000000";
+pub const HEARTBEAT: &str = "heartbeat00000000000000000000000";
+pub const MAINTENANCE: &str = "maint000000000000000000000000000";
+pub const HOSTILE: &str = "hostile0000000000000000000000000";
+/// Blacklist monitors.
+pub const BLACKLISTED_IP: &str = "blip0000000000000000000000000000";
+pub const BLACKLISTED_DOMAIN: &str = "bldomain000000000000000000000000";
+/// A name that would end a string, a comment and a line, start a macro,
+/// and continue a Nagios line, were it not escaped.
+pub const HOSTILE_NAME: &str = "evil\"; } # $USER1$ \\\nobject Host \"x\" { \\";
+/// Monitors per page of the mock's lists.
+const PAGE: usize = 4;
 
 pub fn account_api() -> MockApi {
     let normal = (example(), example_v3());
@@ -30,8 +51,15 @@ pub fn account_api() -> MockApi {
         if path.starts_with("/v1/") && !path.starts_with(&format!("/v1/{TOKEN}/")) {
             return Reply::json(&json!({"status": "ERROR", "error_message": "invalid API key"}));
         }
-        if path.starts_with("/v3/uptime-monitors?") {
-            return Reply::json(&monitor_list());
+        if let Some(query) = path.strip_prefix("/v3/uptime-monitors?") {
+            return Reply::json(&uptime_monitors(query));
+        }
+        if let Some(query) = path.strip_prefix("/v3/blacklist-monitors?") {
+            return Reply::json(&page(blacklist_monitors(), "blacklist_monitors", query));
+        }
+        if let Some(rest) = path.strip_prefix("/v3/blacklist-monitors/") {
+            let id = rest.split('/').next().unwrap_or_default();
+            return Reply::json(&json!({"id": id, "target": "192.0.2.25", "listed": []}));
         }
         if path.contains(OUTAGE) {
             Reply::raw(
@@ -53,6 +81,24 @@ pub fn account_api() -> MockApi {
     })
 }
 
+/// What `plugin --list-monitors --format <format>` prints for the account
+/// at `api_url`: the uptime monitors, then the blacklist monitors.
+pub fn generated(plugin: &Path, api_url: &str, format: &str) -> String {
+    [&[][..], &["--blacklists"]]
+        .iter()
+        .map(|extra| {
+            let generated = Command::new(plugin)
+                .args(["--list-monitors", "--format", format, "--api-url", api_url])
+                .args(*extra)
+                .env("HETRIX_API_TOKEN", TOKEN)
+                .output()
+                .expect("run --list-monitors");
+            assert!(generated.status.success(), "{generated:?}");
+            String::from_utf8(generated.stdout).unwrap()
+        })
+        .collect()
+}
+
 fn authorized(request: &Request) -> bool {
     request
         .headers
@@ -60,8 +106,36 @@ fn authorized(request: &Request) -> bool {
         .any(|(name, value)| name == "authorization" && *value == format!("Bearer {TOKEN}"))
 }
 
-fn monitor_list() -> Value {
-    let monitors: Vec<Value> = [
+/// `?id=` gives that one monitor, as the API does; else a page of all.
+fn uptime_monitors(query: &str) -> Value {
+    let all = uptime_monitor_list();
+    match query.strip_prefix("id=") {
+        Some(id) => {
+            let found: Vec<Value> = all.into_iter().filter(|m| m["id"] == json!(id)).collect();
+            json!({"monitors": found, "meta": {"pagination": {"current": 1, "next": null}}})
+        }
+        None => page(all, "monitors", query),
+    }
+}
+
+/// Page `page=N` of `items`, `PAGE` a page, under `key`.
+fn page(items: Vec<Value>, key: &str, query: &str) -> Value {
+    let number: usize = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let pages = items.len().div_ceil(PAGE);
+    let chunk: Vec<&Value> = items.iter().skip((number - 1) * PAGE).take(PAGE).collect();
+    let next = (number < pages).then_some(number + 1);
+    json!({key: chunk, "meta": {"total": items.len(),
+           "pagination": {"current": number, "last": pages, "next": next}}})
+}
+
+fn uptime_monitor_list() -> Vec<Value> {
+    let up = json!({"london": {"uptime_status": "up", "response_time": 80},
+                    "new_york": {"uptime_status": "up", "response_time": 120}});
+    let mut monitors: Vec<Value> = [
         (NORMAL, "normal"),
         (BIG, "big"),
         (OUTAGE, "outage"),
@@ -72,10 +146,47 @@ fn monitor_list() -> Value {
     .map(|(i, (id, name))| {
         json!({"id": id, "name": name, "type": "ping", "target": "192.0.2.1",
                    "resolve_address": format!("192.0.2.{}", i + 1), "category": "",
-                   "uptime_status": "up", "monitor_status": "active", "has_agent": true})
+                   "uptime_status": "up", "monitor_status": "active", "has_agent": true,
+                   "uptime": 100, "locations": up, "ssl_expiration_date": null,
+                   "domain_expiration_date": null})
     })
     .collect();
-    json!({"monitors": monitors, "meta": {"total": 4, "pagination": {"current": 1, "next": null}}})
+    let site = |id: &str, name: &str, status: &str| {
+        json!({"id": id, "name": name, "type": "website",
+               "target": "https://shop.example.com/health?x=1", "resolve_address": "192.0.2.20",
+               "uptime_status": "up", "monitor_status": status, "has_agent": false,
+               "uptime": "99.95", "locations": up, "ssl_expiration_date": "2099-01-01",
+               "domain_expiration_date": "2099-06-01"})
+    };
+    monitors.extend([
+        site(WEBSITE, "shop", "active"),
+        json!({"id": PING, "name": "router", "type": "ping", "target": "192.0.2.30",
+               "resolve_address": "192.0.2.30", "uptime_status": "up",
+               "monitor_status": "active", "has_agent": false, "uptime": 99.9,
+               "locations": [up], "ssl_expiration_date": null,
+               "domain_expiration_date": null}),
+        json!({"id": HEARTBEAT, "name": "nightly backup", "type": "heartbeat",
+               "target": null, "resolve_address": null, "uptime_status": "up",
+               "monitor_status": "active", "has_agent": false, "uptime": 100,
+               "locations": null}),
+        site(MAINTENANCE, "old shop", "maint_dnd"),
+        json!({"id": HOSTILE, "name": HOSTILE_NAME, "type": "smtp\n}", "target": "mail host:25\"",
+               "resolve_address": "192.0.2.40\n}", "uptime_status": "up",
+               "monitor_status": "active", "has_agent": "yes", "uptime": 100,
+               "locations": up, "ssl_expiration_date": null,
+               "domain_expiration_date": "2099-01-01"}),
+        json!({"id": null, "name": "no ID: left out"}),
+    ]);
+    monitors
+}
+
+fn blacklist_monitors() -> Vec<Value> {
+    vec![
+        json!({"id": BLACKLISTED_IP, "name": "mail", "type": "ipv4", "target": "192.0.2.25",
+               "status": "active", "listed": []}),
+        json!({"id": BLACKLISTED_DOMAIN, "name": HOSTILE_NAME, "type": "domain",
+               "target": "example.com", "status": "active", "listed": []}),
+    ]
 }
 
 fn big_mount(i: usize) -> (String, u64, u64) {

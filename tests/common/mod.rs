@@ -446,6 +446,17 @@ pub fn execute(args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// `--list-monitors` with `args` against `api`, with the token in the
+/// environment: nothing on stderr, the token nowhere in the output.
+pub fn list_monitors(api: &MockApi, args: &[&str]) -> Run {
+    let mut all = vec!["--api-url", api.url.as_str(), "--list-monitors"];
+    all.extend_from_slice(args);
+    let run = execute(&all, &[("HETRIX_API_TOKEN", TOKEN)]);
+    assert!(run.stderr.is_empty(), "{run:?}");
+    assert!(!run.stdout.contains(TOKEN), "token leaked: {run:?}");
+    run
+}
+
 /// A new empty directory under the system temp directory, removed with
 /// everything in it when dropped.
 pub struct TempDir(PathBuf);
