@@ -67,47 +67,30 @@ pub fn list(
     now: i64,
     log: &mut Vec<String>,
 ) -> Result<String, Failure> {
+    let mut pages = Pages {
+        listing,
+        client,
+        started,
+        log,
+    };
+    let base = &listing.base_url;
     if listing.blacklists {
-        let base = &listing.base_url;
-        let all = fetch_all(
-            listing,
-            client,
-            started,
-            log,
+        let all = pages.all(
+            "blacklist monitors",
             |page| blacklist_monitors::url(base, page),
-            |response| {
-                let page = blacklist_monitors::parse(response, now)?;
-                Ok((page.monitors, page.next))
-            },
+            |response| blacklist_monitors::parse(response, now).map(|p| (p.monitors, p.next)),
         )?;
-        if all.is_empty() {
-            return Err(Failure::new(
-                "the account has no blacklist monitors that this API key may see",
-            ));
-        }
         return Ok(match listing.format {
             Format::Table => blacklist_table(&all),
             Format::Icinga2 => icinga2(&blacklist_hosts(&all), &BLACKLISTS),
             Format::Nagios => nagios(&blacklist_hosts(&all), &BLACKLISTS),
         });
     }
-    let base = &listing.base_url;
-    let all = fetch_all(
-        listing,
-        client,
-        started,
-        log,
+    let all = pages.all(
+        "uptime monitors",
         |page| v3::monitors_url(base, page),
-        |response| {
-            let page = v3::parse_monitors(response, now)?;
-            Ok((page.monitors, page.next))
-        },
+        |response| v3::parse_monitors(response, now).map(|p| (p.monitors, p.next)),
     )?;
-    if all.is_empty() {
-        return Err(Failure::new(
-            "the account has no uptime monitors that this API key may see",
-        ));
-    }
     Ok(match listing.format {
         Format::Table => uptime_table(&all),
         Format::Icinga2 => icinga2(&uptime_hosts(&all), &UPTIME),
@@ -115,44 +98,59 @@ pub fn list(
     })
 }
 
-/// Every page of a list, following `next` from page 1.
-fn fetch_all<T>(
-    listing: &Listing,
-    client: &Client,
+/// What reading a paged list needs, and where its `-v` lines go.
+struct Pages<'a> {
+    listing: &'a Listing,
+    client: &'a Client,
     started: Instant,
-    log: &mut Vec<String>,
-    url: impl Fn(u64) -> String,
-    parse: impl Fn(&Response) -> Result<(Vec<T>, Option<u64>), Failure>,
-) -> Result<Vec<T>, Failure> {
-    let auth = v3::authorization(&listing.token);
-    let headers = [(auth.0, auth.1.as_str())];
-    let mut items = Vec::new();
-    let mut page = 1;
-    loop {
-        let url = url(page);
-        if listing.verbose >= 3 {
-            log.push(format!("GET {url}"));
-        }
-        let response = api::get(
-            client,
-            Version::V3,
-            &url,
-            &listing.base_url,
-            &headers,
-            |_, _| {},
-        )?;
-        if listing.verbose >= 2 {
-            log.push(response.verbose_line(started));
-        }
-        let (found, next) = parse(&response)?;
-        items.extend(found);
-        match next {
-            None => return Ok(items),
-            Some(next) if next > page && next <= MAX_PAGES => page = next,
-            Some(next) => {
-                return Err(Failure::new(format!(
-                    "the monitor list's page {page} names page {next} as the next one, so the listing stops there (check --api-url)"
-                )));
+    log: &'a mut Vec<String>,
+}
+
+impl Pages<'_> {
+    /// Every page of a list of `what`, following `next` from page 1; an
+    /// empty list is a failure, most often a key whose scope hides them.
+    fn all<T>(
+        &mut self,
+        what: &str,
+        url: impl Fn(u64) -> String,
+        parse: impl Fn(&Response) -> Result<(Vec<T>, Option<u64>), Failure>,
+    ) -> Result<Vec<T>, Failure> {
+        let listing = self.listing;
+        let auth = v3::authorization(&listing.token);
+        let headers = [(auth.0, auth.1.as_str())];
+        let mut items = Vec::new();
+        let mut page = 1;
+        loop {
+            let url = url(page);
+            if listing.verbose >= 3 {
+                self.log.push(format!("GET {url}"));
+            }
+            let response = api::get(
+                self.client,
+                Version::V3,
+                &url,
+                &listing.base_url,
+                &headers,
+                |_, _| {},
+            )?;
+            if listing.verbose >= 2 {
+                self.log.push(response.verbose_line(self.started));
+            }
+            let (found, next) = parse(&response)?;
+            items.extend(found);
+            match next {
+                None if items.is_empty() => {
+                    return Err(Failure::new(format!(
+                        "the account has no {what} that this API key may see"
+                    )));
+                }
+                None => return Ok(items),
+                Some(next) if next > page && next <= MAX_PAGES => page = next,
+                Some(next) => {
+                    return Err(Failure::new(format!(
+                        "the monitor list's page {page} names page {next} as the next one, so the listing stops there (check --api-url)"
+                    )));
+                }
             }
         }
     }
