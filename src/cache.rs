@@ -309,7 +309,7 @@ impl Store {
         let mut options = OpenOptions::new();
         options.write(true).create(true).truncate(false).mode(0o600);
         let file = match open_regular(&self.lock, &mut options) {
-            Ok(file) => file,
+            Ok((file, _)) => file,
             Err(error) => {
                 notes.say(format_args!("cannot open {}: {error}", self.lock.display()));
                 return Ok((None, false));
@@ -498,23 +498,25 @@ fn is_our_temp_file(name: &str) -> bool {
             .is_some_and(|(call, hash)| !call.is_empty() && lower_hex(hash))
 }
 
-/// Opens `path` with `options` if it is a regular file: never through a
-/// symlink, and never waiting on a FIFO or device that nobody feeds.
-fn open_regular(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
+/// Opens `path` with `options` if it is a regular file, with its size:
+/// never through a symlink, and never waiting on a FIFO or device that
+/// nobody feeds.
+fn open_regular(path: &Path, options: &mut OpenOptions) -> io::Result<(File, u64)> {
     let file = options
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
-    if !file.metadata()?.is_file() {
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
-    Ok(file)
+    Ok((file, metadata.len()))
 }
 
 /// Up to `limit` bytes of the regular file `path`.
 fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = open_regular(path, OpenOptions::new().read(true))?;
+    let (file, size) = open_regular(path, OpenOptions::new().read(true))?;
     // Sized up front: one read instead of a dozen doubling ones.
-    let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let size = size.min(limit);
     let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
