@@ -58,14 +58,9 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             "report: https://hetrixtools.com/report/blacklist/{id}/"
         ));
     }
+    let listings = Perfdata::new("listed", count as f64, Unit::None).bounds(Some(0.0), None);
     Ok(Outcome {
-        state: ctx.thresholds.state_of(count as f64),
-        summary,
         details,
-        perfdata: vec![
-            Perfdata::new("listed", count as f64, Unit::None)
-                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
-                .bounds(Some(0.0), None),
-        ],
+        ..ctx.thresholds.judge(listings).outcome(summary)
     })
 }

@@ -45,7 +45,7 @@ pub fn check(ctx: &Context, expiry: Expiry) -> Result<Outcome, Failure> {
             quoted(text)
         ))
     })?;
-    let (days, state, summary) = if midnight > ctx.now {
+    let (days, expired, summary) = if midnight > ctx.now {
         let days = (midnight - ctx.now).div_euclid(DAY);
         let when = match days {
             0 => "within a day".to_string(),
@@ -54,7 +54,7 @@ pub fn check(ctx: &Context, expiry: Expiry) -> Result<Outcome, Failure> {
         };
         (
             days,
-            ctx.thresholds.state_of(days as f64),
+            false,
             format!("{} expires {when} ({text})", expiry.what),
         )
     } else {
@@ -66,19 +66,16 @@ pub fn check(ctx: &Context, expiry: Expiry) -> Result<Outcome, Failure> {
         };
         (
             -ago,
-            State::Critical,
+            true,
             format!("{} expired {when} ({text})", expiry.what),
         )
     };
-    Ok(Outcome {
-        state,
-        summary,
-        details: Vec::new(),
-        perfdata: vec![
-            Perfdata::new(format!("{}_days", expiry.name), days as f64, Unit::None)
-                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
-        ],
-    })
+    let days = Perfdata::new(format!("{}_days", expiry.name), days as f64, Unit::None);
+    let mut outcome = ctx.thresholds.judge(days).outcome(summary);
+    if expired {
+        outcome.state = State::Critical;
+    }
+    Ok(outcome)
 }
 
 /// Unix seconds of UTC midnight starting `YYYY-MM-DD`; `None` for anything

@@ -22,14 +22,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .ok_or_else(|| Failure::missing("the API did not say when the agent last sent data"))?;
     // A clock a little ahead of ours is not "negative age".
     let age = ctx.now.saturating_sub(last).max(0);
-    Ok(Outcome {
-        state: ctx.thresholds.state_of(age as f64),
-        summary: format!("last agent data {} ago", duration(age)),
-        details: Vec::new(),
-        perfdata: vec![
-            Perfdata::new("age", age as f64, Unit::Seconds)
-                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
-                .bounds(Some(0.0), None),
-        ],
-    })
+    let seconds = Perfdata::new("age", age as f64, Unit::Seconds).bounds(Some(0.0), None);
+    let summary = format!("last agent data {} ago", duration(age));
+    Ok(ctx.thresholds.judge(seconds).outcome(summary))
 }

@@ -61,12 +61,10 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     for (index, (load, name)) in loads.iter().zip(THRESHOLDS.positions).enumerate() {
         let value = load / divisor;
         let thresholds = ctx.options.lists.at(index);
-        state = state.worst(thresholds.state_of(value));
-        perfdata.push(
-            Perfdata::new(*name, value, Unit::None)
-                .thresholds(thresholds.warning, thresholds.critical)
-                .bounds(Some(0.0), None),
-        );
+        let judged =
+            thresholds.judge(Perfdata::new(*name, value, Unit::None).bounds(Some(0.0), None));
+        state = state.worst(judged.state);
+        perfdata.push(judged.perfdata);
         shown.push(thresholds.shown(value));
     }
     let per_cpu = match ctx.options.args.per_cpu {

@@ -311,6 +311,15 @@ impl Thresholds {
         }
     }
 
+    /// Judges `metric`'s value and gives its perfdata these thresholds, so
+    /// what the graph shows always agrees with the state beside it.
+    pub fn judge(&self, metric: Perfdata) -> Judged {
+        Judged {
+            state: self.state_of(metric.value),
+            perfdata: metric.thresholds(self.warning, self.critical),
+        }
+    }
+
     /// The range that raised `state` (`None` for OK or UNKNOWN).
     pub fn alerting(&self, state: State) -> Option<Range> {
         match state {
@@ -341,6 +350,26 @@ impl Thresholds {
             .map(|d| format(value, d))
             .find(|text| text.parse::<f64>().is_ok_and(|r| self.state_of(r) == state))
             .unwrap_or_else(|| format_exact(value))
+    }
+}
+
+/// A value judged against thresholds: its state, and its perfdata carrying
+/// the thresholds it was judged by (see [`Thresholds::judge`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub state: State,
+    pub perfdata: Perfdata,
+}
+
+impl Judged {
+    /// The verdict of a mode that checks this one value.
+    pub fn outcome(self, summary: String) -> Outcome {
+        Outcome {
+            state: self.state,
+            summary,
+            details: Vec::new(),
+            perfdata: vec![self.perfdata],
+        }
     }
 }
 
@@ -523,6 +552,7 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Unit;
     use rstest::rstest;
 
     #[rstest]
@@ -565,6 +595,27 @@ mod tests {
             critical: critical.map(|c| c.parse().unwrap()),
         };
         assert_eq!(thresholds.state_of(value), expected);
+    }
+
+    #[rstest]
+    #[case(9.0, State::Ok)]
+    #[case(10.5, State::Warning)]
+    #[case(25.0, State::Critical)]
+    fn judging_gives_the_perfdata_the_thresholds_of_the_state(
+        #[case] value: f64,
+        #[case] expected: State,
+    ) {
+        let thresholds = Thresholds {
+            warning: Some("10".parse().unwrap()),
+            critical: Some("20".parse().unwrap()),
+        };
+        let metric = Perfdata::new("x", value, Unit::None).bounds(Some(0.0), None);
+        let judged = thresholds.judge(metric.clone());
+        assert_eq!(judged.state, expected);
+        assert_eq!(
+            judged.perfdata,
+            metric.thresholds(thresholds.warning, thresholds.critical)
+        );
     }
 
     #[rstest]

@@ -113,19 +113,19 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
                     warning: given.warning.map(in_amounts),
                     critical: given.critical.map(in_amounts),
                 };
-                perfdata.push(
+                let judged = thresholds.judge(
                     Perfdata::new(
                         format!("{mount}{}{free_suffix}", capacity.label_suffix),
                         amount as f64,
                         capacity.unit,
                     )
-                    .thresholds(thresholds.warning, thresholds.critical)
                     .bounds(Some(0.0), Some(total as f64)),
                 );
+                let state = judged.state;
+                perfdata.push(judged.perfdata);
                 if fullest.is_none_or(|(p, _)| used_percent > p) {
                     fullest = Some((used_percent, items.len()));
                 }
-                let state = thresholds.state_of(amount as f64);
                 // To one decimal, or more where "80.0%" would hide that
                 // 80.04 % is past -w 80.
                 let shown = match options.absolute {

@@ -36,19 +36,18 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
                     // Whole bytes, as perfdata prints them: judged on the
                     // printed number, the graph agrees with the state.
                     let rate = rate.round();
-                    let rate_state = thresholds.state_of(rate);
-                    state = state.worst(rate_state);
+                    let judged = thresholds.judge(
+                        Perfdata::new(format!("{}_{direction}", interface.name), rate, Unit::Bytes)
+                            .bounds(Some(0.0), None),
+                    );
+                    state = state.worst(judged.state);
                     let mut text = format!("{direction} {}/s", bytes(rate));
-                    if let Some(range) = thresholds.alerting(rate_state) {
+                    if let Some(range) = thresholds.alerting(judged.state) {
                         let limit = crossed(range, rate, |x| format!("{}/s", bytes(x)));
                         text.push_str(&format!(" ({limit})"));
                     }
                     texts.push(text);
-                    perfdata.push(
-                        Perfdata::new(format!("{}_{direction}", interface.name), rate, Unit::Bytes)
-                            .thresholds(thresholds.warning, thresholds.critical)
-                            .bounds(Some(0.0), None),
-                    );
+                    perfdata.push(judged.perfdata);
                 }
                 None => {
                     state = state.worst(State::Unknown);

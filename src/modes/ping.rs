@@ -67,13 +67,13 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
         );
     };
     let loss_limits = ctx.options.lists.at(PACKET_LOSS);
-    perfdata.push(
+    let judged = loss_limits.judge(
         Perfdata::new(format!("{}_pl", ping.name), loss, Unit::Percent)
-            .thresholds(loss_limits.warning, loss_limits.critical)
             .bounds(Some(0.0), Some(100.0)),
     );
+    perfdata.push(judged.perfdata);
     let mut findings = vec![Finding::new(
-        loss_limits.state_of(loss),
+        judged.state,
         format!("{}% loss", loss_limits.shown(loss)),
     )];
     // At 100 % loss there is no response time to judge.
@@ -86,15 +86,12 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
                 // Milliseconds without a unit: perfdata's time unit is the
                 // second, and seconds at three decimals would round a LAN
                 // ping to nothing.
-                perfdata.push(
+                let judged = time_limits.judge(
                     Perfdata::new(format!("{}_rta_ms", ping.name), ms, Unit::None)
-                        .thresholds(time_limits.warning, time_limits.critical)
                         .bounds(Some(0.0), None),
                 );
-                Finding::new(
-                    time_limits.state_of(ms),
-                    format!("{} ms", time_limits.shown(ms)),
-                )
+                perfdata.push(judged.perfdata);
+                Finding::new(judged.state, format!("{} ms", time_limits.shown(ms)))
             }
         });
     }

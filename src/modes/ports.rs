@@ -48,13 +48,13 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         let name = show(port.port);
         let item = match (port.port, port.connections) {
             (Some(_), Some(connections)) => {
-                perfdata.push(
+                let judged = ctx.thresholds.judge(
                     Perfdata::new(format!("port_{name}"), connections as f64, Unit::None)
-                        .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
                         .bounds(Some(0.0), None),
                 );
+                perfdata.push(judged.perfdata);
                 Item {
-                    state: ctx.thresholds.state_of(connections as f64),
+                    state: judged.state,
                     text: format!("port {name}: {connections} connections"),
                 }
             }

@@ -25,7 +25,6 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             "the API did not report its call quota (mode quota needs the API, not --demo)",
         )
     })?;
-    let remaining = quota.remaining as f64;
     let calls = match ctx.api {
         Version::V1 => "API calls left",
         Version::V3 => "v1/v2 API calls left this month",
@@ -35,21 +34,15 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         None => format!("{} {calls}", quota.remaining),
     };
     let max = quota.max.map(|max| max as f64);
-    let mut perfdata = vec![
-        Perfdata::new("remaining", remaining, Unit::None)
-            .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
-            .bounds(Some(0.0), max),
-    ];
+    let remaining =
+        Perfdata::new("remaining", quota.remaining as f64, Unit::None).bounds(Some(0.0), max);
+    let mut outcome = ctx.thresholds.judge(remaining).outcome(summary);
+    let perfdata = &mut outcome.perfdata;
     if let Some(used) = quota.used {
         perfdata.push(Perfdata::new("used", used as f64, Unit::None).bounds(Some(0.0), max));
     }
     if let Some(max) = max {
         perfdata.push(Perfdata::new("max", max, Unit::None).bounds(Some(0.0), None));
     }
-    Ok(Outcome {
-        state: ctx.thresholds.state_of(remaining),
-        summary,
-        details: Vec::new(),
-        perfdata,
-    })
+    Ok(outcome)
 }

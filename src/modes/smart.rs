@@ -44,12 +44,12 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         };
         let errors_state = match drive.error_count {
             Some(errors) => {
-                perfdata.push(
+                let judged = ctx.thresholds.judge(
                     Perfdata::new(format!("{}_errors", drive.name), errors as f64, Unit::None)
-                        .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
                         .bounds(Some(0.0), None),
                 );
-                ctx.thresholds.state_of(errors as f64)
+                perfdata.push(judged.perfdata);
+                judged.state
             }
             None => State::Unknown,
         };
@@ -71,13 +71,13 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         ];
         match drive.wearout {
             Some(wear) => {
-                perfdata.push(
+                let judged = ctx.options.wear.judge(
                     Perfdata::new(format!("{}_wearout", drive.name), wear, Unit::Percent)
-                        .thresholds(ctx.options.wear.warning, ctx.options.wear.critical)
                         .bounds(Some(0.0), Some(100.0)),
                 );
+                perfdata.push(judged.perfdata);
                 findings.push(Finding::new(
-                    ctx.options.wear.state_of(wear),
+                    judged.state,
                     format!("{}% worn out", ctx.options.wear.shown(wear)),
                 ));
             }

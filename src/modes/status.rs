@@ -5,7 +5,7 @@
 //! is OK unless `--maintenance-state` says otherwise; a paused or disabled
 //! monitor is UNKNOWN. API v3 only.
 
-use super::{Apis, Context, Item, Mode, OptionGroup, Outcome, Thresholds, summarize};
+use super::{Apis, Context, Item, Judged, Mode, OptionGroup, Outcome, Thresholds, summarize};
 use crate::api;
 use crate::failure::Failure;
 use crate::model::{Location, UptimeMonitor};
@@ -45,7 +45,12 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .iter()
         .filter(|l| l.status.as_deref() == Some("down"))
         .collect();
-    let perfdata = perfdata(monitor, &down, thresholds);
+    let response_times: Vec<Option<Judged>> = monitor
+        .locations
+        .iter()
+        .map(|l| response_time(l, thresholds))
+        .collect();
+    let perfdata = perfdata(monitor, &response_times, &down);
     if let Some(note) = maintenance {
         return Ok(Outcome {
             state: ctx.options.maintenance_state,
@@ -66,7 +71,8 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let items: Vec<Item> = monitor
         .locations
         .iter()
-        .map(|l| item(l, thresholds, overall))
+        .zip(&response_times)
+        .map(|(l, time)| item(l, time.as_ref(), overall))
         .collect();
     let total = monitor.locations.len();
     let up = monitor
@@ -105,13 +111,24 @@ pub fn uptime_monitor<'a>(ctx: &Context<'a>) -> Result<&'a UptimeMonitor, Failur
     })
 }
 
+/// The response time of a location that answered, judged; none for a
+/// location that is down or sent no time.
+fn response_time(location: &Location, thresholds: Thresholds) -> Option<Judged> {
+    let answered = location.status.as_deref() != Some("down");
+    let ms = location.response_time.filter(|_| answered)?;
+    // Milliseconds without a unit, as `ping` does: seconds would round fast
+    // answers to nothing.
+    let metric = Perfdata::new(format!("{}_ms", location.name), ms, Unit::None);
+    Some(thresholds.judge(metric.bounds(Some(0.0), None)))
+}
+
 /// A down location is a WARNING while the monitor as a whole is up (when
 /// it is down, that is CRITICAL already); an up one is judged by its
 /// response time.
-fn item(location: &Location, thresholds: Thresholds, overall: State) -> Item {
-    let state = match (location.status.as_deref(), location.response_time) {
+fn item(location: &Location, response_time: Option<&Judged>, overall: State) -> Item {
+    let state = match (location.status.as_deref(), response_time) {
         (Some("down"), _) => overall.worst(State::Warning),
-        (_, Some(ms)) => thresholds.state_of(ms),
+        (_, Some(judged)) => judged.state,
         (_, None) => State::Ok,
     };
     Item {
@@ -141,20 +158,15 @@ fn slowest(locations: &[Location]) -> Option<&Location> {
 
 /// Response time per location that answered, overall uptime, and how many
 /// locations see the monitor down.
-fn perfdata(monitor: &UptimeMonitor, down: &[&Location], thresholds: Thresholds) -> Vec<Perfdata> {
-    let mut perfdata: Vec<Perfdata> = monitor
-        .locations
+fn perfdata(
+    monitor: &UptimeMonitor,
+    response_times: &[Option<Judged>],
+    down: &[&Location],
+) -> Vec<Perfdata> {
+    let mut perfdata: Vec<Perfdata> = response_times
         .iter()
-        .filter(|l| l.status.as_deref() != Some("down"))
-        .filter_map(|l| {
-            // Milliseconds without a unit, as `ping` does: seconds would
-            // round fast answers to nothing.
-            Some(
-                Perfdata::new(format!("{}_ms", l.name), l.response_time?, Unit::None)
-                    .thresholds(thresholds.warning, thresholds.critical)
-                    .bounds(Some(0.0), None),
-            )
-        })
+        .flatten()
+        .map(|judged| judged.perfdata.clone())
         .collect();
     if let Some(uptime) = monitor.uptime {
         perfdata

@@ -30,16 +30,12 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         )
     })?;
     let window = window_note(ctx, samples.len());
-    Ok(Outcome {
-        state: ctx.thresholds.state_of(celsius),
-        summary: format!(
-            "CPU temperature {} °C{window}",
-            ctx.thresholds.shown(celsius)
-        ),
-        details: Vec::new(),
-        perfdata: vec![
-            Perfdata::new(TEMPERATURE.name, celsius, Unit::None)
-                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
-        ],
-    })
+    let summary = format!(
+        "CPU temperature {} °C{window}",
+        ctx.thresholds.shown(celsius)
+    );
+    Ok(ctx
+        .thresholds
+        .judge(Perfdata::new(TEMPERATURE.name, celsius, Unit::None))
+        .outcome(summary))
 }

@@ -17,14 +17,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .snapshot
         .uptime
         .ok_or_else(|| Failure::missing("the agent did not report the system uptime"))?;
-    Ok(Outcome {
-        state: ctx.thresholds.state_of(uptime as f64),
-        summary: format!("up {}", duration(uptime.min(i64::MAX as u64) as i64)),
-        details: Vec::new(),
-        perfdata: vec![
-            Perfdata::new("uptime", uptime as f64, Unit::Seconds)
-                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical)
-                .bounds(Some(0.0), None),
-        ],
-    })
+    let seconds = Perfdata::new("uptime", uptime as f64, Unit::Seconds).bounds(Some(0.0), None);
+    let summary = format!("up {}", duration(uptime.min(i64::MAX as u64) as i64));
+    Ok(ctx.thresholds.judge(seconds).outcome(summary))
 }

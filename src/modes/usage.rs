@@ -73,21 +73,19 @@ pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcom
             checked.name
         ))
     })?;
-    let state = ctx.thresholds.state_of(value);
     let percent = |name: &str, value: f64| {
         Perfdata::new(name, value, Unit::Percent).bounds(Some(0.0), Some(100.0))
     };
+    let judged = ctx.thresholds.judge(percent(checked.name, value));
     let mut summary = format!("{} {}%", checked.name, ctx.thresholds.shown(value));
-    let mut perfdata = vec![
-        percent(checked.name, value).thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
-    ];
+    let mut perfdata = vec![judged.perfdata];
     if let Some(other) = companion.mean(&samples) {
         summary.push_str(&format!(", {} {}%", companion.name, format_number(other)));
         perfdata.push(percent(companion.name, other));
     }
     summary.push_str(&window_note(ctx, samples.len()));
     Ok(Outcome {
-        state,
+        state: judged.state,
         summary,
         details: Vec::new(),
         perfdata,

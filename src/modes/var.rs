@@ -28,13 +28,9 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let value = variable
         .value
         .ok_or_else(|| Failure::new(format!("custom variable '{name}' has no numeric value")))?;
-    Ok(Outcome {
-        state: ctx.thresholds.state_of(value),
-        summary: format!("{name} = {}", ctx.thresholds.shown(value)),
-        details: Vec::new(),
-        perfdata: vec![
-            Perfdata::new(name, value, Unit::None)
-                .thresholds(ctx.thresholds.warning, ctx.thresholds.critical),
-        ],
-    })
+    let summary = format!("{name} = {}", ctx.thresholds.shown(value));
+    Ok(ctx
+        .thresholds
+        .judge(Perfdata::new(name, value, Unit::None))
+        .outcome(summary))
 }
