@@ -1,9 +1,9 @@
 //! `--list-monitors` (and `--blacklists`) against the mock account of the
 //! end-to-end tests: every monitor type, several pages, hostile fields.
 //! That the generated configuration loads and runs in real daemons is
-//! tests/icinga2.rs's and tests/nagios4.rs's part.
+//! the icinga2 and nagios4 modules' part.
 
-mod common;
+use crate::common;
 
 use common::e2e::{self, BLACKLISTED_DOMAIN, HEARTBEAT, HOSTILE, MAINTENANCE, PING, WEBSITE};
 use common::{MockApi, Reply, TOKEN, execute, list_monitors as list};

@@ -3,7 +3,7 @@
 //! printed perfdata, re-checked against its printed ranges by an
 //! independent range reader, reaches the printed state.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 /// written into the body as raw JSON text (`1e400` has no `Value`).
 fn body_with_variables(values: &[(&str, &str)]) -> String {
     let mut payload: Value =
-        serde_json::from_str(include_str!("../src/demo_v3.json")).expect("demo payload");
+        serde_json::from_str(include_str!("../../src/demo_v3.json")).expect("demo payload");
     let placeholders: Vec<Value> = values
         .iter()
         .map(|(name, _)| json!({"name": name, "value": format!("@{name}@")}))
@@ -248,7 +248,7 @@ fn amounts_and_crossed_thresholds_are_shown_as_they_are(
 #[case(8001, "DISK WARNING - / 80.01% used")]
 fn disk_percentages_are_not_rounded_onto_a_threshold(#[case] used: u64, #[case] first_line: &str) {
     let mut payload: Value =
-        serde_json::from_str(include_str!("../src/demo_v3.json")).expect("demo payload");
+        serde_json::from_str(include_str!("../../src/demo_v3.json")).expect("demo payload");
     payload["disk"]["disks"][0]["size"] = json!(10000);
     payload["disk"]["disks"][0]["used"] = json!(used);
     let api = serving(Arc::new(Mutex::new(payload.to_string())));

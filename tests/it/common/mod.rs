@@ -1,6 +1,5 @@
 //! Test support: a mock HetrixTools API on 127.0.0.1 and a runner for the
 //! real binary.
-#![allow(dead_code)] // each test crate uses a different part of this module
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -280,7 +279,7 @@ pub fn now() -> i64 {
 /// agent would report it.
 pub fn example() -> Value {
     let mut payload: Value =
-        serde_json::from_str(include_str!("../../src/demo.json")).expect("example payload");
+        serde_json::from_str(include_str!("../../../src/demo.json")).expect("example payload");
     let shift = now() - payload["AgentLastData"].as_i64().unwrap();
     payload["AgentLastData"] = (payload["AgentLastData"].as_i64().unwrap() + shift).into();
     for sample in payload["Stats"].as_array_mut().unwrap() {
@@ -292,8 +291,8 @@ pub fn example() -> Value {
 /// The bundled v3 example (the same server as [`example`]) with its clock
 /// moved to now.
 pub fn example_v3() -> Value {
-    let mut payload: Value =
-        serde_json::from_str(include_str!("../../src/demo_v3.json")).expect("v3 example payload");
+    let mut payload: Value = serde_json::from_str(include_str!("../../../src/demo_v3.json"))
+        .expect("v3 example payload");
     let shift = now() - payload["meta"]["last_updated"].as_i64().unwrap();
     payload["meta"]["last_updated"] =
         (payload["meta"]["last_updated"].as_i64().unwrap() + shift).into();
@@ -333,7 +332,7 @@ pub fn serving_both(v1: Value, v3: Value) -> MockApi {
 /// The first code block after the README heading `heading`: examples the
 /// end-to-end tests load unchanged.
 pub fn readme_example(heading: &str) -> String {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     let section = &readme[readme.find(&format!("\n{heading}\n")).expect(heading)..];
     let start = section.find("\n```\n").expect("a code block") + 5;
     let end = start + section[start..].find("\n```\n").expect("the block's end");

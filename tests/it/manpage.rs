@@ -2,7 +2,7 @@
 //! from the binary: this test renders packaging/check_hetrix.1.in with the
 //! current help text and fails when the committed page differs. After a
 //! change to the options or modes, regenerate it with
-//!     UPDATE_MANPAGE=1 cargo test --test manpage
+//!     UPDATE_MANPAGE=1 cargo test --test it manpage::
 
 use std::path::Path;
 use std::process::Command;
@@ -183,7 +183,7 @@ fn man_page_matches_help() {
     assert!(
         committed == expected,
         "{PAGE} is out of date with --help; regenerate it with \
-         `UPDATE_MANPAGE=1 cargo test --test manpage` and commit it"
+         `UPDATE_MANPAGE=1 cargo test --test it manpage::` and commit it"
     );
 }
 

@@ -2,7 +2,7 @@
 //! limits or v1's account status call, against `-w/-c`; and HTTP 429 naming
 //! the limit and when it resets.
 
-mod common;
+use crate::common;
 
 use common::{MockApi, Reply, TOKEN, TempDir, check, example, run};
 use rstest::rstest;

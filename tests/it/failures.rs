@@ -2,7 +2,7 @@
 //! went wrong, and never shows the token. `common::run` asserts the exit
 //! code/state agreement, empty stderr and token absence on every run.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::time::Duration;

@@ -1,5 +1,5 @@
 //! Variants of the v1 example payload that several test files check
-//! (tests/v3.rs turns each into its v3 twin).
+//! (tests/it/v3.rs turns each into its v3 twin).
 
 use serde_json::{Value, json};
 

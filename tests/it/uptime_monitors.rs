@@ -3,7 +3,7 @@
 //! (a blacklist monitor's report), and the top processes an alerting `cpu`
 //! or `ram` check shows. Every run passes `--api v3` explicitly.
 
-mod common;
+use crate::common;
 
 use std::thread;
 
@@ -453,7 +453,7 @@ fn an_unknown_blacklist_monitor_is_named() {
 /// The demo server's v3 metrics, current, with every minute's CPU and RAM
 /// at the given percentages.
 fn metrics(cpu: f64, ram: f64) -> Value {
-    let mut payload: Value = serde_json::from_str(include_str!("../src/demo_v3.json")).unwrap();
+    let mut payload: Value = serde_json::from_str(include_str!("../../src/demo_v3.json")).unwrap();
     let shift = now() - payload["meta"]["last_updated"].as_i64().unwrap();
     payload["meta"]["last_updated"] = now().into();
     for sample in payload["stats"].as_array_mut().unwrap() {

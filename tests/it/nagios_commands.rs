@@ -2,7 +2,7 @@
 //! them: macros expanded, then the command line through `sh -c`, against
 //! the mock API.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -11,7 +11,7 @@ use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, example_v3, 
 use rstest::rstest;
 use serde_json::json;
 
-const DEFINITIONS: &str = include_str!("../packaging/nagios/check_hetrix.cfg");
+const DEFINITIONS: &str = include_str!("../../packaging/nagios/check_hetrix.cfg");
 /// The macro the commands take the token file's path from (resource.cfg).
 const TOKEN_FILE: &str = "$USER32$";
 const HOST_ADDRESS: &str = "192.0.2.25";

@@ -4,7 +4,7 @@
 //! entry stands in for a failed call only when asked to and says so.
 //! Every test uses a cache directory of its own.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -1,7 +1,7 @@
 //! Every mode against the mock API: mode × thresholds × payload → exit
 //! code, state word, summary and perfdata.
 
-mod common;
+use crate::common;
 
 use common::variants::{
     degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, older_agent,

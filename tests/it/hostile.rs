@@ -3,7 +3,7 @@
 //! asserts exit code/state agreement, empty stderr and token absence on
 //! every run.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

@@ -11,7 +11,7 @@
 //! package (/usr/lib/nagios/plugins/check_hetrix and the CheckCommand in
 //! Icinga's plugins-contrib.d) instead of this build and packaging/.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! become UNKNOWN with advice, and `--list-monitors` pages through an
 //! account. The key must travel only in the Authorization header.
 
-mod common;
+use crate::common;
 
 use common::variants::{
     degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,

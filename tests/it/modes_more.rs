@@ -2,7 +2,7 @@
 //! ports, reboot, uptime, all), the mount options of disk and inodes, and
 //! Windows agents, against the mock API.
 
-mod common;
+use crate::common;
 
 use common::variants::{full_bak, healthy};
 use common::{MockApi, Reply, Run, check, example};

@@ -2,7 +2,7 @@
 //! killed runs, a failing API hit by many checks at once. Each test here
 //! failed before its fix.
 
-mod common;
+use crate::common;
 
 use std::ffi::CString;
 use std::fs;

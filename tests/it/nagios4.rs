@@ -16,7 +16,7 @@
 //! /etc/nagios-plugins/config/check_hetrix.cfg) instead of this build and
 //! packaging/.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::Write;

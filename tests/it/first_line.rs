@@ -3,7 +3,7 @@
 //! against the demo payloads, payloads in trouble, HTTP error replies and
 //! a redirect loop, and the argument errors.
 
-mod common;
+use crate::common;
 
 use common::variants::{
     degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, older_agent,

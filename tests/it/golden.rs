@@ -1,6 +1,6 @@
 //! The output of every mode on the bundled `--demo` payloads of both APIs,
 //! byte for byte, so that a refactoring cannot change what users see.
-//! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the record after a
+//! `UPDATE_GOLDEN=1 cargo test --test it golden::` rewrites the record after a
 //! change that is meant to be visible.
 
 use std::process::Command;
