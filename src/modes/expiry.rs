@@ -45,18 +45,17 @@ pub fn check(ctx: &Context, expiry: Expiry) -> Result<Outcome, Failure> {
             quoted(text)
         ))
     })?;
-    let (days, expired, summary) = if midnight > ctx.now {
+    // Whole days left, rounded down like the future side: a date that
+    // began today is -1, so every `N:` range with N >= 0 alerts on it and
+    // the perfdata agrees with the forced CRITICAL.
+    let (days, summary) = if midnight > ctx.now {
         let days = (midnight - ctx.now).div_euclid(DAY);
         let when = match days {
             0 => "within a day".to_string(),
             1 => "in 1 day".to_string(),
             n => format!("in {n} days"),
         };
-        (
-            days,
-            false,
-            format!("{} expires {when} ({text})", expiry.what),
-        )
+        (days, format!("{} expires {when} ({text})", expiry.what))
     } else {
         let ago = (ctx.now - midnight).div_euclid(DAY);
         let when = match ago {
@@ -64,15 +63,11 @@ pub fn check(ctx: &Context, expiry: Expiry) -> Result<Outcome, Failure> {
             1 => "1 day ago".to_string(),
             n => format!("{n} days ago"),
         };
-        (
-            -ago,
-            true,
-            format!("{} expired {when} ({text})", expiry.what),
-        )
+        (-1 - ago, format!("{} expired {when} ({text})", expiry.what))
     };
-    let days = Perfdata::new(format!("{}_days", expiry.name), days as f64, Unit::None);
-    let mut outcome = ctx.thresholds.judge(days).outcome(summary);
-    if expired {
+    let perfdata = Perfdata::new(format!("{}_days", expiry.name), days as f64, Unit::None);
+    let mut outcome = ctx.thresholds.judge(perfdata).outcome(summary);
+    if days < 0 {
         outcome.state = State::Critical;
     }
     Ok(outcome)
