@@ -504,7 +504,12 @@ static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// form it was given), before anything could print it.
 pub fn add_secret(secret: &str) {
     if !secret.is_empty() {
-        secrets().push(secret.to_string());
+        let mut secrets = secrets();
+        secrets.push(secret.to_string());
+        // Longest first: a shorter secret inside a longer one (a path that
+        // holds part of the token) must not break the longer one up before
+        // it is replaced.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 }
 
@@ -540,6 +545,13 @@ pub fn emit(text: &str) {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[test]
+    fn a_secret_inside_a_longer_one_does_not_break_it_up() {
+        add_secret("Part1OfTheToken");
+        add_secret("Part1OfTheTokenAndTheRestOfItXYZ");
+        assert_eq!(redact("key Part1OfTheTokenAndTheRestOfItXYZ"), "key ***");
+    }
 
     #[test]
     fn worst_ranks_unknown_between_warning_and_critical() {
