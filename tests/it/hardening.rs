@@ -441,7 +441,14 @@ fn a_huge_mount_name_keeps_the_first_line_short() {
         "{} bytes",
         run.first_line().len()
     );
-    assert!(run.perfdata().contains("'/mmmm"), "{}", run.perfdata());
+    assert!(run.stdout.len() <= 4096, "{} bytes", run.stdout.len());
+    let perfdata = run.perfdata();
+    assert!(perfdata.contains("'/mmmm"), "{perfdata}");
+    // Each label at most 100 characters plus its quotes.
+    for item in perfdata.split_whitespace() {
+        let label = item.split("'=").next().unwrap();
+        assert!(label.chars().count() <= 101, "{item}");
+    }
 }
 
 /// Certificate problems people make themselves, said in words with what

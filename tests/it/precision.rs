@@ -204,6 +204,14 @@ fn printed_perfdata_reaches_the_printed_state() {
             let critical_printed = fields.get(2).copied().unwrap_or_default();
             let expected = reference_state(printed, warning_printed, critical_printed);
             prop_assert_eq!(run.state(), expected, "{:?}", run);
+            // And the ranges as given mean the same: a plugin that ignored
+            // -w/-c and printed none would pass the check above.
+            let given = reference_state(
+                value,
+                warning.as_deref().unwrap_or_default(),
+                critical.as_deref().unwrap_or_default(),
+            );
+            prop_assert_eq!(run.state(), given, "{:?}", run);
             // The summary's number, however rounded, reads the same way.
             let summary = run.first_line().split(" | ").next().unwrap();
             let shown: f64 = summary.rsplit(" = ").next().unwrap().parse().unwrap();

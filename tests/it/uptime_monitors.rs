@@ -566,7 +566,7 @@ fn hanging() -> Reply {
 #[case::server_error(v3_error(500, "internal_server_error"), "HTTP 500")]
 #[case::html(Reply::raw(200, "text/html", "<html>oops</html>"), "HTML page")]
 #[case::no_list(Reply::json(&json!({"processes": "none"})), "lists none")]
-#[case::hang_up(Reply { hang_up: true, ..Reply::json(&json!({})) }, "top processes not shown")]
+#[case::hang_up(Reply { hang_up: true, ..Reply::json(&json!({})) }, "network error talking to")]
 #[case::past_the_deadline(hanging(), "timeout after")]
 fn a_failed_processes_call_changes_nothing_but_verbose(#[case] reply: Reply, #[case] why: &str) {
     let api = agent(95.0, 10.0, reply);
