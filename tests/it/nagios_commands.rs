@@ -163,13 +163,11 @@ fn uptime_and_blacklist_commands_run_their_modes() {
     let mut paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
     paths.sort();
     // status, ssl, domain and the host check of an uptime monitor share one
-    // response; the blacklist host check asks by the monitor ID, the
-    // service command by the host's address.
+    // response, and so do the blacklist service and its host check.
     assert_eq!(
         paths,
         [
             format!("/v3/blacklist-monitors/{MONITOR}/report"),
-            format!("/v3/blacklist-monitors/{HOST_ADDRESS}/report"),
             format!("/v3/uptime-monitors?id={MONITOR}"),
         ]
     );
