@@ -81,8 +81,9 @@ fn every_shipped_command_runs_its_mode() {
     let v1_path = format!("/v1/{TOKEN}/server/stats/{MONITOR}/");
     let v3_path = format!("/v3/uptime-monitors/{MONITOR}/server-agent/metrics");
     let api = serving_both(example(), example_v3());
-    let token_file =
-        std::env::temp_dir().join(format!("check_hetrix_nagios_{}", std::process::id()));
+    // Its own directory, gone with the test even when an assertion fails.
+    let token_dir = TempDir::new();
+    let token_file = token_dir.path().join("hetrix.token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
 
     let cache = TempDir::new();
@@ -120,7 +121,6 @@ fn every_shipped_command_runs_its_mode() {
     // One host's services share the cached response: one call per API, the
     // v1 one only from the command that asks for v1.
     assert_eq!(paths, [v3_path, v1_path]);
-    std::fs::remove_file(token_file).unwrap();
 }
 
 #[test]
@@ -137,8 +137,9 @@ fn uptime_and_blacklist_commands_run_their_modes() {
             false => Reply::json(&monitors),
         },
     );
-    let token_file =
-        std::env::temp_dir().join(format!("check_hetrix_nagios_v3_{}", std::process::id()));
+    // Its own directory, gone with the test even when an assertion fails.
+    let token_dir = TempDir::new();
+    let token_file = token_dir.path().join("hetrix.token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
     let cache = TempDir::new();
     let commands: Vec<(String, String)> = commands()
@@ -171,7 +172,6 @@ fn uptime_and_blacklist_commands_run_their_modes() {
             format!("/v3/uptime-monitors?id={MONITOR}"),
         ]
     );
-    std::fs::remove_file(token_file).unwrap();
 }
 
 /// The host check says nothing about the server when the API cannot answer
