@@ -18,9 +18,11 @@
 //! neither stall a run past `-t` nor make it write outside the directory.
 
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+
+use crate::files::{Links, open_regular, read_regular};
 use std::time::{Duration, Instant, SystemTime};
 
 use ring::digest::{SHA256, digest};
@@ -308,7 +310,7 @@ impl Store {
         let waiting_since = unix_millis((self.clock)());
         let mut options = OpenOptions::new();
         options.write(true).create(true).truncate(false).mode(0o600);
-        let file = match open_regular(&self.lock, &mut options) {
+        let file = match open_regular(&self.lock, &mut options, Links::Refuse) {
             Ok((file, _)) => file,
             Err(error) => {
                 notes.say(format_args!("cannot open {}: {error}", self.lock.display()));
@@ -370,7 +372,7 @@ impl Store {
     /// happened while this run waited for it (`waiting_since`, Unix ms):
     /// calling again would only add to what made it fail.
     fn shared_failure(&self, waiting_since: Option<u128>, notes: &mut Notes) -> Option<Failure> {
-        let bytes = read_regular(&self.failed, 64 * 1024).ok()?;
+        let bytes = read_regular(&self.failed, 64 * 1024, Links::Refuse).ok()?;
         let text = String::from_utf8_lossy(&bytes);
         let (header, message) = text.split_once('\n')?;
         let [magic, at, flags] = header.split(' ').collect::<Vec<_>>()[..] else {
@@ -406,7 +408,7 @@ impl Store {
         max_age: u64,
     ) -> Result<(T, u64), String> {
         let name = self.entry.display();
-        let bytes = match read_regular(&self.entry, MAX_BODY_BYTES + 256) {
+        let bytes = match read_regular(&self.entry, MAX_BODY_BYTES + 256, Links::Refuse) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(format!("no entry {name}"));
@@ -496,30 +498,6 @@ fn is_our_temp_file(name: &str) -> bool {
         && stem
             .rsplit_once('-')
             .is_some_and(|(call, hash)| !call.is_empty() && lower_hex(hash))
-}
-
-/// Opens `path` with `options` if it is a regular file, with its size:
-/// never through a symlink, and never waiting on a FIFO or device that
-/// nobody feeds.
-fn open_regular(path: &Path, options: &mut OpenOptions) -> io::Result<(File, u64)> {
-    let file = options
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    let metadata = file.metadata()?;
-    if !metadata.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
-    Ok((file, metadata.len()))
-}
-
-/// Up to `limit` bytes of the regular file `path`.
-fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let (file, size) = open_regular(path, OpenOptions::new().read(true))?;
-    // Sized up front: one read instead of a dozen doubling ones.
-    let size = size.min(limit);
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    file.take(limit).read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// The failure of a run whose deadline came while another run fetched,

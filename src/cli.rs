@@ -2,7 +2,7 @@
 //! fallbacks, and validation into a [`Config`]. Every problem here is a
 //! [`Failure`], so bad arguments end UNKNOWN like any other failure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use argh::FromArgs;
@@ -12,6 +12,7 @@ use crate::cache;
 use crate::discovery::{Format, Listing};
 use crate::failure::Failure;
 use crate::fetch::Trust;
+use crate::files::{Links, read_regular};
 use crate::modes::{self, Apis, Mode, Plan};
 use crate::output::State;
 
@@ -404,34 +405,15 @@ fn token(
     Ok(token)
 }
 
-/// The first line of the token file (see [`read_given_file`]).
+/// The first line of the token file (see [`crate::files::read_regular`]).
 fn token_file_line(path: &str) -> std::io::Result<String> {
-    let start = read_given_file(path, TOKEN_FILE_BYTES)?;
+    let start = read_regular(Path::new(path), TOKEN_FILE_BYTES, Links::Follow)?;
     let text = String::from_utf8_lossy(&start);
     Ok(text.lines().next().unwrap_or_default().to_string())
 }
 
 /// Far more than a token's line, however it is padded.
 const TOKEN_FILE_BYTES: u64 = 4096;
-
-/// Up to `limit` bytes of a file named on the command line, if it is a
-/// regular file (a symlink to one is fine): opened without waiting, so a
-/// FIFO, a device or a huge file given by mistake can neither stall the
-/// run past -t nor fill its memory.
-pub fn read_given_file(path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
 
 /// v1 puts both the token and the monitor ID into the URL path.
 fn is_url_safe(text: &str) -> bool {

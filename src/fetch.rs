@@ -3,6 +3,7 @@
 //! on.
 
 use std::io::ErrorKind;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::failure::Failure;
+use crate::files::{Links, read_regular};
 use crate::proxy;
 
 /// The largest real payloads are tens of KiB; a body this large is an
@@ -228,7 +230,7 @@ fn tls_config(trust: &Trust) -> Result<TlsConfig, Failure> {
         Trust::Insecure => builder.disable_verification(true),
         Trust::CaFile(path) => {
             // A whole system bundle is a few hundred KiB.
-            let pem = crate::cli::read_given_file(path, 16 * 1024 * 1024)
+            let pem = read_regular(Path::new(path), 16 * 1024 * 1024, Links::Follow)
                 .map_err(|e| Failure::invalid(format!("cannot read the --ca-file {path}: {e}")))?;
             let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {

@@ -9,7 +9,9 @@ mod cache;
 mod cli;
 mod discovery;
 mod failure;
+
 mod fetch;
+mod files;
 mod flags;
 mod help;
 mod model;
