@@ -42,6 +42,36 @@ pub struct Snapshot {
     pub blacklist: Option<BlacklistReport>,
 }
 
+impl Snapshot {
+    /// Windows agents send no services, RAID, drives or reboot flag, so
+    /// those modes explain that instead of asking to enable a feature.
+    pub fn windows_agent(&self) -> bool {
+        self.agent_type.as_deref() == Some("windows")
+    }
+
+    /// The newest `count` samples, newest first. "Newest" is the largest
+    /// minute: the API promises an order, but we do not rely on it.
+    pub fn newest_samples(&self, count: usize) -> Vec<&Sample> {
+        let mut samples: Vec<&Sample> = self.stats.iter().collect();
+        samples.sort_by_key(|s| std::cmp::Reverse(s.minute));
+        samples.truncate(count);
+        samples
+    }
+
+    /// Moves every timestamp by `seconds` (the demo shifts its old example
+    /// payload so that it looks current).
+    pub fn shift_time(&mut self, seconds: i64) {
+        if let Some(last) = self.last_data.as_mut() {
+            *last += seconds;
+        }
+        for sample in &mut self.stats {
+            if let Some(minute) = sample.minute.as_mut() {
+                *minute += seconds;
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Disk {
     pub mount: String,
@@ -82,23 +112,6 @@ pub struct Service {
     pub status: Option<String>,
 }
 
-/// A network interface's latest traffic.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Interface {
-    pub name: String,
-    /// Bytes per second received.
-    pub net_in: Option<f64>,
-    /// Bytes per second sent.
-    pub net_out: Option<f64>,
-}
-
-/// Open connections to one listening port.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Port {
-    pub port: Option<u64>,
-    pub connections: Option<u64>,
-}
-
 /// One minute of usage percentages.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sample {
@@ -116,6 +129,39 @@ pub struct Sample {
     pub load_1: Option<f64>,
     pub load_5: Option<f64>,
     pub load_15: Option<f64>,
+}
+
+impl Sample {
+    /// A sample without its minute cannot be placed in time, so it is none.
+    pub fn is_timed(&self) -> bool {
+        self.minute.is_some()
+    }
+}
+
+/// A network interface's latest traffic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Interface {
+    pub name: String,
+    /// Bytes per second received.
+    pub net_in: Option<f64>,
+    /// Bytes per second sent.
+    pub net_out: Option<f64>,
+}
+
+/// Open connections to one listening port.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Port {
+    pub port: Option<u64>,
+    pub connections: Option<u64>,
+}
+
+/// The v1/v2 API calls the account may still make this month.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Quota {
+    pub remaining: u64,
+    pub max: Option<u64>,
+    /// Calls made this month, when the API says (v3 does, v1 does not).
+    pub used: Option<u64>,
 }
 
 /// The logical CPU count, and how the adapter arrived at it (for `-v`).
@@ -143,13 +189,15 @@ pub struct Variable {
     pub value: Option<f64>,
 }
 
-/// The v1/v2 API calls the account may still make this month.
+/// One HetrixTools location's latest check of an uptime monitor.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Quota {
-    pub remaining: u64,
-    pub max: Option<u64>,
-    /// Calls made this month, when the API says (v3 does, v1 does not).
-    pub used: Option<u64>,
+pub struct Location {
+    /// E.g. `new_york`; only letters, digits, `_`, `-` and `.`.
+    pub name: String,
+    /// `up` or `down`.
+    pub status: Option<String>,
+    /// Milliseconds.
+    pub response_time: Option<f64>,
 }
 
 /// An uptime monitor (website, ping, service, SMTP or heartbeat) as
@@ -168,17 +216,6 @@ pub struct UptimeMonitor {
     /// `YYYY-MM-DD` as sent (unchecked), when HetrixTools tracks it.
     pub ssl_expiration: Option<String>,
     pub domain_expiration: Option<String>,
-}
-
-/// One HetrixTools location's latest check of an uptime monitor.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Location {
-    /// E.g. `new_york`; only letters, digits, `_`, `-` and `.`.
-    pub name: String,
-    /// `up` or `down`.
-    pub status: Option<String>,
-    /// Milliseconds.
-    pub response_time: Option<f64>,
 }
 
 /// Where a blacklist monitor's IP or domain is listed today.
@@ -213,43 +250,6 @@ pub struct Process {
     pub cpu: Option<f64>,
     /// Percent of RAM.
     pub ram: Option<f64>,
-}
-
-impl Sample {
-    /// A sample without its minute cannot be placed in time, so it is none.
-    pub fn is_timed(&self) -> bool {
-        self.minute.is_some()
-    }
-}
-
-impl Snapshot {
-    /// Windows agents send no services, RAID, drives or reboot flag, so
-    /// those modes explain that instead of asking to enable a feature.
-    pub fn windows_agent(&self) -> bool {
-        self.agent_type.as_deref() == Some("windows")
-    }
-
-    /// The newest `count` samples, newest first. "Newest" is the largest
-    /// minute: the API promises an order, but we do not rely on it.
-    pub fn newest_samples(&self, count: usize) -> Vec<&Sample> {
-        let mut samples: Vec<&Sample> = self.stats.iter().collect();
-        samples.sort_by_key(|s| std::cmp::Reverse(s.minute));
-        samples.truncate(count);
-        samples
-    }
-
-    /// Moves every timestamp by `seconds` (the demo shifts its old example
-    /// payload so that it looks current).
-    pub fn shift_time(&mut self, seconds: i64) {
-        if let Some(last) = self.last_data.as_mut() {
-            *last += seconds;
-        }
-        for sample in &mut self.stats {
-            if let Some(minute) = sample.minute.as_mut() {
-                *minute += seconds;
-            }
-        }
-    }
 }
 
 /// The name of a mount, drive, service, interface, ping or variable the
