@@ -28,6 +28,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     // (ignored), not death by SIGPIPE with no exit code.
     // SAFETY: no other thread runs yet, and SIG_IGN is a valid disposition.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    open_closed_standard_descriptors();
     install_panic_hook();
     // glibc hands argv to std (through .init_array) without std's main.
     // Arguments that are not UTF-8 cannot be a valid option; lossy text
@@ -40,6 +41,31 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     let answer = app::run(&args, env, SystemTime::now, started);
     answer.print();
     std::process::exit(answer.exit_code);
+}
+
+/// As std's start-up does: a standard descriptor the parent left closed is
+/// opened on /dev/null, so that no cache file or socket of ours takes its
+/// number and receives what is meant for stdout or stderr.
+#[cfg(not(test))]
+fn open_closed_standard_descriptors() {
+    let mut standard = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: `standard` is a valid array of three pollfd; a zero timeout
+    // only asks which descriptors are invalid (POLLNVAL).
+    if unsafe { libc::poll(standard.as_mut_ptr(), 3, 0) } < 0 {
+        return;
+    }
+    for descriptor in standard {
+        if descriptor.revents & libc::POLLNVAL != 0 {
+            // open() returns the lowest free number: this one, as the
+            // lower ones are open by now.
+            // SAFETY: a valid NUL-terminated path.
+            unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+        }
+    }
 }
 
 /// A panic must still be a plugin answer (see [`app::internal_error`]).

@@ -20,6 +20,7 @@ mod modes_more;
 mod nagios4;
 mod nagios_commands;
 mod precision;
+mod process;
 mod quota;
 mod uptime_monitors;
 mod v3;
