@@ -531,7 +531,7 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
         let mut named: Vec<String> = problems
             .iter()
             .take(SUMMARY_ITEMS)
-            .map(|i| i.text.clone())
+            .map(|i| without_commas(&i.text))
             .collect();
         if problems.len() > SUMMARY_ITEMS {
             named.push(format!("… and {} more", problems.len() - SUMMARY_ITEMS));
@@ -549,6 +549,18 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
     }
 }
 
+/// An item's text as one item of a first line, where commas separate the
+/// items: the agent's own words may hold some (mdadm's array state reads
+/// `clean, degraded, recovering`), so they become spaces there. The
+/// item's long-output line keeps them.
+fn without_commas(text: &str) -> String {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,6 +576,29 @@ mod tests {
         let (mode, arg) = find(text).unwrap();
         assert_eq!(mode.name, name);
         assert_eq!(arg.as_deref(), argument);
+    }
+
+    #[test]
+    fn first_line_items_lose_the_commas_their_long_output_lines_keep() {
+        let items = [
+            Item {
+                state: State::Warning,
+                text: "md0 (state clean, degraded, recovering)".into(),
+            },
+            Item {
+                state: State::Critical,
+                text: "md1 inactive, failed,".into(),
+            },
+        ];
+        let outcome = summarize(&items, String::new(), Vec::new());
+        assert_eq!(
+            outcome.summary,
+            "md1 inactive failed, md0 (state clean degraded recovering)"
+        );
+        assert_eq!(
+            outcome.details[0],
+            "[WARNING] md0 (state clean, degraded, recovering)"
+        );
     }
 
     #[rstest]

@@ -33,7 +33,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             let raid = disk.raid.as_ref()?;
             let (state, why) = assess(raid, ctx.api);
             let text = format!(
-                "{} {} {}, {}/{} drives active{}",
+                "{} {} {}: {}/{} drives active{}",
                 disk.mount,
                 raid.kind.as_deref().unwrap_or("RAID"),
                 raid.health.as_deref().unwrap_or("health unknown"),

@@ -84,6 +84,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         (State::Critical, 0, _) => "down".to_string(),
         (State::Critical, n, _) => format!("down at {n} of {total} locations"),
         (_, 0, 0) => "up".to_string(),
+        (_, 0, 1) if up == 1 => "up at its one location".to_string(),
         (_, 0, _) if up == total => format!("up at all {total} locations"),
         // Never "all" for locations whose status HetrixTools did not send.
         (_, 0, _) => format!(
@@ -93,6 +94,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         (_, n, _) => format!("up but down at {n} of {total} locations"),
     };
     let all_ok = match slowest(&monitor.locations) {
+        Some(l) if overall == State::Ok && total == 1 => format!("{verdict}, {}", location_text(l)),
         Some(l) if overall == State::Ok => format!("{verdict}, slowest {}", location_text(l)),
         _ => verdict.clone(),
     };

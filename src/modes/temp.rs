@@ -17,9 +17,11 @@ pub const MODE: Mode = Mode {
     ..Mode::DEFAULT
 };
 
+/// Below absolute zero is no temperature: a broken sensor reading, not a
+/// state.
 const TEMPERATURE: Column = Column {
     name: "cpu_temp",
-    read: |s| s.cpu_temp,
+    read: |s| s.cpu_temp.filter(|celsius| *celsius >= -273.15),
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
@@ -38,4 +40,22 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .thresholds
         .judge(Perfdata::new(TEMPERATURE.name, celsius, Unit::None))
         .outcome(summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sample;
+
+    #[test]
+    fn below_absolute_zero_is_no_temperature() {
+        let sample = |celsius| Sample {
+            cpu_temp: Some(celsius),
+            ..Sample::default()
+        };
+        let samples = [sample(-300.0), sample(-5.0)];
+        let samples: Vec<&Sample> = samples.iter().collect();
+        assert_eq!(TEMPERATURE.mean(&samples), Some(-5.0));
+        assert_eq!(TEMPERATURE.mean(&samples[..1]), None);
+    }
 }

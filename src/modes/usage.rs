@@ -35,10 +35,11 @@ pub const STEAL: Column = Column {
     read: |s| reading(s.steal),
 };
 
-/// A negative share is no reading (an agent's stand-in for "none"), not a
-/// value to page on: `-1` is outside every `0..N` range.
+/// A share outside 0–100 % is no reading, not a value to page on: a
+/// negative one is an agent's stand-in for "none" (`-1` is outside every
+/// `0..N` range), and a larger one cannot be true.
 fn reading(percent: Option<f64>) -> Option<f64> {
-    percent.filter(|p| *p >= 0.0)
+    percent.filter(|p| (0.0..=100.0).contains(p))
 }
 
 impl Column {
@@ -50,7 +51,13 @@ impl Column {
         let values: Vec<f64> = samples.iter().filter_map(|s| (self.read)(s)).collect();
         (!values.is_empty()).then(|| {
             let mean = values.iter().sum::<f64>() / values.len() as f64;
-            (mean * 1e9).round() / 1e9
+            // Beyond 1e9 there are no decimals to round, and scaling
+            // could overflow to infinity.
+            if mean.abs() < 1e9 {
+                (mean * 1e9).round() / 1e9
+            } else {
+                mean
+            }
         })
     }
 }
@@ -107,6 +114,23 @@ mod tests {
             .collect();
         let samples: Vec<&Sample> = samples.iter().collect();
         assert_eq!(CPU.mean(&samples), Some(80.0));
+    }
+
+    #[test]
+    fn a_share_above_100_is_no_reading_and_a_huge_mean_stays_finite() {
+        let sample = |cpu| Sample {
+            cpu: Some(cpu),
+            cpu_temp: Some(cpu),
+            ..Sample::default()
+        };
+        let samples = [sample(1e300), sample(100.0), sample(100.01)];
+        let samples: Vec<&Sample> = samples.iter().collect();
+        assert_eq!(CPU.mean(&samples), Some(100.0));
+        let huge = Column {
+            name: "huge",
+            read: |s| s.cpu_temp,
+        };
+        assert_eq!(huge.mean(&samples[..1]), Some(1e300));
     }
 
     #[test]

@@ -95,8 +95,8 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("disk", &[], numbers_as_strings, 0, "DISK OK", "'/'=763354265949B")]
 // raid
 #[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
-#[case("raid", &[], degraded_raid, 2, "RAID CRITICAL - / RAID1 Degraded, 1/2 drives active (health Degraded)", "")]
-#[case("raid", &[], resyncing_raid, 1, "RAID WARNING - /boot RAID1 Healthy, 2/2 drives active (state Active, resyncing (42%))", "")]
+#[case("raid", &[], degraded_raid, 2, "RAID CRITICAL - / RAID1 Degraded: 1/2 drives active (health Degraded)", "")]
+#[case("raid", &[], resyncing_raid, 1, "RAID WARNING - /boot RAID1 Healthy: 2/2 drives active (state Active resyncing (42%))", "")]
 #[case("raid", &[], no_raid, 3, "RAID UNKNOWN - no RAID data reported by the agent: enable software RAID monitoring", "")]
 // smart
 #[case("smart", &[], healthy, 1, "SMART WARNING - sda: 56 SMART errors (SMART PASSED)", "'sda_errors'=56;0;;0")]

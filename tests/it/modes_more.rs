@@ -324,7 +324,7 @@ fn critical_and_worse(p: &mut Value) {
 
 #[rstest]
 // UNKNOWN outranks WARNING…
-#[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN (/ RAID1 Healthy, 2/? drives active (health or drive counts not reported)), SMART WARNING (sda")]
+#[case(broken_raid_counts, &[], 3, "HETRIX UNKNOWN - RAID UNKNOWN (/ RAID1 Healthy: 2/? drives active (health or drive counts not reported)), SMART WARNING (sda")]
 // …and CRITICAL outranks UNKNOWN; at most three problems are named.
 #[case(critical_and_worse, &[], 2, "HETRIX CRITICAL - DISK CRITICAL (/bak 96.7% used (5.3 of 5.5 TiB)), SERVICES CRITICAL (mysql offline), SMART WARNING (sda: 56 SMART errors (SMART PASSED)), … and 2 more")]
 // Mount options and --reboot-state reach the sub-checks of all.

@@ -77,6 +77,10 @@ fn as_array(m: &mut Value) {
         .map(|(name, entry)| json!({ name: [entry] }))
         .collect();
 }
+fn only_london(m: &mut Value) {
+    let london = m["locations"]["london"].clone();
+    m["locations"] = json!({ "london": london });
+}
 fn london_down(m: &mut Value) {
     m["locations"]["london"]["uptime_status"] = "down".into();
 }
@@ -120,6 +124,7 @@ fn hostile_locations(m: &mut Value) {
 #[rstest]
 #[case::all_up(unchanged, &[], 0, "STATUS OK - up at all 3 locations, slowest tokyo 812 ms", "'tokyo_ms'=812;;;0 ")]
 #[case::array_shape(as_array, &[], 0, "STATUS OK - up at all 3 locations, slowest tokyo 812 ms", "'london_ms'=120;;;0 ")]
+#[case::one_location(only_london, &[], 0, "STATUS OK - up at its one location, london 120 ms", "'london_ms'=120;;;0 ")]
 #[case::one_location_down(london_down, &[], 1, "STATUS WARNING - up but down at 1 of 3 locations: london down", "'locations_down'=1;;;0;3")]
 #[case::slow_location_warns(unchanged, &["-w", "500", "-c", "1000"], 1, "STATUS WARNING - up at all 3 locations: tokyo 812 ms", "'tokyo_ms'=812;500;1000;0 ")]
 #[case::slow_location_critical(unchanged, &["-w", "200", "-c", "800"], 2, "STATUS CRITICAL - up at all 3 locations: tokyo 812 ms, new_york 310 ms", "'new_york_ms'=310;200;800;0 ")]

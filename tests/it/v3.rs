@@ -454,10 +454,10 @@ fn worn_out(p: &mut Value) {
 #[case("var:queue", &[], no_variables, 3, "VAR UNKNOWN - no custom variables reported by the agent", "")]
 // RAID health words of v3
 #[case("raid", &[], healthy, 0, "RAID OK - 2 arrays healthy", "")]
-#[case("raid", &[], raid_warning, 1, "RAID WARNING - / RAID1 warning, 2/2 drives active (health warning)", "")]
-#[case("raid", &[], raid_danger, 2, "RAID CRITICAL - / RAID1 danger, 2/2 drives active (health danger)", "")]
-#[case("raid", &[], raid_unknown, 3, "RAID UNKNOWN - / RAID1 unknown, 2/2 drives active (HetrixTools could not tell the array's health)", "")]
-#[case("raid", &[], raid_unknown_with_a_failed_drive, 2, "RAID CRITICAL - / RAID1 unknown, 2/2 drives active (1 failed)", "")]
+#[case("raid", &[], raid_warning, 1, "RAID WARNING - / RAID1 warning: 2/2 drives active (health warning)", "")]
+#[case("raid", &[], raid_danger, 2, "RAID CRITICAL - / RAID1 danger: 2/2 drives active (health danger)", "")]
+#[case("raid", &[], raid_unknown, 3, "RAID UNKNOWN - / RAID1 unknown: 2/2 drives active (HetrixTools could not tell the array's health)", "")]
+#[case("raid", &[], raid_unknown_with_a_failed_drive, 2, "RAID CRITICAL - / RAID1 unknown: 2/2 drives active (1 failed)", "")]
 // smart with wear
 #[case("smart", &["-w", "100"], worn, 0, "SMART OK - 3 drives healthy", "'nvme0n1_wearout'=3%;;;0;100")]
 #[case("smart", &["-w", "100", "--wear-warning", "80", "--wear-critical", "90"], worn, 1,
