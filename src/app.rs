@@ -145,7 +145,12 @@ fn check(
     log: &mut Vec<String>,
 ) -> Result<Report, Failure> {
     let now = crate::unix_seconds(clock());
-    let (snapshot, stale_note) = load(config, client, clock, started, now, log)?;
+    let verbose = api::Verbose {
+        level: config.plan.verbose,
+        started,
+        now,
+    };
+    let (snapshot, stale_note) = load(config, client, clock, verbose, log)?;
     let plan = &config.plan;
     if plan.mode.needs_fresh_data {
         modes::fresh_enough(&snapshot, now, plan.max_age)?;
@@ -171,7 +176,7 @@ fn check(
     }
     let mut outcome = evaluate(plan, &snapshot, now)?;
     if plan.mode.accepts.contains(&OptionGroup::Top) {
-        top::show(config, client, now, &mut outcome, log);
+        top::show(config, client, verbose, &mut outcome, log);
     }
     if let Some(note) = stale_note {
         outcome.summary = format!("{} {note}", outcome.summary);
@@ -186,10 +191,10 @@ fn load(
     config: &Config,
     client: &Client,
     clock: fn() -> SystemTime,
-    started: Instant,
-    now: i64,
+    verbose: api::Verbose,
     log: &mut Vec<String>,
 ) -> Result<(Snapshot, Option<String>), Failure> {
+    let now = verbose.now;
     match &config.source {
         Source::Demo => {
             let mut snapshot = api::demo(config.plan.api)?;
@@ -215,32 +220,14 @@ fn load(
                 log.push(api::v1::DEPRECATED.to_string());
             }
             let fetch = |log: &mut Vec<String>| {
-                if config.plan.verbose >= 3 {
-                    // Printed through the redaction in `emit`: the token shows as ***.
-                    log.push(format!("GET {}", call.url));
-                }
-                let retrying = |status: u16, pause: std::time::Duration| {
-                    if config.plan.verbose >= 1 {
-                        log.push(format!(
-                            "HTTP {status}, which HetrixTools calls temporary: retrying once in {} ms",
-                            pause.as_millis()
-                        ));
-                    }
-                };
-                let response = api::get(
-                    client,
-                    call.api,
-                    &call.url,
+                let get = api::Get {
+                    api: call.api,
+                    url: &call.url,
                     base_url,
-                    &call.header_pairs(),
-                    retrying,
-                )?;
-                if config.plan.verbose >= 2 {
-                    log.push(response.verbose_line(started));
-                }
-                if call.api == Version::V3 && config.plan.verbose >= 1 {
-                    log.extend(api::rate_limit::remaining(&response, now));
-                }
+                    token,
+                    headers: &call.header_pairs(),
+                };
+                let response = api::send(client, &get, verbose, log)?;
                 match (call.refusal)(&response, now) {
                     Some(failure) => Err(failure),
                     None => Ok(response),

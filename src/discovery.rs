@@ -21,7 +21,7 @@ pub struct Listing {
     /// `--blacklists`: the blacklist monitors instead of the uptime ones.
     pub blacklists: bool,
     pub timeout: Duration,
-    /// `-v` count: `-vv` logs each page's HTTP status, `-vvv` its URL.
+    /// `-v` count: the API calls' `-v` lines (`api::send`), one set a page.
     pub verbose: u8,
 }
 
@@ -70,7 +70,11 @@ pub fn list(
     let mut pages = Pages {
         listing,
         client,
-        started,
+        verbose: api::Verbose {
+            level: listing.verbose,
+            started,
+            now,
+        },
         log,
     };
     let base = &listing.base_url;
@@ -102,7 +106,7 @@ pub fn list(
 struct Pages<'a> {
     listing: &'a Listing,
     client: &'a Client,
-    started: Instant,
+    verbose: api::Verbose,
     log: &'a mut Vec<String>,
 }
 
@@ -121,21 +125,14 @@ impl Pages<'_> {
         let mut items = Vec::new();
         let mut page = 1;
         loop {
-            let url = url(page);
-            if listing.verbose >= 3 {
-                self.log.push(format!("GET {url}"));
-            }
-            let response = api::get(
-                self.client,
-                Version::V3,
-                &url,
-                &listing.base_url,
-                &headers,
-                |_, _| {},
-            )?;
-            if listing.verbose >= 2 {
-                self.log.push(response.verbose_line(self.started));
-            }
+            let get = api::Get {
+                api: Version::V3,
+                url: &url(page),
+                base_url: &listing.base_url,
+                token: &listing.token,
+                headers: &headers,
+            };
+            let response = api::send(self.client, &get, self.verbose, self.log)?;
             let (found, next) = parse(&response)?;
             items.extend(found);
             match next {

@@ -4,8 +4,9 @@
 //! failure never changes the state (the check then says nothing more, and
 //! `-v` says why).
 
-use crate::api::Version;
 use crate::api::processes::{self, Order};
+use crate::api::request::Access;
+use crate::api::{Verbose, Version};
 use crate::cli::{Config, Source};
 use crate::fetch::Client;
 use crate::model::Process;
@@ -17,7 +18,7 @@ use crate::range::format_number;
 pub fn show(
     config: &Config,
     client: &Client,
-    now: i64,
+    verbose: Verbose,
     outcome: &mut Outcome,
     log: &mut Vec<String>,
 ) {
@@ -36,7 +37,12 @@ pub fn show(
     let Some(order) = alerting(outcome) else {
         return;
     };
-    match processes::fetch(client, base_url, token, monitor, order, count, now) {
+    let access = Access {
+        base_url,
+        token,
+        monitor,
+    };
+    match processes::fetch(client, &access, order, count, verbose, log) {
         Ok(found) => add(outcome, order, &found, count, config.plan.verbose, log),
         Err(failure) => {
             if config.plan.verbose >= 1 {

@@ -116,26 +116,65 @@ const RETRY_PAUSE: Duration = Duration::from_secs(1);
 /// What must be left of `-t` after the pause for a retry to be worth it.
 const RETRY_ROOM: Duration = Duration::from_secs(3);
 
-/// `GET url` until the client's deadline, retried once after a pause when
-/// [`retry_pause`] allows it; `retrying` hears of the retry first (for
-/// `-v`), with the status and the pause.
-pub fn get(
+/// One GET to the API, as [`send`] makes it.
+pub struct Get<'a> {
+    pub api: Version,
+    pub url: &'a str,
+    /// The API's base URL, which names the server in failures (the URL
+    /// may hold the token).
+    pub base_url: &'a str,
+    /// The API key, kept out of the `-vvv` line of a v1 URL, which holds it.
+    pub token: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+}
+
+/// What the `-v` lines of an API call need.
+#[derive(Debug, Clone, Copy)]
+pub struct Verbose {
+    /// How many `-v` were given.
+    pub level: u8,
+    /// When the process started: `-vv` times each response from then.
+    pub started: Instant,
+    /// Unix seconds: when a rate limit resets is told from now.
+    pub now: i64,
+}
+
+/// Sends `get` with `client` until its deadline, retried once after a
+/// pause when [`retry_pause`] allows it, so that every call retries alike.
+/// Its `-v` lines go to `log`: the URL without the token (`-vvv`), the
+/// retry, the final response (`-vv`) and v3's remaining rate limits.
+pub fn send(
     client: &Client,
-    api: Version,
-    url: &str,
-    base_url: &str,
-    headers: &[(&str, &str)],
-    retrying: impl FnOnce(u16, Duration),
+    get: &Get,
+    verbose: Verbose,
+    log: &mut Vec<String>,
 ) -> Result<Response, Failure> {
-    let response = client.get(url, base_url, headers)?;
-    match retry_pause(api, response.status, client.deadline, Instant::now()) {
-        None => Ok(response),
-        Some(pause) => {
-            retrying(response.status, pause);
-            std::thread::sleep(pause);
-            client.get(url, base_url, headers)
-        }
+    if verbose.level >= 3 {
+        let url = match get.token {
+            "" => get.url.to_string(),
+            token => get.url.replace(token, "***"),
+        };
+        log.push(format!("GET {url}"));
     }
+    let mut response = client.get(get.url, get.base_url, get.headers)?;
+    if let Some(pause) = retry_pause(get.api, response.status, client.deadline, Instant::now()) {
+        if verbose.level >= 1 {
+            log.push(format!(
+                "HTTP {}, which HetrixTools calls temporary: retrying once in {} ms",
+                response.status,
+                pause.as_millis()
+            ));
+        }
+        std::thread::sleep(pause);
+        response = client.get(get.url, get.base_url, get.headers)?;
+    }
+    if verbose.level >= 2 {
+        log.push(response.verbose_line(verbose.started));
+    }
+    if get.api == Version::V3 && verbose.level >= 1 {
+        log.extend(rate_limit::remaining(&response, verbose.now));
+    }
+    Ok(response)
 }
 
 /// The pause before the one retry a response deserves, if any: only a v3
@@ -208,6 +247,31 @@ mod tests {
         }
         const { assert!(AGENT_DATA.needs_monitor && !ACCOUNT_QUOTA.needs_monitor) };
         assert!(AGENT_DATA != ACCOUNT_QUOTA);
+    }
+
+    #[test]
+    fn the_url_is_logged_without_the_token() {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let client = Client::new(crate::fetch::Trust::System, |_| None, deadline);
+        let get = Get {
+            api: Version::V1,
+            // Not a valid URI: the call fails before any network is used.
+            url: "http://bad host/v1/TOKEN/status/",
+            base_url: "http://bad host",
+            token: "TOKEN",
+            headers: &[],
+        };
+        let verbose = Verbose {
+            level: 3,
+            started: Instant::now(),
+            now: 0,
+        };
+        let mut log = Vec::new();
+        let Err(failure) = send(&client, &get, verbose, &mut log) else {
+            panic!("an invalid URL was fetched");
+        };
+        assert!(!failure.to_string().contains("TOKEN"), "{failure}");
+        assert_eq!(log, ["GET http://bad host/v1/***/status/"]);
     }
 
     #[rstest]

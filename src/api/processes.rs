@@ -2,8 +2,9 @@
 //! agent's latest process snapshot, the heaviest first. Not cached: it is
 //! asked for only when a check alerts, and then the newest view counts.
 
+use super::request::Access;
 use super::typed::{Count, Number, Section, Text};
-use super::v3;
+use super::{Get, Verbose, Version, send, v3};
 use crate::failure::Failure;
 use crate::fetch::Client;
 use crate::model::{Process, unnamed};
@@ -47,19 +48,26 @@ const ENDPOINT: v3::Endpoint<'static> = v3::Endpoint {
     takes_monitor: true,
 };
 
-/// The `count` heaviest processes by `order`, fetched by `client`.
+/// The `count` heaviest processes by `order`, fetched by `client`; the
+/// call's `-v` lines go to `log`.
 pub fn fetch(
     client: &Client,
-    base: &str,
-    token: &str,
-    monitor: &str,
+    access: &Access,
     order: Order,
     count: usize,
-    now: i64,
+    verbose: Verbose,
+    log: &mut Vec<String>,
 ) -> Result<Vec<Process>, Failure> {
-    let (name, value) = v3::authorization(token);
-    let response = client.get(&url(base, monitor, order, count), base, &[(name, &value)])?;
-    if let Some(failure) = v3::refused(&response, now, &ENDPOINT) {
+    let (name, value) = v3::authorization(access.token);
+    let get = Get {
+        api: Version::V3,
+        url: &url(access.base_url, access.monitor, order, count),
+        base_url: access.base_url,
+        token: access.token,
+        headers: &[(name, &value)],
+    };
+    let response = send(client, &get, verbose, log)?;
+    if let Some(failure) = v3::refused(&response, verbose.now, &ENDPOINT) {
         return Err(failure);
     }
     judge(&response.body)

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, check, check_on, execute, now};
@@ -483,10 +484,21 @@ fn processes() -> Value {
 
 /// Metrics at `cpu`/`ram` %, and `processes` for the processes call.
 fn agent(cpu: f64, ram: f64, processes: Reply) -> MockApi {
+    agent_answering(cpu, ram, move |_| processes.clone())
+}
+
+/// Metrics at `cpu`/`ram` %, and `answer(n)` for the processes call asked
+/// `n` times before.
+fn agent_answering(
+    cpu: f64,
+    ram: f64,
+    answer: impl Fn(usize) -> Reply + Send + Sync + 'static,
+) -> MockApi {
     let metrics = metrics(cpu, ram);
+    let asked = AtomicUsize::new(0);
     MockApi::start(move |request| {
         if request.path.contains("/server-agent/processes") {
-            processes.clone()
+            answer(asked.fetch_add(1, Ordering::SeqCst))
         } else {
             Reply::json(&metrics)
         }
@@ -587,4 +599,69 @@ fn a_failed_processes_call_changes_nothing_but_verbose(#[case] reply: Reply, #[c
         .find(|l| l.starts_with("top processes not shown: "))
         .unwrap_or_else(|| panic!("-v should say why: {verbose:?}"));
     assert!(said.contains(why), "{said}");
+}
+
+#[test]
+fn the_processes_call_is_logged_like_the_checks_own() {
+    let reply = Reply::json(&processes())
+        .header("ratelimit-remaining-user", "41")
+        .header("ratelimit-remaining-endpoint", "7");
+    let api = agent(95.0, 10.0, reply);
+    let run = v3(&api, &["-m", "cpu", "-vvv"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let log = run.long_output();
+    let get = format!("GET {}{}", api.url, processes_path("cpu"));
+    let at = log
+        .iter()
+        .position(|line| *line == get)
+        .unwrap_or_else(|| panic!("-vvv should show the processes URL: {run:?}"));
+    assert!(
+        log[at + 1].starts_with("HTTP 200 with ") && log[at + 1].contains(" bytes after "),
+        "{run:?}"
+    );
+    assert_eq!(
+        log[at + 2],
+        "rate limit: 41 calls left for the user, 7 calls left for the endpoint"
+    );
+    // The metrics call is logged before it, in the same words.
+    assert_eq!(log.iter().filter(|l| l.starts_with("GET ")).count(), 2);
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.starts_with("HTTP 200 with "))
+            .count(),
+        2
+    );
+    let quiet = v3(&api, &["-m", "cpu", "-v"]);
+    let log = quiet.long_output();
+    assert!(
+        log.contains(&"rate limit: 41 calls left for the user, 7 calls left for the endpoint"),
+        "{quiet:?}"
+    );
+    assert!(
+        !log.iter()
+            .any(|l| l.starts_with("GET ") || l.starts_with("HTTP ")),
+        "{quiet:?}"
+    );
+}
+
+#[rstest]
+#[case::room_to_retry("30", 3, "CPU CRITICAL - cpu 95%, iowait 0.05%, top: nginx 41%")]
+#[case::deadline_near("3", 2, "CPU CRITICAL - cpu 95%, iowait 0.05%")]
+fn a_503_from_the_processes_call_is_retried_once_when_the_deadline_allows(
+    #[case] timeout: &str,
+    #[case] requests: usize,
+    #[case] first_line: &str,
+) {
+    let api = agent_answering(95.0, 10.0, |asked| match asked {
+        0 => v3_error(503, "service_unavailable"),
+        _ => Reply::json(&processes()),
+    });
+    let run = v3(&api, &["-m", "cpu", "-t", timeout, "-v"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.first_line(), first_line, "{run:?}");
+    assert_eq!(paths(&api).len(), requests, "{:?}", paths(&api));
+    let log = run.long_output();
+    let retried =
+        log.contains(&"HTTP 503, which HetrixTools calls temporary: retrying once in 1000 ms");
+    assert_eq!(retried, requests == 3, "{run:?}");
 }

@@ -941,8 +941,10 @@ fn list_monitors_with_a_wrong_key_is_unknown() {
     );
 }
 
+/// A page's call says under `-v` what a check's call says: the retry,
+/// the response and the rate limits left, as `#` comments.
 #[test]
-fn list_monitors_retries_a_503_once() {
+fn list_monitors_retries_a_503_once_and_logs_it_like_a_check() {
     let answered = std::sync::atomic::AtomicUsize::new(0);
     let api =
         MockApi::start(
@@ -955,12 +957,32 @@ fn list_monitors_retries_a_503_once() {
                 _ => Reply::json(&json!({
                     "monitors": [monitor("aaa111", "web", true, "active")],
                     "meta": {"pagination": {"current": 1, "next": null}}
-                })),
+                }))
+                .header("ratelimit-remaining-user", "58")
+                .header("ratelimit-remaining-endpoint", "9"),
             },
         );
-    let run = list(&api, &["-t", "30"]);
+    let run = list(&api, &["-t", "30", "-vvv"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(api.requests().len(), 2);
+    let log: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("# ")).collect();
+    assert_eq!(log.len(), 4, "{}", run.stdout);
+    assert_eq!(
+        log[0],
+        format!("# GET {}/v3/uptime-monitors?per_page=200&page=1", api.url)
+    );
+    assert_eq!(
+        log[1],
+        "# HTTP 503, which HetrixTools calls temporary: retrying once in 1000 ms"
+    );
+    assert!(log[2].starts_with("# HTTP 200 with "), "{log:?}");
+    assert_eq!(
+        log[3],
+        "# rate limit: 58 calls left for the user, 9 calls left for the endpoint"
+    );
+    let quiet = list(&api, &[]);
+    assert_eq!(quiet.code, 0, "{quiet:?}");
+    assert!(!quiet.stdout.contains("# "), "{quiet:?}");
 }
 
 #[test]
