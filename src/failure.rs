@@ -13,13 +13,14 @@ pub struct Failure {
     mode_label: Option<&'static str>,
 }
 
-/// What went wrong, for the code that treats failures differently.
+/// What went wrong, as far as it changes what a run does: every kind ends
+/// UNKNOWN unless said otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Not classified further: the message says it all.
+    /// Not an outage, so no option maps it: arguments that cannot run, the
+    /// API's own refusals (key, scope, HTTP 429, monitor ID) and answers
+    /// that are not what the call returns (an HTML page, truncated JSON).
     General,
-    /// What the user asked for cannot be run as given.
-    InvalidInput,
     /// The agent did not send what the check needs (a feature it lacks or
     /// that is not enabled). Still UNKNOWN on its own, but mode `all` skips
     /// such checks instead of failing them.
@@ -28,12 +29,6 @@ pub enum Kind {
     /// timeouts, HTTP 5xx. Operators may map these to another state
     /// (`--unreachable-state`).
     Unreachable,
-    /// The API answered with an error of its own: the key, its scope, the
-    /// rate limit, the monitor ID, the URL.
-    Refused,
-    /// The API answered, but not with what the call returns: an HTML page,
-    /// truncated JSON, an array, an empty body.
-    BadAnswer,
 }
 
 impl Failure {
@@ -45,7 +40,7 @@ impl Failure {
         }
     }
 
-    /// A failure of no more specific [`Kind`].
+    /// See [`Kind::General`].
     pub fn new(message: impl Into<String>) -> Self {
         Failure::of(Kind::General, message)
     }
@@ -58,11 +53,6 @@ impl Failure {
         }
     }
 
-    /// See [`Kind::InvalidInput`].
-    pub fn invalid(message: impl Into<String>) -> Self {
-        Failure::of(Kind::InvalidInput, message)
-    }
-
     /// See [`Kind::MissingData`].
     pub fn missing(message: impl Into<String>) -> Self {
         Failure::of(Kind::MissingData, message)
@@ -71,16 +61,6 @@ impl Failure {
     /// See [`Kind::Unreachable`].
     pub fn unreachable(message: impl Into<String>) -> Self {
         Failure::of(Kind::Unreachable, message)
-    }
-
-    /// See [`Kind::Refused`].
-    pub fn refused(message: impl Into<String>) -> Self {
-        Failure::of(Kind::Refused, message)
-    }
-
-    /// See [`Kind::BadAnswer`].
-    pub fn bad_answer(message: impl Into<String>) -> Self {
-        Failure::of(Kind::BadAnswer, message)
     }
 
     pub fn kind(&self) -> Kind {

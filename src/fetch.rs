@@ -122,7 +122,7 @@ impl Client {
         };
         let start: Uri = url
             .parse()
-            .map_err(|_| Failure::invalid(format!("invalid API URL {host} (check --api-url)")))?;
+            .map_err(|_| Failure::new(format!("invalid API URL {host} (check --api-url)")))?;
         let mut target = start.clone();
         for _ in 0..=MAX_REDIRECTS {
             let scheme = target.scheme_str().unwrap_or("http");
@@ -231,7 +231,7 @@ fn tls_config(trust: &Trust) -> Result<TlsConfig, Failure> {
         Trust::CaFile(path) => {
             // A whole system bundle is a few hundred KiB.
             let pem = read_regular(Path::new(path), 16 * 1024 * 1024, Links::Follow)
-                .map_err(|e| Failure::invalid(format!("cannot read the --ca-file {path}: {e}")))?;
+                .map_err(|e| Failure::new(format!("cannot read the --ca-file {path}: {e}")))?;
             let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {
                     Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
@@ -239,7 +239,7 @@ fn tls_config(trust: &Trust) -> Result<TlsConfig, Failure> {
                 })
                 .collect();
             if certificates.is_empty() {
-                return Err(Failure::invalid(format!(
+                return Err(Failure::new(format!(
                     "the --ca-file {path} holds no PEM certificate"
                 )));
             }

@@ -50,12 +50,12 @@ pub fn for_request(
     };
     // The value is never quoted in messages: it may hold a password.
     if value.trim().to_ascii_lowercase().starts_with("socks") {
-        return Err(Failure::invalid(format!(
+        return Err(Failure::new(format!(
             "{name} names a SOCKS proxy, which check_hetrix does not support (use an HTTP proxy, or exempt the API host in NO_PROXY)"
         )));
     }
     let proxy = ureq::Proxy::new(value.trim()).map_err(|_| {
-        Failure::invalid(format!(
+        Failure::new(format!(
             "{name} is not a valid proxy URL (expected http://host:port)"
         ))
     })?;

@@ -23,7 +23,7 @@ pub fn refusal(response: &Response, limit: &str, now: i64) -> Option<Failure> {
             limits.push(format!("{scope} limit {calls}"));
         }
     }
-    Some(Failure::refused(format!(
+    Some(Failure::new(format!(
         "HetrixTools API answered HTTP 429: rate limited ({}) and {}: {ADVICE}",
         limits.join(", "),
         reset(response, now)

@@ -90,7 +90,7 @@ impl Request {
             refusal: Box::new(refusal),
             judge: Box::new(move |status, body| match status {
                 200 => judge(body),
-                _ => Err(Failure::bad_answer(format!(
+                _ => Err(Failure::new(format!(
                     "HetrixTools API v3 answered HTTP {status}"
                 ))),
             }),

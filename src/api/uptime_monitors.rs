@@ -56,7 +56,7 @@ pub fn judge(body: &[u8], id: &str) -> Result<Snapshot, Failure> {
                 .is_some_and(|i| i.eq_ignore_ascii_case(id))
         })
         .ok_or_else(|| {
-            Failure::refused(format!(
+            Failure::new(format!(
                 "HetrixTools has no uptime monitor {id} that this API key may see: check -i \
                  (check_hetrix --list-monitors lists yours)"
             ))

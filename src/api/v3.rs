@@ -101,7 +101,7 @@ pub fn parse_limits(body: &[u8]) -> Result<Snapshot, Failure> {
         .0
         .unwrap_or_default();
     let (Some(limit), Some(used)) = (counter.limit.0, counter.usage.0) else {
-        return Err(Failure::bad_answer(
+        return Err(Failure::new(
             "the HetrixTools API v3 account limits hold no readable api_v1_v2 limit and usage (check --api-url)",
         ));
     };
@@ -215,23 +215,23 @@ pub(super) fn object<T: Fields>(body: &[u8], endpoint: &Endpoint) -> Result<T::T
     }
     match typed::read::<Reply<T>>(body) {
         Some(Ok(reply)) => match reply.api_error() {
-            Some(message) => Err(Failure::refused(format!(
+            Some(message) => Err(Failure::new(format!(
                 "HetrixTools API v3 error: {}: {}",
                 quote(Some(message)).unwrap_or_default(),
                 scope_advice(endpoint)
             ))),
             None => Ok(reply.data),
         },
-        Some(Err(kind)) => Err(Failure::bad_answer(format!(
+        Some(Err(kind)) => Err(Failure::new(format!(
             "HetrixTools API returned {kind} instead of a JSON object (check --api-url)"
         ))),
-        None => Err(Failure::bad_answer(not_json(body))),
+        None => Err(Failure::new(not_json(body))),
     }
 }
 
 /// A success that holds nothing to check.
 fn no_data(what: &str, endpoint: &Endpoint) -> Failure {
-    Failure::bad_answer(format!(
+    Failure::new(format!(
         "no data: HetrixTools API v3 answered with {what} (if it persists: {})",
         endpoint.not_found
     ))
@@ -293,7 +293,7 @@ fn error(response: &Response, now: i64, endpoint: &Endpoint) -> Failure {
     match status {
         // An outage, which --unreachable-state may map to another state.
         500..=599 => Failure::unreachable(message),
-        _ => Failure::refused(message),
+        _ => Failure::new(message),
     }
 }
 
@@ -467,7 +467,6 @@ impl Convert for LogicalCpus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::failure::Kind;
     use serde_json::{Value, json};
 
     fn response(status: u16, headers: &[(&str, &str)], body: &Value) -> Response {
@@ -560,21 +559,21 @@ mod tests {
     }
 
     #[rstest::rstest]
-    #[case(403, json!({"status": "ERROR", "error_message": "scope"}), Kind::Refused)]
-    #[case(404, json!({}), Kind::Refused)]
-    #[case(429, json!({}), Kind::Refused)]
-    #[case(502, json!({}), Kind::Unreachable)]
-    #[case(204, json!(null), Kind::BadAnswer)]
-    fn failures_say_whose_problem_they_are(
+    #[case(403, json!({"status": "ERROR", "error_message": "scope"}), false)]
+    #[case(404, json!({}), false)]
+    #[case(429, json!({}), false)]
+    #[case(502, json!({}), true)]
+    #[case(204, json!(null), false)]
+    fn only_server_errors_count_as_unreachable(
         #[case] status: u16,
         #[case] body: Value,
-        #[case] kind: Kind,
+        #[case] unreachable: bool,
     ) {
         let failure = refusal(&response(status, &[], &body), 0).unwrap();
-        assert_eq!(failure.kind(), kind);
+        assert_eq!(failure.is_unreachable(), unreachable, "{failure}");
         let scope = json!({"status": "ERROR", "error_message": "scope"}).to_string();
-        assert_eq!(parse(scope.as_bytes()).unwrap_err().kind(), Kind::Refused);
-        assert_eq!(parse(b" ").unwrap_err().kind(), Kind::BadAnswer);
+        assert!(!parse(scope.as_bytes()).unwrap_err().is_unreachable());
+        assert!(!parse(b" ").unwrap_err().is_unreachable());
     }
 
     #[test]
