@@ -28,7 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 
-use crate::failure::Failure;
+use crate::failure::{Failure, Kind};
 use crate::fetch::{Client, MAX_BODY_BYTES, Response, Trust};
 
 /// Written first in every entry; a different first word means a different
@@ -38,8 +38,10 @@ const MAGIC: &str = "check_hetrix-cache-2";
 /// How often a run waiting for another run's fetch looks again.
 const LOCK_POLL: Duration = Duration::from_millis(20);
 
-/// First word of a recorded failure (see [`Store::record_failure`]).
-const FAILURE_MAGIC: &str = "check_hetrix-failure-1";
+/// First word of a recorded failure (see [`Store::record_failure`]). A
+/// record of another format, such as the flags `check_hetrix-failure-1`
+/// stored before, is no record: the run calls the API itself.
+const FAILURE_MAGIC: &str = "check_hetrix-failure-2";
 
 /// How long a failed call answers for later runs of the same key, so that
 /// checks started together make one call even while the API fails.
@@ -346,18 +348,15 @@ impl Store {
         }
     }
 
-    /// Records a failed call for the runs waiting for it (redacted: the
-    /// server may have echoed the token). Best effort: without the record
-    /// they call again.
+    /// Records a failed call for the runs waiting for it, with its kind so
+    /// that they report it in the state the caller did, and its message
+    /// redacted (the server may have echoed the token). Best effort:
+    /// without the record they call again.
     fn record_failure(&self, failure: &Failure, notes: &mut Notes) {
-        let flags = format!(
-            "{}{}",
-            u8::from(failure.is_unreachable()),
-            u8::from(failure.is_missing_data())
-        );
         let text = format!(
-            "{FAILURE_MAGIC} {} {flags}\n{}",
+            "{FAILURE_MAGIC} {} {}\n{}",
             unix_millis((self.clock)()),
+            kind_word(failure.kind()),
             crate::output::redact(&failure.to_string())
         );
         if let Err(error) = self.write_file(&self.failed, text.as_bytes()) {
@@ -375,29 +374,27 @@ impl Store {
         let bytes = read_regular(&self.failed, 64 * 1024, Links::Refuse).ok()?;
         let text = String::from_utf8_lossy(&bytes);
         let (header, message) = text.split_once('\n')?;
-        let [magic, at, flags] = header.split(' ').collect::<Vec<_>>()[..] else {
+        let [FAILURE_MAGIC, at, kind] = header.split(' ').collect::<Vec<_>>()[..] else {
             return None;
         };
+        let kind = kind_named(kind)?;
         let at: u128 = at.parse().ok()?;
         let now = unix_millis((self.clock)());
         let recent = now
             .checked_sub(at)
             .is_some_and(|age| age < SHARED_FAILURE_MS);
         let while_waiting = waiting_since.is_some_and(|since| at >= since && at <= now);
-        if magic != FAILURE_MAGIC || !(recent || while_waiting) {
+        if !(recent || while_waiting) {
             return None;
         }
         let age = now.saturating_sub(at) / 1000;
         notes.say(format_args!(
             "another run's call failed {age} s ago: reporting its failure instead of calling again"
         ));
-        let message = format!("{message} (failure of another check's call {age} s ago, shared)");
-        let failure = match flags {
-            "10" => Failure::unreachable(message),
-            "01" => Failure::missing(message),
-            _ => Failure::new(message),
-        };
-        Some(failure)
+        Some(Failure::of(
+            kind,
+            format!("{message} (failure of another check's call {age} s ago, shared)"),
+        ))
     }
 
     /// The entry's value and age if it is intact, parses, and is younger
@@ -498,6 +495,23 @@ fn is_our_temp_file(name: &str) -> bool {
         && stem
             .rsplit_once('-')
             .is_some_and(|(call, hash)| !call.is_empty() && lower_hex(hash))
+}
+
+/// How a failure record names the failure's kind.
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::General => "general",
+        Kind::MissingData => "missing-data",
+        Kind::Unreachable => "unreachable",
+    }
+}
+
+/// The kind a failure record names; `None` for any other word (a planted
+/// or damaged record, or a kind of a newer version).
+fn kind_named(word: &str) -> Option<Kind> {
+    [Kind::General, Kind::MissingData, Kind::Unreachable]
+        .into_iter()
+        .find(|&kind| kind_word(kind) == word)
 }
 
 /// The failure of a run whose deadline came while another run fetched,
@@ -925,21 +939,70 @@ mod tests {
             log: &mut log,
             verbose: 1,
         };
-        store.record_failure(&Failure::unreachable("HTTP 429"), &mut notes);
+        store.record_failure(&Failure::unreachable("HTTP 503"), &mut notes);
         let shared = store.shared_failure(None, &mut notes).unwrap();
         assert!(shared.is_unreachable());
         let text = shared.to_string();
         assert!(
-            text.starts_with("HTTP 429 (failure of another check's call "),
+            text.starts_with("HTTP 503 (failure of another check's call "),
             "{text}"
         );
         assert!(text.ends_with(" s ago, shared)"), "{text}");
         let old = unix_millis(SystemTime::now()) - SHARED_FAILURE_MS - 1000;
-        fs::write(&store.failed, format!("{FAILURE_MAGIC} {old} 00\nHTTP 500")).unwrap();
+        fs::write(
+            &store.failed,
+            format!("{FAILURE_MAGIC} {old} general\nHTTP 500"),
+        )
+        .unwrap();
         assert_eq!(store.shared_failure(None, &mut notes), None);
         // Recorded while this run waited: shared whatever its age.
         assert!(store.shared_failure(Some(old - 1), &mut notes).is_some());
         assert_eq!(store.shared_failure(Some(old + 1), &mut notes), None);
+    }
+
+    /// A waiter's failure has the kind the caller's had, so it takes the
+    /// same state (`--unreachable-state`) and mode `all` skips the same.
+    #[rstest]
+    fn a_shared_failure_keeps_its_kind(
+        #[values(Kind::General, Kind::MissingData, Kind::Unreachable)] kind: Kind,
+    ) {
+        let scratch = Scratch::new(&format!("kind_{}", kind_word(kind)));
+        let store = store_in(&scratch);
+        let mut log = Vec::new();
+        let mut notes = Notes {
+            log: &mut log,
+            verbose: 0,
+        };
+        store.record_failure(&Failure::of(kind, "HTTP 500"), &mut notes);
+        let shared = store.shared_failure(None, &mut notes).unwrap();
+        assert_eq!(shared.kind(), kind);
+        assert!(shared.to_string().starts_with("HTTP 500 (failure of "));
+    }
+
+    /// A record this version did not write, or that was damaged or planted,
+    /// is no record: the run calls the API itself.
+    #[rstest]
+    #[case::previous_format("check_hetrix-failure-1 {now} 10\nHTTP 500")]
+    #[case::unknown_kind("check_hetrix-failure-2 {now} refused\nHTTP 500")]
+    #[case::no_kind("check_hetrix-failure-2 {now}\nHTTP 500")]
+    #[case::extra_field("check_hetrix-failure-2 {now} unreachable x\nHTTP 500")]
+    #[case::bad_time("check_hetrix-failure-2 -{now} unreachable\nHTTP 500")]
+    #[case::no_message("check_hetrix-failure-2 {now} unreachable")]
+    #[case::empty("")]
+    fn an_unknown_record_is_no_record(#[case] text: &str) {
+        let scratch = Scratch::new(&format!("record_{:x}", checksum(text.as_bytes())));
+        let store = store_in(&scratch);
+        let now = unix_millis(SystemTime::now());
+        fs::write(&store.failed, text.replace("{now}", &now.to_string())).unwrap();
+        let mut log = Vec::new();
+        let mut notes = Notes {
+            log: &mut log,
+            verbose: 0,
+        };
+        assert_eq!(store.shared_failure(Some(now - 1), &mut notes), None);
+        let ours = format!("{FAILURE_MAGIC} {now} unreachable\nHTTP 500");
+        fs::write(&store.failed, ours).unwrap();
+        assert!(store.shared_failure(Some(now - 1), &mut notes).is_some());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, run};
 use rstest::rstest;
@@ -199,19 +199,49 @@ fn failures_are_never_stored(#[case] failure: Reply) {
     assert_eq!(api.requests().len(), 2);
 }
 
+/// The records of failed calls in `dir`.
+fn failure_records(dir: &Path) -> Vec<PathBuf> {
+    let mut records: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    records.retain(|p| p.extension().is_some_and(|e| e == "failed"));
+    records
+}
+
 /// Moves the time of every recorded failed call a minute back, past the
 /// few seconds it is shared for.
 fn age_failure_records(dir: &Path) {
-    for path in fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
-        if path.extension().is_some_and(|e| e == "failed") {
-            let text = fs::read_to_string(&path).unwrap();
-            let (header, message) = text.split_once('\n').unwrap();
-            let mut fields: Vec<String> = header.split(' ').map(String::from).collect();
-            let at: u128 = fields[1].parse().unwrap();
-            fields[1] = (at - 60_000).to_string();
-            fs::write(&path, format!("{}\n{message}", fields.join(" "))).unwrap();
-        }
+    for path in failure_records(dir) {
+        let text = fs::read_to_string(&path).unwrap();
+        let (header, message) = text.split_once('\n').unwrap();
+        let mut fields: Vec<String> = header.split(' ').map(String::from).collect();
+        let at: u128 = fields[1].parse().unwrap();
+        fields[1] = (at - 60_000).to_string();
+        fs::write(&path, format!("{}\n{message}", fields.join(" "))).unwrap();
     }
+}
+
+/// A failed call recorded by the previous version (flags, not a kind) is
+/// no record to this one: the next check calls the API instead of
+/// misreading it, and works.
+#[test]
+fn a_failure_record_of_the_previous_version_is_not_shared() {
+    let api = failing_first(1, server_error());
+    let cache = TempDir::new();
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).code, 3);
+    let [record] = &failure_records(cache.path())[..] else {
+        panic!("expected one failure record in {:?}", cache.path());
+    };
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    let old_format = format!(
+        "check_hetrix-failure-1 {} 10\nHetrixTools API answered HTTP 500",
+        now.as_millis()
+    );
+    fs::write(record, old_format).unwrap();
+    let run = cached(&api, cache.path(), &["-m", "cpu"]);
+    assert_eq!(run.state(), "OK", "{run:?}");
+    assert_eq!(api.requests().len(), 2);
 }
 
 #[rstest]
