@@ -146,15 +146,14 @@ pub fn load<T>(
         value,
         stale_note: None,
     };
-    if !settings.enabled() {
-        notes.say("off (--cache-ttl 0)");
-        let response = fetch(notes.log)?;
-        return parse(response.status, &response.body).map(fresh);
-    }
-    let dir = match safe_dir(&settings.dir, euid()) {
+    let dir = match settings.enabled() {
+        true => safe_dir(&settings.dir, euid()).map_err(|reason| format!("not used, {reason}")),
+        false => Err("off (--cache-ttl 0)".to_string()),
+    };
+    let dir = match dir {
         Ok(dir) => dir,
-        Err(reason) => {
-            notes.say(format_args!("not used, {reason}"));
+        Err(why) => {
+            notes.say(why);
             let response = fetch(notes.log)?;
             return parse(response.status, &response.body).map(fresh);
         }

@@ -145,7 +145,8 @@ fn ttl_zero_fetches_every_time_and_stores_nothing() {
     let api = MockApi::replying(Reply::json(&example()));
     let cache = TempDir::new();
     for _ in 0..2 {
-        cached(&api, cache.path(), &["-m", "cpu", "--cache-ttl", "0"]);
+        let run = cached(&api, cache.path(), &["-m", "cpu", "--cache-ttl", "0", "-v"]);
+        assert!(run.stdout.contains("cache: off (--cache-ttl 0)"), "{run:?}");
     }
     assert_eq!(api.requests().len(), 2);
     assert_eq!(entries(cache.path()), Vec::<PathBuf>::new());
