@@ -9,12 +9,15 @@ use crate::common;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, run};
+use common::{
+    Gate, MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, files_ending, finish, start,
+    wait_until,
+};
 use rstest::rstest;
 
 /// One check against `api` with the test token, caching in `cache`.
@@ -23,14 +26,45 @@ fn cached(api: &MockApi, cache: &Path, args: &[&str]) -> Run {
 }
 
 fn cached_with_token(api: &MockApi, cache: &Path, token: &str, args: &[&str]) -> Run {
+    finish(start_with_token(api, cache, token, args))
+}
+
+/// [`cached`], started in the background.
+fn start_cached(api: &MockApi, cache: &Path, args: &[&str]) -> Child {
+    start_with_token(api, cache, TOKEN, args)
+}
+
+fn start_with_token(api: &MockApi, cache: &Path, token: &str, args: &[&str]) -> Child {
     // The example payload is a v1 body.
     let mut all = vec!["--api-url", api.url.as_str(), "-i", MONITOR, "--api", "v1"];
     all.extend_from_slice(args);
     let dir = cache.to_str().unwrap();
-    run(
+    start(
         &all,
         &[("HETRIX_API_TOKEN", token), ("CHECK_HETRIX_CACHE_DIR", dir)],
     )
+}
+
+/// The whole number right after `prefix` in `text`.
+fn number_after(text: &str, prefix: &str) -> u128 {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix:?} in {text:?}"))
+        + prefix.len();
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {prefix:?} in {text:?}"))
+}
+
+fn unix_millis() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
 }
 
 /// The example payload after `delay`, so that runs started together really
@@ -200,27 +234,25 @@ fn failures_are_never_stored(#[case] failure: Reply) {
     assert_eq!(api.requests().len(), 2);
 }
 
-/// The records of failed calls in `dir`.
-fn failure_records(dir: &Path) -> Vec<PathBuf> {
-    let mut records: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    records.retain(|p| p.extension().is_some_and(|e| e == "failed"));
-    records
-}
-
 /// Moves the time of every recorded failed call a minute back, past the
 /// few seconds it is shared for.
 fn age_failure_records(dir: &Path) {
-    for path in failure_records(dir) {
-        let text = fs::read_to_string(&path).unwrap();
-        let (header, message) = text.split_once('\n').unwrap();
-        let mut fields: Vec<String> = header.split(' ').map(String::from).collect();
-        let at: u128 = fields[1].parse().unwrap();
-        fields[1] = (at - 60_000).to_string();
-        fs::write(&path, format!("{}\n{message}", fields.join(" "))).unwrap();
+    for path in files_ending(dir, "failed") {
+        redate(&path, |at| at - 60_000);
     }
+}
+
+/// Sets the time in the header of the cache file `path`, its second word
+/// (seconds in an entry, ms in a failure record), to `change` of it.
+fn redate(path: &Path, change: impl Fn(u128) -> u128) {
+    let bytes = fs::read(path).unwrap();
+    let newline = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let header = std::str::from_utf8(&bytes[..newline]).unwrap();
+    let mut fields: Vec<String> = header.split(' ').map(String::from).collect();
+    fields[1] = change(fields[1].parse().unwrap()).to_string();
+    let mut redated = fields.join(" ").into_bytes();
+    redated.extend_from_slice(&bytes[newline..]);
+    fs::write(path, redated).unwrap();
 }
 
 /// A failed call recorded by the previous version (flags, not a kind) is
@@ -231,13 +263,12 @@ fn a_failure_record_of_the_previous_version_is_not_shared() {
     let api = failing_first(1, server_error());
     let cache = TempDir::new();
     assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).code, 3);
-    let [record] = &failure_records(cache.path())[..] else {
+    let [record] = &files_ending(cache.path(), "failed")[..] else {
         panic!("expected one failure record in {:?}", cache.path());
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     let old_format = format!(
         "check_hetrix-failure-1 {} 10\nHetrixTools API answered HTTP 500",
-        now.as_millis()
+        unix_millis()
     );
     fs::write(record, old_format).unwrap();
     let run = cached(&api, cache.path(), &["-m", "cpu"]);
@@ -362,25 +393,38 @@ fn without_stale_if_error_a_failed_call_is_unknown() {
     assert!(!failed.stdout.contains("cached"), "{failed:?}");
 }
 
+/// A check whose -t runs out while another check of the monitor fetches
+/// gives up without calling, says how long it waited, and counts as
+/// unreachable. The mock holds the first call until the waiting check
+/// has ended, however slow the machine.
 #[test]
 fn a_run_waits_for_another_runs_fetch_only_until_its_timeout() {
-    let api = slow_example(Duration::from_secs(3));
+    let gate = Gate::default();
+    let body = example();
+    let api = MockApi::gated(&gate, move |_| Reply::json(&body));
     let cache = TempDir::new();
-    thread::scope(|scope| {
-        let first = scope.spawn(|| cached(&api, cache.path(), &["-m", "cpu"]));
-        while api.requests().is_empty() {
-            thread::sleep(Duration::from_millis(10));
-        }
-        let waiting = cached(&api, cache.path(), &["-m", "cpu", "-t", "1"]);
-        assert_eq!(waiting.code, 3, "{waiting:?}");
-        assert!(
-            waiting
-                .first_line()
-                .contains(" s for another check of this monitor"),
-            "{waiting:?}"
-        );
-        assert_eq!(first.join().unwrap().state(), "OK");
-    });
+    let first = start_cached(&api, cache.path(), &["-m", "cpu"]);
+    wait_until("the first check calls", || !api.requests().is_empty());
+    let started = Instant::now();
+    let args = ["-m", "cpu", "-t", "1", "--unreachable-state", "critical"];
+    let waiting = cached(&api, cache.path(), &args);
+    let took = started.elapsed().as_millis();
+    gate.open();
+    let line = waiting.first_line();
+    // What it waited is at most what the run took, rounded as the run does.
+    let waited = number_after(line, "waited ");
+    assert!(
+        waited >= 1 && waited <= (took + 500) / 1000,
+        "{took} ms: {line}"
+    );
+    assert_eq!(
+        line,
+        format!(
+            "CPU CRITICAL - waited {waited} s for another check of this monitor to get the data \
+             until -t ran out (raise -t or check how fast the API answers)"
+        )
+    );
+    assert_eq!(finish(first).state(), "OK");
     assert_eq!(api.requests().len(), 1);
 }
 
@@ -396,25 +440,8 @@ fn a_killed_run_leaves_no_lock_behind() {
         Reply::json(&body)
     });
     let cache = TempDir::new();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
-        .args([
-            "--api-url",
-            &api.url,
-            "-i",
-            MONITOR,
-            "--api",
-            "v1",
-            "-m",
-            "cpu",
-        ])
-        .env("HETRIX_API_TOKEN", TOKEN)
-        .env("CHECK_HETRIX_CACHE_DIR", cache.path())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    while api.requests().is_empty() {
-        thread::sleep(Duration::from_millis(10));
-    }
+    let mut child = start_cached(&api, cache.path(), &["-m", "cpu"]);
+    wait_until("the check calls", || !api.requests().is_empty());
     child.kill().unwrap();
     child.wait().unwrap();
 

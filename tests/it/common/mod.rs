@@ -4,11 +4,11 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
@@ -147,6 +147,18 @@ impl MockApi {
             ip: ip.to_string(),
             port,
         }
+    }
+
+    /// Serves `handler`'s reply to every request once `gate` is open.
+    pub fn gated(
+        gate: &Gate,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> MockApi {
+        let gate = gate.clone();
+        MockApi::start(move |request| {
+            gate.wait();
+            handler(request)
+        })
     }
 
     /// Always the same reply.
@@ -348,6 +360,14 @@ pub struct Run {
 }
 
 impl Run {
+    fn of(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     pub fn first_line(&self) -> &str {
         self.stdout.lines().next().unwrap_or_default()
     }
@@ -427,6 +447,36 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
 /// Unless `env` names a CHECK_HETRIX_CACHE_DIR, the run gets an empty cache
 /// of its own, so no run sees another's responses or the developer's cache.
 pub fn execute(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let own_cache = TempDir::new();
+    let output = command(args, env, own_cache.path())
+        .output()
+        .expect("run check_hetrix");
+    Run::of(output)
+}
+
+/// Starts the binary with `args` and `env`, cleaned as [`execute`] does,
+/// and returns while it runs; [`finish`] collects it. `env` names the
+/// CHECK_HETRIX_CACHE_DIR, which runs started together share.
+pub fn start(args: &[&str], env: &[(&str, &str)]) -> Child {
+    let (_, cache) = env
+        .iter()
+        .find(|(name, _)| *name == "CHECK_HETRIX_CACHE_DIR")
+        .expect("a run started in the background names its cache directory");
+    command(args, env, Path::new(cache))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start check_hetrix")
+}
+
+/// What a run [`start`]ed did, once it ends; asserts the plugin contract.
+pub fn finish(child: Child) -> Run {
+    let run = Run::of(child.wait_with_output().expect("wait for check_hetrix"));
+    run.assert_contract();
+    run
+}
+
+fn command(args: &[&str], env: &[(&str, &str)], cache: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
     command.args(args);
     for (name, _) in std::env::vars() {
@@ -434,15 +484,66 @@ pub fn execute(args: &[&str], env: &[(&str, &str)]) -> Run {
             command.env_remove(name);
         }
     }
-    let own_cache = TempDir::new();
-    command.env("CHECK_HETRIX_CACHE_DIR", own_cache.path());
+    command.env("CHECK_HETRIX_CACHE_DIR", cache);
     command.envs(env.iter().copied());
-    let output = command.output().expect("run check_hetrix");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    command
+}
+
+/// Waits until `condition` holds, checking every 10 ms; fails the test
+/// after two minutes, a bound for a broken build only.
+pub fn wait_until(what: &str, condition: impl FnMut() -> bool) {
+    assert!(polled(condition), "gave up waiting until {what}");
+}
+
+/// Whether `condition` came to hold within two minutes.
+fn polled(mut condition: impl FnMut() -> bool) -> bool {
+    let give_up = Instant::now() + Duration::from_secs(120);
+    while !condition() {
+        if Instant::now() > give_up {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(10));
     }
+    true
+}
+
+/// Holds a mock's answers until the test opens it, so that the test, not
+/// a sleep, decides when a call ends however slow the machine. A held
+/// answer goes out after two minutes anyway: a broken build fails instead
+/// of hanging.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<AtomicBool>);
+
+impl Gate {
+    pub fn open(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// For the mock's handler: returns once the gate is open.
+    pub fn wait(&self) {
+        polled(|| self.0.load(Ordering::SeqCst));
+    }
+}
+
+/// The files in `dir` whose names end in `.extension` (a cache
+/// directory's `lock` or `failed` files).
+pub fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a directory")
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    files.retain(|path| path.extension().is_some_and(|e| e == extension));
+    files
+}
+
+/// Whether process `pid` has `path` open (a run waiting on a lock file).
+pub fn has_open(pid: u32, path: &Path) -> bool {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path))
+        })
+        .unwrap_or(false)
 }
 
 /// `--list-monitors` with `args` against `api`, with the token in the
