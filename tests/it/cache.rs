@@ -15,8 +15,8 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::{
-    Gate, MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, files_ending, finish, start,
-    wait_until,
+    Gate, MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, files_ending, finish, has_open,
+    start, wait_until,
 };
 use rstest::rstest;
 
@@ -43,6 +43,31 @@ fn start_with_token(api: &MockApi, cache: &Path, token: &str, args: &[&str]) -> 
         &all,
         &[("HETRIX_API_TOKEN", token), ("CHECK_HETRIX_CACHE_DIR", dir)],
     )
+}
+
+/// A check with `caller` args and one with `waiter` args of the same
+/// monitor: the mock holds the caller's call (with `gate`) until the
+/// waiter waits for it on the key's lock, then answers. Both runs, once
+/// they end.
+fn caller_and_waiter(
+    api: &MockApi,
+    gate: &Gate,
+    cache: &Path,
+    caller: &[&str],
+    waiter: &[&str],
+) -> (Run, Run) {
+    let calls = api.requests().len();
+    let caller = start_cached(api, cache, caller);
+    wait_until("the caller calls", || api.requests().len() > calls);
+    let [lock] = &files_ending(cache, "lock")[..] else {
+        panic!("expected one lock file in {cache:?}");
+    };
+    let waiter = start_cached(api, cache, waiter);
+    wait_until("the waiter opens the lock file", || {
+        has_open(waiter.id(), lock)
+    });
+    gate.open();
+    (finish(caller), finish(waiter))
 }
 
 /// The whole number right after `prefix` in `text`.
@@ -426,6 +451,134 @@ fn a_run_waits_for_another_runs_fetch_only_until_its_timeout() {
     );
     assert_eq!(finish(first).state(), "OK");
     assert_eq!(api.requests().len(), 1);
+}
+
+/// A check that waited for another's failed call reports that call's
+/// failure, in the state the caller reported it, instead of calling again.
+#[rstest]
+#[case::server_error(server_error(), "CRITICAL")]
+#[case::rate_limited(
+    Reply::raw(429, "application/json", "{}").header("Retry-After", "30"),
+    "UNKNOWN"
+)]
+#[case::html_page(Reply::raw(200, "text/html", "<html>Cloudflare</html>"), "UNKNOWN")]
+fn a_waiter_reports_the_callers_failure_in_the_callers_state(
+    #[case] failure: Reply,
+    #[case] state: &str,
+) {
+    let gate = Gate::default();
+    let api = MockApi::gated(&gate, move |_| failure.clone());
+    let cache = TempDir::new();
+    let args = ["-m", "cpu", "--unreachable-state", "critical"];
+    let (caller, waiter) = caller_and_waiter(&api, &gate, cache.path(), &args, &args);
+    assert_eq!(caller.state(), state, "{caller:?}");
+    let line = waiter.first_line();
+    let age = number_after(line, "another check's call ");
+    assert_eq!(
+        line,
+        format!(
+            "{} (failure of another check's call {age} s ago, shared)",
+            caller.first_line()
+        )
+    );
+    assert_eq!(api.requests().len(), 1);
+}
+
+/// A shared failure says how old it is. The test holds the key's lock as
+/// a calling check would and dates the failure record while the check
+/// waits for it, so the check shares it whatever its age, and reads it
+/// at least a second later.
+#[test]
+fn a_shared_failure_says_how_old_it_is() {
+    let api = MockApi::replying(server_error());
+    let cache = TempDir::new();
+    // Leaves the key's lock file and the record of its failure.
+    assert_eq!(cached(&api, cache.path(), &["-m", "cpu"]).code, 3);
+    let [record] = &files_ending(cache.path(), "failed")[..] else {
+        panic!("expected one failure record in {:?}", cache.path());
+    };
+    let lock_path = record.with_extension("lock");
+    let lock = fs::File::options().write(true).open(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let waiter = start_cached(&api, cache.path(), &["-m", "cpu"]);
+    wait_until("the check waits for the lock", || {
+        has_open(waiter.id(), &lock_path)
+    });
+    // The call the check waits for fails now, and the check looks a
+    // second later at the earliest, however slow the machine.
+    let failed_at = unix_millis();
+    redate(record, |_| failed_at);
+    thread::sleep(Duration::from_millis(1100));
+    let released_at = unix_millis();
+    drop(lock);
+    let run = finish(waiter);
+    let read_by = unix_millis();
+    let line = run.first_line();
+    let age = number_after(line, "another check's call ");
+    assert!(
+        age >= (released_at - failed_at) / 1000 && age <= (read_by - failed_at) / 1000,
+        "{age} s, released {released_at}, read by {read_by}, failed at {failed_at}: {line}"
+    );
+    assert!(age >= 1, "{line}");
+    assert!(
+        line.starts_with("CPU UNKNOWN - HetrixTools API answered HTTP 500"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(&format!("call {age} s ago, shared)")),
+        "{line}"
+    );
+    assert_eq!(api.requests().len(), 1);
+}
+
+/// --stale-if-error stands in for a failure shared from another check as
+/// for the check's own: the old entry serves, naming the failure, and no
+/// second call is made for it.
+#[test]
+fn stale_if_error_stands_in_for_a_shared_failure() {
+    let gate = Gate::default();
+    let api = {
+        let gate = gate.clone();
+        let body = example();
+        let count = AtomicUsize::new(0);
+        MockApi::start(move |_| {
+            if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Reply::json(&body);
+            }
+            gate.wait();
+            server_error()
+        })
+    };
+    let cache = TempDir::new();
+    assert_eq!(cached(&api, cache.path(), &["-m", "disk"]).state(), "OK");
+    let [entry] = &entries(cache.path())[..] else {
+        panic!("expected one entry in {:?}", cache.path());
+    };
+    // Two minutes old: past --cache-ttl 60, within --stale-if-error 600.
+    redate(entry, |stored| stored - 120);
+    let aged = Instant::now();
+    let stale = ["-m", "disk", "--stale-if-error", "600"];
+    let (caller, waiter) = caller_and_waiter(&api, &gate, cache.path(), &["-m", "disk"], &stale);
+    assert_eq!(caller.code, 3, "{caller:?}");
+    assert_eq!(waiter.state(), "OK", "{waiter:?}");
+    let line = waiter.first_line();
+    let age = number_after(line, "(cached ");
+    assert!(
+        age >= 120 && age <= 121 + aged.elapsed().as_millis() / 1000,
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!(
+            "(cached {age} s ago: HetrixTools API answered HTTP 500"
+        )),
+        "{line}"
+    );
+    assert!(
+        line.contains(" (failure of another check's call "),
+        "{line}"
+    );
+    assert!(waiter.perfdata().contains("'/'="), "{waiter:?}");
+    assert_eq!(api.requests().len(), 2);
 }
 
 #[test]
