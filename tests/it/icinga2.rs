@@ -29,6 +29,8 @@ use ureq::config::IpFamily;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 const HOST: &str = "hetrix-e2e";
+/// A host without `vars.hetrix_monitor`, for mode quota, which needs none.
+const ACCOUNT_HOST: &str = "hetrix-e2e-account";
 const API_USER: &str = "check_hetrix";
 /// `Basic` credentials of API_USER with password "e2e".
 const AUTHORIZATION: &str = "Basic Y2hlY2tfaGV0cml4OmUyZQ==";
@@ -216,6 +218,7 @@ fn icinga2_runs_the_shipped_check_command() {
         }
     }
 
+    assert_quota_without_monitor(&daemon, before);
     assert_generated_hosts(&daemon, before);
     assert_generated_monitors(&daemon, before);
 
@@ -245,6 +248,28 @@ fn icinga2_runs_the_shipped_check_command() {
         "-w 70 of the size"
     );
     assert_eq!(warned[0]["crit"], Value::Null, "-c ~: has no upper bound");
+}
+
+/// Mode quota runs on a host that names no monitor: the CheckCommand
+/// passes no `--monitor` rather than refusing the check.
+fn assert_quota_without_monitor(daemon: &Daemon, since: f64) {
+    let filter = format!("host.name == \"{ACCOUNT_HOST}\"");
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Service", "filter": filter, "force": true}),
+    );
+    let results = daemon.wait_for("services", &filter, 1, since);
+    let result = &results[&format!("{ACCOUNT_HOST}!quota")];
+    let output = result["output"].as_str().unwrap_or_default();
+    assert!(
+        output.starts_with("QUOTA OK - 900 of 1000 API calls left"),
+        "{result:#}"
+    );
+    assert_eq!(result["state"], json!(0), "{result:#}");
+    assert!(
+        !result["command"].to_string().contains("--monitor"),
+        "{result:#}"
+    );
 }
 
 /// `--list-monitors --format icinga2` output and the mock account it
@@ -370,12 +395,16 @@ fn assert_generated_monitors(daemon: &Daemon, since: f64) {
     );
 }
 
-/// The mock answers like v1 (so the host sets `hetrix_api = "v1"`): the
-/// example payload for the known token, an API error for any other.
+/// The mock answers like v1 (so the hosts set `hetrix_api = "v1"`): the
+/// account status and the example payload for the known token, an API
+/// error for any other.
 fn mock_api() -> MockApi {
     MockApi::start(|request| {
         if !request.path.contains(&format!("/v1/{TOKEN}/")) {
             return Reply::json(&json!({"status": "ERROR", "error_message": "invalid API key"}));
+        }
+        if request.path == format!("/v1/{TOKEN}/status/") {
+            return Reply::json(&json!({"Max_API_Calls": 1000, "Remaining_API_Calls": 900}));
         }
         let mut payload = example();
         if request.path.contains(MONITOR_SERVICE_DOWN) {
@@ -509,6 +538,20 @@ object Host "{HOST}" {{
   vars.hetrix_api_url = "{api_url}"
   vars.hetrix_token = "{TOKEN}"
   vars.hetrix_api = "v1"
+}}
+object Host "{ACCOUNT_HOST}" {{
+  check_command = "dummy"
+  enable_active_checks = false
+  vars.hetrix_api_url = "{api_url}"
+  vars.hetrix_token = "{TOKEN}"
+  vars.hetrix_api = "v1"
+}}
+object Service "quota" {{
+  host_name = "{ACCOUNT_HOST}"
+  check_command = "hetrix"
+  check_interval = 1h
+  max_check_attempts = 1
+  vars.hetrix_mode = "quota"
 }}
 {services}
 include "{generated_file}"
