@@ -1,6 +1,7 @@
 //! `load`: the 1, 5 and 15 minute load averages, check_load style:
 //! `-w 5,4,3 -c 10,8,6` (one range stands for all three), `--per-cpu`
-//! divides by the logical CPU count first.
+//! divides by the logical CPU count first. Unlike check_load, the first
+//! line parts the three with ` / `: commas separate first-line items.
 
 use super::{Context, ListShape, Mode, OptionGroup, Outcome, ThresholdKind};
 use crate::failure::Failure;
@@ -73,7 +74,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     };
     Ok(Outcome {
         state,
-        summary: format!("load average{per_cpu}: {}", shown.join(", ")),
+        summary: format!("load average{per_cpu}: {}", shown.join(" / ")),
         details,
         perfdata,
     })

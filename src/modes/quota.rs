@@ -22,7 +22,7 @@ pub const MODE: Mode = Mode {
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let quota = ctx.snapshot.quota.as_ref().ok_or_else(|| {
         Failure::missing(
-            "the API did not report its call quota (mode quota needs the API, not --demo)",
+            "no API call quota reported (mode quota reads the API's account data, which --demo does not have)",
         )
     })?;
     let calls = match ctx.api {

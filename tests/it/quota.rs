@@ -161,7 +161,10 @@ fn quota_errors_name_only_what_the_call_sends(#[case] reply: Reply, #[case] mess
 fn the_demo_has_no_quota() {
     let run = run(&["--demo", "-m", "quota"], &[]);
     assert_eq!(run.code, 3);
-    assert!(run.first_line().contains("did not report its call quota"));
+    assert!(
+        run.first_line().contains("no API call quota reported"),
+        "{run:?}"
+    );
 }
 
 #[test]

@@ -280,7 +280,7 @@ fn the_demo_is_v3_unless_told_v1() {
     let run = common::run(&["--demo", "--api", "v1", "-m", "load", "-w", "5,4,5"], &[]);
     assert!(
         run.first_line()
-            .starts_with("LOAD OK - load average: 2.29, 3.72, 4.04"),
+            .starts_with("LOAD OK - load average: 2.29 / 3.72 / 4.04"),
         "the v1 demo is the current v1 page: {run:?}"
     );
 }
@@ -415,13 +415,13 @@ fn worn_out(p: &mut Value) {
 
 #[rstest]
 // load
-#[case("load", &[], healthy, 0, "LOAD OK - load average: 1.52, 1.31, 1.2", "'load1'=1.52;;;0 'load5'=1.31;;;0 'load15'=1.2;;;0")]
+#[case("load", &[], healthy, 0, "LOAD OK - load average: 1.52 / 1.31 / 1.2", "'load1'=1.52;;;0 'load5'=1.31;;;0 'load15'=1.2;;;0")]
 #[case("load", &["-w", "5,4,3", "-c", "10,8,6"], healthy, 0, "LOAD OK", "'load1'=1.52;5;10;0")]
-#[case("load", &["-w", "5,4,3", "-c", "10,8,6"], busy_load, 2, "LOAD CRITICAL - load average: 20.5, 9, 4", "'load15'=4;3;6;0")]
+#[case("load", &["-w", "5,4,3", "-c", "10,8,6"], busy_load, 2, "LOAD CRITICAL - load average: 20.5 / 9 / 4", "'load15'=4;3;6;0")]
 #[case("load", &["-w", "25,8,6", "-c", "30,20,10"], busy_load, 1, "LOAD WARNING", "'load5'=9;8;20;0")]
 #[case("load", &["-w", "1.4"], healthy, 1, "LOAD WARNING", "'load1'=1.52;1.4;;0 'load5'=1.31;1.4;;0")]
-#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708, 0.75, 0.333", "'load1'=1.7083333333333333;1;2;0")]
-#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417, 1.5, 0.667", "'load1'=3.4166666666666665;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], busy_load, 1, "LOAD WARNING - load average per CPU (12 threads): 1.708 / 0.75 / 0.333", "'load1'=1.7083333333333333;1;2;0")]
+#[case("load", &["--per-cpu", "-w", "1", "-c", "2"], threads_per_core, 2, "LOAD CRITICAL - load average per CPU (6 threads): 3.417 / 1.5 / 0.667", "'load1'=3.4166666666666665;1;2;0")]
 #[case("load", &["-w", "5"], garbled_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &[], no_load, 3, "LOAD UNKNOWN - load averages not reported", "")]
 #[case("load", &["--per-cpu"], no_threads, 3, "LOAD UNKNOWN - the agent did not report the logical CPU count", "")]
@@ -1016,7 +1016,7 @@ fn the_v3_demo_is_the_v1_demo_server(#[case] mode: &str, #[case] code: i32) {
 }
 
 #[rstest]
-#[case(&["-m", "load", "-w", "5,4,3"], "LOAD OK - load average: 1.1, 1.31, 1.2")]
+#[case(&["-m", "load", "-w", "5,4,3"], "LOAD OK - load average: 1.1 / 1.31 / 1.2")]
 #[case(&["-m", "temp"], "TEMP OK - CPU temperature 52 °C")]
 #[case(&["-m", "steal"], "STEAL OK - steal 0.4%")]
 #[case(&["-m", "ping"], "PING OK - all 2 pings OK")]
