@@ -43,24 +43,14 @@ const DEADLINE: Duration = Duration::from_secs(120);
 
 #[test]
 fn nagios4_runs_the_generated_configuration() {
-    let installed = std::env::var_os("CHECK_HETRIX_E2E_INSTALLED").is_some();
-    let Some(nagios) = ["/usr/sbin/nagios4", "/usr/bin/nagios4"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-    else {
-        assert!(
-            !installed,
-            "CHECK_HETRIX_E2E_INSTALLED is set but nagios4 is not installed"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED nagios4_runs_the_generated_configuration: nagios4 is not installed \
-             (apt-get install nagios4-core to run it)"
-        );
+    let Some(nagios) = e2e::daemon_or_skip(
+        "nagios4",
+        "nagios4_runs_the_generated_configuration",
+        "nagios4-core",
+    ) else {
         return;
     };
-    let (plugin, definitions) = if installed {
+    let (plugin, definitions) = if e2e::installed() {
         (
             PathBuf::from("/usr/lib/nagios/plugins/check_hetrix"),
             PathBuf::from("/etc/nagios-plugins/config/check_hetrix.cfg"),

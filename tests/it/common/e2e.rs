@@ -8,7 +8,8 @@
 //! monitors a page. Metrics are served on v1 and v3 alike, so the tests
 //! hold whichever API a command uses.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -79,6 +80,37 @@ pub fn account_api() -> MockApi {
             Reply::json(if path.starts_with("/v3/") { v3 } else { v1 })
         }
     })
+}
+
+/// Whether CI asks to test the installed package
+/// (CHECK_HETRIX_E2E_INSTALLED): then a missing daemon fails the test.
+pub fn installed() -> bool {
+    std::env::var_os("CHECK_HETRIX_E2E_INSTALLED").is_some()
+}
+
+/// The daemon `name` (on PATH, or in /usr/sbin or /usr/bin). Where it is
+/// missing, `test` is skipped, saying so and that `packages` bring it,
+/// unless CI asked for the installed package: that must not pass by
+/// skipping.
+pub fn daemon_or_skip(name: &str, test: &str, packages: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/usr/bin".into()])
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file());
+    if found.is_none() {
+        assert!(
+            !installed(),
+            "CHECK_HETRIX_E2E_INSTALLED is set but {name} is not installed"
+        );
+        // Straight to stderr, not eprintln!: the test harness would capture
+        // that and hide the skip from a passing run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: {name} is not installed (apt-get install {packages} to run it)"
+        );
+    }
+    found
 }
 
 /// What `plugin --list-monitors --format <format>` prints for the account
