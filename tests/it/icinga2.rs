@@ -493,9 +493,14 @@ impl Daemon {
         // replaces it with exactly what the test needs.
         let generated_file = dir.join("etc/generated.conf");
         std::fs::write(&generated_file, generated.config).unwrap();
-        // The README's example as printed: it must load and run too.
+        // The README's examples with apply rules, as printed: they must load
+        // and run too.
         let readme_file = dir.join("etc/readme.conf");
-        std::fs::write(&readme_file, common::readme_example("## Icinga 2")).unwrap();
+        std::fs::write(
+            &readme_file,
+            common::readme_config("apply Service").concat(),
+        )
+        .unwrap();
         let config = format!(
             r#"const PluginDir = "{plugin_dir}"
 const TokenFile = "{token_file}"

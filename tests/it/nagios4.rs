@@ -6,8 +6,10 @@
 //! hosts stay UP through an API outage and a 429, the hosts of uptime
 //! monitors without an agent and of blacklist monitors are UP by their own
 //! host checks with their status, ssl, domain and blacklist services OK,
-//! and the 1,000-mount server's output arrives whole in every one of 20
-//! rounds.
+//! every shipped command runs in a service of its own and prints its mode's
+//! result, the services of the README's examples (read from README.md as
+//! printed) run OK, and the 1,000-mount server's output arrives whole in
+//! every one of 20 rounds.
 //!
 //! Runs only where `nagios4` is installed (Debian: nagios4-core; .ci/run
 //! installs it) and passes with a SKIPPED message elsewhere. With
@@ -25,7 +27,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::TOKEN;
-use common::e2e::{self, MOUNTS};
+use common::e2e::{self, MOUNTS, WEBSITE};
+use common::nagios_definitions;
 
 /// Debian's stock object files the generated configuration relies on
 /// (contacts, time periods, generic templates).
@@ -38,6 +41,12 @@ const STOCK_OBJECTS: [&str; 4] = [
 const ROUNDS: usize = 20;
 /// The hosts --list-monitors generates from the mock account.
 const HOSTS: [&str; 4] = ["normal", "big", "outage", "limited"];
+/// The host with a service for every shipped command. Its monitor is the
+/// account's website, which has an SSL and a domain date; the mock serves
+/// the example server's metrics and a clean blacklist report for it too.
+const COMMANDS_HOST: &str = "shipped-commands";
+/// The blacklist monitor of the README's Nagios example, by its IP.
+const README_BLACKLIST_HOST: &str = "mail1";
 /// Generous: two busy cores run several engineers' builds.
 const DEADLINE: Duration = Duration::from_secs(120);
 
@@ -67,19 +76,28 @@ fn nagios4_runs_the_generated_configuration() {
     let monitor_hosts = generated_hosts(&generated);
     assert_eq!(monitor_hosts.len(), 7, "{generated}");
 
-    let daemon = Nagios::configure(&nagios, &plugin, &definitions, &generated, &api.url);
+    let commands = nagios_definitions::commands(&std::fs::read_to_string(&definitions).unwrap());
+    assert_eq!(commands.len(), 18, "{commands:?}");
+    let readme = common::readme_config("define service");
+    let extra = extra_config(&commands, &readme);
+    let daemon = Nagios::configure(&nagios, &plugin, &definitions, &generated, &extra, &api.url);
     daemon.verify();
     let daemon = daemon.start();
 
     // Outage and rate limit: hosts stay UP, their services say why.
+    let readme_services = readme_services(&readme);
     let everything: Vec<&str> = HOSTS
         .iter()
         .copied()
         .chain(monitor_hosts.iter().map(String::as_str))
+        .chain([COMMANDS_HOST])
+        .chain(readme_services.iter().map(|(host, _, _)| host.as_str()))
         .collect();
     daemon.force(&everything);
     let status = daemon.wait_for_checks(&everything, 0.0);
     assert_monitor_checks(&status, &monitor_hosts);
+    assert_shipped_commands(&status, &commands);
+    assert_readme_services(&status, &readme_services);
     for host in ["outage", "limited"] {
         let check = &status[&(host.to_string(), None)];
         assert_eq!(
@@ -136,6 +154,116 @@ fn nagios4_runs_the_generated_configuration() {
             let check = &status[&("big".to_string(), Some(service.to_string()))];
             assert_whole(check, &format!("round {round}, {service}"));
         }
+    }
+}
+
+/// What the test adds to the generated configuration: mode all on the big
+/// server, a host with a service for every shipped command (named after
+/// it), and the README's examples as printed, with the host its blacklist
+/// example names.
+fn extra_config(commands: &[(String, String)], readme: &[String]) -> String {
+    let service = |host: &str, description: &str, command: &str| {
+        format!(
+            "define service {{\n  use                  hetrix-service\n  host_name            {host}\n  \
+             service_description  {description}\n  check_command        {command}\n}}\n"
+        )
+    };
+    let host = |template: &str, name: &str, address: &str, monitor: &str| {
+        format!(
+            "define host {{\n  use              {template}\n  host_name        {name}\n  \
+             address          {address}\n  _HETRIX_MONITOR  {monitor}\n}}\n"
+        )
+    };
+    let mut config = service("big", "HetrixTools all", "check_hetrix!all");
+    config.push_str(&host("hetrix-host", COMMANDS_HOST, "192.0.2.20", WEBSITE));
+    for (name, _) in commands {
+        let (args, _) = nagios_definitions::expected(name);
+        let command: Vec<&str> = std::iter::once(name.as_str())
+            .chain(args.iter().copied())
+            .collect();
+        config.push_str(&service(COMMANDS_HOST, name, &command.join("!")));
+    }
+    config.push_str(&host(
+        "hetrix-blacklist-host",
+        README_BLACKLIST_HOST,
+        "192.0.2.25",
+        "192.0.2.25",
+    ));
+    config.extend(readme.iter().map(String::as_str));
+    config
+}
+
+/// Every shipped command ran in the daemon and printed what it prints for
+/// the mock's data, in the state its first line names: no "command not
+/// found", return code 127 or UNKNOWN from a macro or quoting mistake.
+fn assert_shipped_commands(status: &Status, commands: &[(String, String)]) {
+    for (name, _) in commands {
+        let check = &status[&(COMMANDS_HOST.to_string(), Some(name.clone()))];
+        let (_, expected) = nagios_definitions::expected(name);
+        let state = match expected.split_whitespace().nth(1) {
+            Some("OK") => "0",
+            Some("WARNING") => "1",
+            other => panic!("{name}: no state in {other:?}"),
+        };
+        assert!(
+            check["plugin_output"].starts_with(&expected),
+            "{name}: {check:?}"
+        );
+        assert_eq!(check["current_state"], state, "{name}: {check:?}");
+    }
+}
+
+/// (host, service description, check_command) of every service the
+/// README's Nagios examples define.
+fn readme_services(readme: &[String]) -> Vec<(String, String, String)> {
+    readme
+        .iter()
+        .flat_map(|block| block.split("define service {").skip(1))
+        .map(|service| {
+            let field = |name: &str| {
+                service
+                    .lines()
+                    .find_map(|line| line.trim().strip_prefix(name))
+                    .unwrap_or_else(|| panic!("no {name} in {service}"))
+                    .trim()
+                    .to_string()
+            };
+            (
+                field("host_name"),
+                field("service_description"),
+                field("check_command"),
+            )
+        })
+        .collect()
+}
+
+/// Each service of the README's examples runs OK in its own mode: the
+/// per-mode command's (check_hetrix_disk: DISK) or the one `check_hetrix`
+/// takes as `$ARG1$` (check_hetrix!service:nginx: SERVICE).
+fn assert_readme_services(status: &Status, services: &[(String, String, String)]) {
+    // The Install/Nagios example and the blacklist example, at least.
+    assert!(services.len() >= 3, "{services:?}");
+    assert!(
+        services
+            .iter()
+            .any(|(host, ..)| host == README_BLACKLIST_HOST),
+        "{services:?}"
+    );
+    for (host, description, command) in services {
+        let mut parts = command.split('!');
+        let mode = match parts.next().unwrap() {
+            "check_hetrix" | "check_hetrix_v1" | "check_hetrix_v3" => {
+                parts.next().unwrap().split(':').next().unwrap()
+            }
+            other => other.trim_start_matches("check_hetrix_"),
+        };
+        let check = &status[&(host.clone(), Some(description.clone()))];
+        let context = format!("README's {host} {description} ({command}): {check:?}");
+        assert_eq!(check["current_state"], "0", "{context}");
+        assert!(
+            check["plugin_output"].starts_with(&format!("{} OK - ", mode.to_uppercase())),
+            "{context}"
+        );
     }
 }
 
@@ -263,6 +391,7 @@ impl Nagios {
         plugin: &Path,
         definitions: &Path,
         generated: &str,
+        extra: &str,
         api_url: &str,
     ) -> Nagios {
         let dir = std::env::temp_dir().join(format!("check_hetrix_nagios4_{}", std::process::id()));
@@ -284,17 +413,7 @@ impl Nagios {
         )
         .unwrap();
         std::fs::write(dir.join("generated.cfg"), generated).unwrap();
-        // One service more on the big server (mode all), and the README's
-        // example as printed.
-        std::fs::write(
-            dir.join("extra.cfg"),
-            format!(
-                "define service {{\n  use                  hetrix-service\n  host_name            big\n  \
-                 service_description  HetrixTools all\n  check_command        check_hetrix!all\n}}\n{}",
-                common::readme_example("## Nagios / Naemon")
-            ),
-        )
-        .unwrap();
+        std::fs::write(dir.join("extra.cfg"), extra).unwrap();
         let path = |name: &str| dir.join(name).display().to_string();
         let mut config = String::new();
         for file in STOCK_OBJECTS {

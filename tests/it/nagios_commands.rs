@@ -7,6 +7,7 @@ use crate::common;
 use std::path::Path;
 use std::process::Command;
 
+use common::nagios_definitions::{self, MONITOR_COMMANDS};
 use common::{MONITOR, MockApi, Reply, Run, TOKEN, TempDir, example, example_v3, serving_both};
 use rstest::rstest;
 use serde_json::json;
@@ -16,30 +17,9 @@ const DEFINITIONS: &str = include_str!("../../packaging/nagios/check_hetrix.cfg"
 const TOKEN_FILE: &str = "$USER32$";
 const HOST_ADDRESS: &str = "192.0.2.25";
 
-/// The commands of the v3 calls other than the agent's metrics, which the
-/// mock of `every_shipped_command_runs_its_mode` does not answer.
-const MONITOR_COMMANDS: [&str; 6] = [
-    "check_hetrix_host_status",
-    "check_hetrix_host_blacklist",
-    "check_hetrix_status",
-    "check_hetrix_ssl",
-    "check_hetrix_domain",
-    "check_hetrix_blacklist",
-];
-
-/// (command_name, command_line) of every `define command` block.
+/// (command_name, command_line) of every shipped command.
 fn commands() -> Vec<(String, String)> {
-    let mut commands = Vec::new();
-    let mut name = None;
-    for line in DEFINITIONS.lines().map(str::trim) {
-        if let Some(value) = line.strip_prefix("command_name") {
-            name = Some(value.trim().to_string());
-        } else if let Some(value) = line.strip_prefix("command_line") {
-            let name = name.take().expect("command_name before command_line");
-            commands.push((name, value.trim().to_string()));
-        }
-    }
-    commands
+    nagios_definitions::commands(DEFINITIONS)
 }
 
 fn expand(line: &str, token_file: &Path, args: &[&str]) -> String {
@@ -97,23 +77,7 @@ fn every_shipped_command_runs_its_mode() {
             line.contains("--token-file"),
             "{name} must not need the token in argv"
         );
-        let (args, expected): (&[&str], String) = match name.as_str() {
-            "check_hetrix" => (&["disk:/boot"], "DISK OK".into()),
-            "check_hetrix_disk" => (&["-w 85 -c 95"], "DISK OK".into()),
-            // The example's sda has 56 errors, which the default -w 0 warns on.
-            "check_hetrix_smart" => (&["-w 100"], "SMART OK".into()),
-            "check_hetrix_all" => (&[], "HETRIX WARNING - SMART WARNING".into()),
-            "check_hetrix_v3" => (&["cpu"], "CPU OK".into()),
-            "check_hetrix_v1" => (&["ram"], "RAM OK".into()),
-            "check_hetrix_host" => (&[], "FRESHNESS OK".into()),
-            other => (
-                &[],
-                format!(
-                    "{} OK",
-                    other.trim_start_matches("check_hetrix_").to_uppercase()
-                ),
-            ),
-        };
+        let (args, expected) = nagios_definitions::expected(name);
         let run = run_shell(&expand(line, &token_file, args), &api, &cache);
         assert!(run.first_line().starts_with(&expected), "{name}: {run:?}");
     }
@@ -148,18 +112,14 @@ fn uptime_and_blacklist_commands_run_their_modes() {
         .collect();
     assert_eq!(commands.len(), MONITOR_COMMANDS.len(), "{commands:?}");
     for (name, line) in &commands {
-        let run = run_shell(&expand(line, &token_file, &[]), &api, &cache);
-        let mode = name.trim_start_matches("check_hetrix_");
-        let label = mode.trim_start_matches("host_").to_uppercase();
+        let (args, expected) = nagios_definitions::expected(name);
+        let run = run_shell(&expand(line, &token_file, args), &api, &cache);
         assert_eq!(
             line.contains("--host-check"),
-            mode.starts_with("host_"),
+            name.starts_with("check_hetrix_host_"),
             "{name}"
         );
-        assert!(
-            run.first_line().starts_with(&format!("{label} OK")),
-            "{name}: {run:?}"
-        );
+        assert!(run.first_line().starts_with(&expected), "{name}: {run:?}");
     }
     let mut paths: Vec<String> = api.requests().into_iter().map(|r| r.path).collect();
     paths.sort();

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 pub mod e2e;
+pub mod nagios_definitions;
 pub mod variants;
 
 /// A token distinctive enough that finding it in output is a real leak.
@@ -341,14 +342,30 @@ pub fn serving_both(v1: Value, v3: Value) -> MockApi {
     })
 }
 
-/// The first code block after the README heading `heading`: examples the
-/// end-to-end tests load unchanged.
-pub fn readme_example(heading: &str) -> String {
-    let readme = include_str!("../../../README.md");
-    let section = &readme[readme.find(&format!("\n{heading}\n")).expect(heading)..];
-    let start = section.find("\n```\n").expect("a code block") + 5;
-    let end = start + section[start..].find("\n```\n").expect("the block's end");
-    section[start..=end].to_string()
+/// Every code block of the README without a language tag that contains
+/// `marker` (`apply Service`, `define service`), as printed: configuration
+/// examples the end-to-end tests load unchanged, so the README cannot drift
+/// from what the daemons accept.
+pub fn readme_config(marker: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut block: Option<(bool, String)> = None;
+    for line in include_str!("../../../README.md").lines() {
+        match block.as_mut() {
+            None if line.starts_with("```") => block = Some((line == "```", String::new())),
+            None => {}
+            Some(_) if line == "```" => {
+                let (untagged, text) = block.take().unwrap();
+                if untagged && text.contains(marker) {
+                    blocks.push(text);
+                }
+            }
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    blocks
 }
 
 /// What one run of the binary did.
