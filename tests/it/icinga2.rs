@@ -1,9 +1,13 @@
 //! End to end through a real Icinga 2: the shipped CheckCommand `hetrix` is
 //! loaded by an `icinga2 daemon` running as the current user with every
 //! path under a temporary directory, checks against the mock API are forced
-//! through the REST API, and the states, outputs and Icinga's own parse of
-//! the perfdata are asserted; the generated hosts of every monitor type
-//! (also blacklist monitors) load and run their services.
+//! through the REST API, and the states, outputs, command lines (each
+//! custom variable reaches the plugin as its option and takes effect) and
+//! Icinga's own parse of the perfdata are asserted; the generated hosts of
+//! every monitor type (also blacklist monitors) load and run their
+//! services, each host check in its own mode; and the README's Icinga 2
+//! examples, read from README.md as printed, create and run the services
+//! they promise.
 //!
 //! Runs only where `icinga2` is installed (Debian: icinga2-bin
 //! icinga2-common; .ci/run installs them) and passes with a SKIPPED message
@@ -20,8 +24,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::e2e::{self, MOUNTS};
-use common::{MONITOR, MockApi, Reply, TOKEN, example};
+use common::e2e::{self, MAINTENANCE, MOUNTS};
+use common::{MONITOR, MockApi, Reply, Request, TOKEN, example, example_v3};
 use serde_json::{Value, json};
 use ureq::Agent;
 use ureq::config::IpFamily;
@@ -35,6 +39,8 @@ const API_USER: &str = "check_hetrix";
 const AUTHORIZATION: &str = "Basic Y2hlY2tfaGV0cml4OmUyZQ==";
 /// A monitor whose agent reports a stopped service.
 const MONITOR_SERVICE_DOWN: &str = "servicedown01";
+/// A monitor whose agent reports that a reboot is required.
+const MONITOR_REBOOT: &str = "reboot01";
 
 /// One service in the Icinga 2 configuration and what Icinga must report.
 struct Case {
@@ -43,6 +49,14 @@ struct Case {
     vars: &'static str,
     state: u64,
     output_starts: &'static str,
+    /// Text the whole output (first line and long output) must hold, and
+    /// must not; `{dir}` stands for the daemon's temporary directory.
+    output_has: &'static [&'static str],
+    output_lacks: &'static [&'static str],
+    /// Groups of arguments that must each follow each other on the command
+    /// line Icinga ran (which orders options by name): proof that a custom
+    /// variable reached the plugin as its option.
+    args: &'static [&'static [&'static str]],
     /// (label, unit as Icinga names it) of every perfdata value.
     perfdata: &'static [(&'static str, &'static str)],
 }
@@ -61,6 +75,9 @@ const CASES: &[Case] = &[
         state: 0,
         output_starts: "DISK OK - 4 mounts OK",
         perfdata: DISK_PERFDATA,
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "disk-warning",
@@ -71,6 +88,9 @@ const CASES: &[Case] = &[
         state: 1,
         output_starts: "DISK WARNING - / 75.9% used",
         perfdata: DISK_PERFDATA,
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "boot",
@@ -78,6 +98,9 @@ const CASES: &[Case] = &[
         state: 0,
         output_starts: "DISK OK - /boot 20.8% used",
         perfdata: &[("/boot", "bytes")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "cpu",
@@ -87,6 +110,9 @@ const CASES: &[Case] = &[
         state: 0,
         output_starts: "CPU OK",
         perfdata: &[("cpu", "percent"), ("iowait", "percent")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "freshness",
@@ -95,6 +121,9 @@ const CASES: &[Case] = &[
         state: 0,
         output_starts: "FRESHNESS OK",
         perfdata: &[("age", "seconds")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "services",
@@ -103,6 +132,9 @@ const CASES: &[Case] = &[
         state: 2,
         output_starts: "SERVICES CRITICAL",
         perfdata: &[("online", "")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "token-file",
@@ -112,6 +144,9 @@ const CASES: &[Case] = &[
         state: 0,
         output_starts: "RAM OK",
         perfdata: &[("ram", "percent"), ("swap", "percent")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "wrong-token",
@@ -120,6 +155,9 @@ const CASES: &[Case] = &[
         state: 3,
         output_starts: "DISK UNKNOWN - HetrixTools API error: invalid API key",
         perfdata: &[],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
     },
     Case {
         name: "demo",
@@ -129,6 +167,227 @@ const CASES: &[Case] = &[
         state: 0,
         output_starts: "RAID OK",
         perfdata: &[],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[],
+    },
+    // The custom variables a review found no e2e service setting; each
+    // case shows its variable took effect on the command line and in the
+    // result.
+    Case {
+        name: "include",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_include = [ "^/boot$$", "^/bak" ]"#,
+        state: 0,
+        output_starts: "DISK OK - 2 mounts OK",
+        perfdata: &[("/bak", "bytes"), ("/boot", "bytes")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[&["--include", "^/boot$", "--include", "^/bak"]],
+    },
+    Case {
+        name: "exclude",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_exclude = [ "^/etc/pve$$", "^/bak$$" ]"#,
+        state: 0,
+        output_starts: "DISK OK - 2 mounts OK",
+        perfdata: &[("/", "bytes"), ("/boot", "bytes")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[&["--exclude", "^/etc/pve$", "--exclude", "^/bak$"]],
+    },
+    Case {
+        name: "mount-ranges",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_mount_warning = [ "/=70" ]
+                 vars.hetrix_mount_critical = [ "/boot=10", "/bak=50" ]"#,
+        state: 2,
+        output_starts: "DISK CRITICAL - /bak 56.9% used",
+        perfdata: DISK_PERFDATA,
+        output_has: &["[WARNING] / 75.9% used", "[CRITICAL] /boot 20.8% used"],
+        output_lacks: &[],
+        args: &[
+            &["--mount-warning", "/=70"],
+            &[
+                "--mount-critical",
+                "/boot=10",
+                "--mount-critical",
+                "/bak=50",
+            ],
+        ],
+    },
+    Case {
+        name: "free",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_free = true
+                 vars.hetrix_warning = "30:""#,
+        state: 1,
+        output_starts: "DISK WARNING - / 24.1% free",
+        perfdata: &[
+            ("/_free", "bytes"),
+            ("/bak_free", "bytes"),
+            ("/boot_free", "bytes"),
+            ("/etc/pve_free", "bytes"),
+        ],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[&["--free"]],
+    },
+    Case {
+        name: "cache-dir",
+        vars: r#"vars.hetrix_mode = "ram"
+                 vars.hetrix_cache_dir = HetrixCacheDir
+                 vars.hetrix_cache_ttl = 600
+                 vars.hetrix_verbose = true"#,
+        state: 0,
+        output_starts: "RAM OK",
+        perfdata: &[("ram", "percent"), ("swap", "percent")],
+        output_has: &["cache: stored {dir}/hetrix-cache/"],
+        output_lacks: &[],
+        args: &[
+            &["--cache-ttl", "600"],
+            &["--cache-dir", "{dir}/hetrix-cache"],
+        ],
+    },
+    Case {
+        name: "cache-off",
+        vars: r#"vars.hetrix_mode = "ram"
+                 vars.hetrix_cache_ttl = 0
+                 vars.hetrix_verbose = true"#,
+        state: 0,
+        output_starts: "RAM OK",
+        perfdata: &[("ram", "percent"), ("swap", "percent")],
+        output_has: &["cache: off (--cache-ttl 0)"],
+        output_lacks: &[],
+        args: &[&["--cache-ttl", "0"]],
+    },
+    // Over TLS, uncached so each run makes its own connection: the mock's
+    // certificate is signed by the test CA, which only --ca-file trusts.
+    Case {
+        name: "ca-file",
+        vars: r#"vars.hetrix_mode = "ram"
+                 vars.hetrix_api_url = TlsApi
+                 vars.hetrix_ca_file = CaFile
+                 vars.hetrix_cache_ttl = 0"#,
+        state: 0,
+        output_starts: "RAM OK",
+        perfdata: &[("ram", "percent"), ("swap", "percent")],
+        output_has: &[],
+        output_lacks: &["TLS not verified"],
+        args: &[&["--ca-file", "{dir}/ca.pem"]],
+    },
+    Case {
+        name: "insecure",
+        vars: r#"vars.hetrix_mode = "ram"
+                 vars.hetrix_api_url = TlsApi
+                 vars.hetrix_insecure = true
+                 vars.hetrix_cache_ttl = 0"#,
+        state: 0,
+        output_starts: "RAM OK",
+        perfdata: &[("ram", "percent"), ("swap", "percent")],
+        output_has: &["(TLS not verified)"],
+        output_lacks: &[],
+        args: &[&["--insecure"]],
+    },
+    Case {
+        name: "per-cpu",
+        vars: r#"vars.hetrix_mode = "load"
+                 vars.hetrix_per_cpu = true
+                 vars.hetrix_verbose = true"#,
+        state: 0,
+        output_starts: "LOAD OK - load average per CPU (12 threads)",
+        perfdata: &[("load1", ""), ("load5", ""), ("load15", "")],
+        output_has: &["per CPU: divided by 12 logical CPUs"],
+        output_lacks: &[],
+        args: &[&["--per-cpu"]],
+    },
+    Case {
+        name: "wear",
+        vars: r#"vars.hetrix_mode = "smart"
+                 vars.hetrix_api = "v3"
+                 vars.hetrix_wear_warning = 1
+                 vars.hetrix_wear_critical = 3"#,
+        state: 2,
+        output_starts: "SMART CRITICAL - nvme1n1: 4% worn out",
+        perfdata: &[
+            ("nvme0n1_errors", ""),
+            ("nvme0n1_wearout", "percent"),
+            ("nvme1n1_errors", ""),
+            ("nvme1n1_wearout", "percent"),
+            ("sda_errors", ""),
+        ],
+        output_has: &["[WARNING] nvme0n1: 3% worn out"],
+        output_lacks: &[],
+        args: &[&["--wear-warning", "1"], &["--wear-critical", "3"]],
+    },
+    Case {
+        name: "top",
+        vars: r#"vars.hetrix_mode = "cpu"
+                 vars.hetrix_api = "v3"
+                 vars.hetrix_warning = 1
+                 vars.hetrix_top = 1"#,
+        state: 1,
+        output_starts: "CPU WARNING - cpu 9.26%, iowait 0.05%, top: nginx 41%",
+        perfdata: &[("cpu", "percent"), ("iowait", "percent")],
+        output_has: &["[top] 41.2% nginx"],
+        output_lacks: &["mysqld"],
+        args: &[&["--top", "1"]],
+    },
+    Case {
+        name: "top-off",
+        vars: r#"vars.hetrix_mode = "cpu"
+                 vars.hetrix_api = "v3"
+                 vars.hetrix_warning = 1
+                 vars.hetrix_top = 0"#,
+        state: 1,
+        output_starts: "CPU WARNING - cpu 9.26%, iowait 0.05%",
+        perfdata: &[("cpu", "percent"), ("iowait", "percent")],
+        output_has: &[],
+        output_lacks: &["top"],
+        args: &[&["--top", "0"]],
+    },
+    Case {
+        name: "maintenance-state",
+        vars: r#"vars.hetrix_mode = "status"
+                 vars.hetrix_api = "v3"
+                 vars.hetrix_api_url = AccountApi
+                 vars.hetrix_monitor = MaintenanceMonitor
+                 vars.hetrix_maintenance_state = "critical""#,
+        state: 2,
+        output_starts: "STATUS CRITICAL - ",
+        perfdata: &[
+            ("london_ms", ""),
+            ("new_york_ms", ""),
+            ("uptime", "percent"),
+            ("locations_down", ""),
+        ],
+        output_has: &["maintenance"],
+        output_lacks: &[],
+        args: &[&["--maintenance-state", "critical"]],
+    },
+    Case {
+        name: "reboot-state",
+        vars: r#"vars.hetrix_mode = "reboot"
+                 vars.hetrix_monitor = "reboot01"
+                 vars.hetrix_reboot_state = "critical""#,
+        state: 2,
+        output_starts: "REBOOT CRITICAL",
+        perfdata: &[("reboot_required", "")],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[&["--reboot-state", "critical"]],
+    },
+    Case {
+        name: "unreachable-state",
+        vars: r#"vars.hetrix_mode = "disk"
+                 vars.hetrix_api_url = "http://127.0.0.1:9"
+                 vars.hetrix_unreachable_state = "warning""#,
+        state: 1,
+        output_starts: "DISK WARNING - ",
+        perfdata: &[],
+        output_has: &[],
+        output_lacks: &[],
+        args: &[&["--unreachable-state", "warning"]],
     },
 ];
 
@@ -155,7 +414,8 @@ fn icinga2_runs_the_shipped_check_command() {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/icinga2/check_hetrix.conf"),
         )
     };
-    let api = mock_api();
+    let api = MockApi::start(answer);
+    let tls_api = MockApi::start_tls(answer);
     // The account's hosts as --list-monitors prints them, loaded unchanged:
     // uptime monitors, then blacklist monitors.
     let account = e2e::account_api();
@@ -166,6 +426,7 @@ fn icinga2_runs_the_shipped_check_command() {
         &plugin_dir,
         &command_file,
         &api.url,
+        &tls_api.url,
         &Generated {
             config: &generated,
             api_url: &account.url,
@@ -196,6 +457,19 @@ fn icinga2_runs_the_shipped_check_command() {
             !command.contains("wrongtoken"),
             "token on the command line: {context}"
         );
+
+        let dir = daemon.dir.display().to_string();
+        for text in case.output_has {
+            let text = text.replace("{dir}", &dir);
+            assert!(output.contains(&text), "no {text:?} in {context}");
+        }
+        for text in case.output_lacks {
+            assert!(!output.contains(text), "{text:?} in {context}");
+        }
+        for group in case.args {
+            let group: Vec<String> = group.iter().map(|a| a.replace("{dir}", &dir)).collect();
+            assert!(ran_with(result, &group), "{group:?} not run: {context}");
+        }
 
         let parsed = daemon.parse_perfdata(case.name);
         let got: Vec<(&str, &str)> = parsed
@@ -282,6 +556,7 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
         "/v1/actions/reschedule-check",
         &json!({"type": "Service", "filter": "service.name == \"generated-disk\"", "force": true}),
     );
+    // The four generated and web1 of the README.
     let hosts = daemon.wait_for("hosts", "\"hetrix-host\" in host.templates", 5, since);
     for (host, result) in &hosts {
         assert_eq!(
@@ -290,6 +565,15 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
             "host {host} must be UP: {result:#}"
         );
         assert!(!result["command"].to_string().contains(TOKEN), "{result:#}");
+        assert!(
+            ran_with(result, &["--host-check"]) && ran_with(result, &["--mode", "freshness"]),
+            "host {host}: {result:#}"
+        );
+        let output = result["output"].as_str().unwrap();
+        assert!(
+            output.starts_with("FRESHNESS OK - "),
+            "host {host}: {result:#}"
+        );
     }
     for host in ["outage", "limited"] {
         let output = hosts[host]["output"].as_str().unwrap();
@@ -361,10 +645,17 @@ fn assert_generated_monitors(daemon: &Daemon, since: f64) {
         assert_eq!(result["state"], json!(0), "host {host}: {result:#}");
         let output = result["output"].as_str().unwrap();
         let mode = match host.starts_with("blacklist-") {
-            true => "BLACKLIST OK - ",
-            false => "STATUS OK - ",
+            true => "blacklist",
+            false => "status",
         };
-        assert!(output.starts_with(mode), "host {host}: {result:#}");
+        assert!(
+            output.starts_with(&format!("{} OK - ", mode.to_uppercase())),
+            "host {host}: {result:#}"
+        );
+        assert!(
+            ran_with(result, &["--host-check"]) && ran_with(result, &["--mode", mode]),
+            "host {host}: {result:#}"
+        );
         assert!(!output.contains("no verdict"), "host {host}: {result:#}");
     }
     assert!(hosts.contains_key("blacklist-mail"), "{hosts:#?}");
@@ -385,23 +676,52 @@ fn assert_generated_monitors(daemon: &Daemon, since: f64) {
     );
 }
 
-/// The mock answers like v1 (so the hosts set `hetrix_api = "v1"`): the
-/// account status and the example payload for the known token, an API
-/// error for any other.
-fn mock_api() -> MockApi {
-    MockApi::start(|request| {
-        if !request.path.contains(&format!("/v1/{TOKEN}/")) {
-            return Reply::json(&json!({"status": "ERROR", "error_message": "invalid API key"}));
-        }
-        if request.path == format!("/v1/{TOKEN}/status/") {
-            return Reply::json(&json!({"Max_API_Calls": 1000, "Remaining_API_Calls": 900}));
-        }
+/// Whether the command line of check result `result` holds `group`, one
+/// argument after the other.
+fn ran_with(result: &Value, group: &[impl AsRef<str>]) -> bool {
+    let ran: Vec<&str> = result["command"]
+        .as_array()
+        .map(|args| args.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    ran.windows(group.len())
+        .any(|window| window.iter().zip(group).all(|(a, b)| *a == b.as_ref()))
+}
+
+/// The mock of the services on HOST and ACCOUNT_HOST, plain and over TLS
+/// (server.pem of tests/tls, signed by the test CA): v1 (the hosts set
+/// `hetrix_api = "v1"`) and v3 alike, the account status and the example
+/// payload for the known token and an API error for any other; a stopped
+/// service or a pending reboot for the monitors named so, and on v3 the
+/// processes an alert names.
+fn answer(request: &Request) -> Reply {
+    let path = request.path.as_str();
+    let bearer = request
+        .headers
+        .iter()
+        .any(|(name, value)| name == "authorization" && *value == format!("Bearer {TOKEN}"));
+    if path == format!("/v1/{TOKEN}/status/") {
+        Reply::json(&json!({"Max_API_Calls": 1000, "Remaining_API_Calls": 900}))
+    } else if path.starts_with(&format!("/v1/{TOKEN}/")) {
         let mut payload = example();
-        if request.path.contains(MONITOR_SERVICE_DOWN) {
+        if path.contains(MONITOR_SERVICE_DOWN) {
             payload["Services"][1]["Status"] = json!("offline");
         }
+        if path.contains(MONITOR_REBOOT) {
+            payload["RebootRequired"] = json!(true);
+        }
         Reply::json(&payload)
-    })
+    } else if bearer && path.ends_with("/server-agent/metrics") {
+        Reply::json(&example_v3())
+    } else if bearer && path.contains("/server-agent/processes") {
+        Reply::json(&json!({"processes": [
+            {"pid": 812, "user": "www-data", "cpu": 41.2, "ram": 3.1, "process": "nginx",
+             "command": "nginx: worker process"},
+            {"pid": 900, "user": "mysql", "cpu": 12.5, "ram": 30, "process": "mysqld",
+             "command": "/usr/sbin/mysqld"}
+        ]}))
+    } else {
+        Reply::json(&json!({"status": "ERROR", "error_message": "invalid API key"}))
+    }
 }
 
 fn id(flag: &str) -> String {
@@ -439,6 +759,7 @@ impl Daemon {
         plugin_dir: &Path,
         command_file: &Path,
         api_url: &str,
+        tls_api_url: &str,
         generated: &Generated,
     ) -> Daemon {
         let dir = std::env::temp_dir().join(format!("check_hetrix_icinga2_{}", std::process::id()));
@@ -480,6 +801,7 @@ impl Daemon {
         let port = free_port();
         let token_file = dir.join("hetrix.token");
         std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+        std::fs::copy(common::test_ca_file(), dir.join("ca.pem")).unwrap();
         let services: String = CASES
             .iter()
             .map(|case| {
@@ -505,6 +827,11 @@ impl Daemon {
             r#"const PluginDir = "{plugin_dir}"
 const TokenFile = "{token_file}"
 const HetrixTokenFile = TokenFile
+const AccountApi = "{account_api}"
+const TlsApi = "{tls_api_url}"
+const CaFile = "{dir}/ca.pem"
+const HetrixCacheDir = "{dir}/hetrix-cache"
+const MaintenanceMonitor = "{MAINTENANCE}"
 include <itl>
 include "{command_file}"
 object ApiListener "api" {{
@@ -556,6 +883,8 @@ apply Service "generated-disk" {{
             plugin_dir = plugin_dir.display(),
             token_file = token_file.display(),
             command_file = command_file.display(),
+            account_api = generated.api_url,
+            dir = dir.display(),
         );
         let config_file = dir.join("etc/icinga2.conf");
         std::fs::write(&config_file, config).unwrap();
