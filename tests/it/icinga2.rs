@@ -24,7 +24,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::e2e::{self, MAINTENANCE, MOUNTS};
+use common::e2e::{self, BLACKLISTED_IP, MAINTENANCE, MOUNTS, NORMAL, WEBSITE};
 use common::{MONITOR, MockApi, Reply, Request, TOKEN, example, example_v3};
 use serde_json::{Value, json};
 use ureq::Agent;
@@ -485,6 +485,7 @@ fn icinga2_runs_the_shipped_check_command() {
     assert_quota_without_monitor(&daemon, before);
     assert_generated_hosts(&daemon, before);
     assert_generated_monitors(&daemon, before);
+    assert_readme_config(&daemon, before);
 
     // The numbers Icinga parsed are the ones the plugin printed: the first
     // mount's used bytes, thresholds and size.
@@ -556,8 +557,8 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
         "/v1/actions/reschedule-check",
         &json!({"type": "Service", "filter": "service.name == \"generated-disk\"", "force": true}),
     );
-    // The four generated and web1 of the README.
-    let hosts = daemon.wait_for("hosts", "\"hetrix-host\" in host.templates", 5, since);
+    // The four generated, web1 of the README and host-mode.
+    let hosts = daemon.wait_for("hosts", "\"hetrix-host\" in host.templates", 6, since);
     for (host, result) in &hosts {
         assert_eq!(
             result["state"],
@@ -565,6 +566,7 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
             "host {host} must be UP: {result:#}"
         );
         assert!(!result["command"].to_string().contains(TOKEN), "{result:#}");
+        // Whatever mode the host gives its services (host-mode: disk).
         assert!(
             ran_with(result, &["--host-check"]) && ran_with(result, &["--mode", "freshness"]),
             "host {host}: {result:#}"
@@ -582,7 +584,7 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
             "{output}"
         );
     }
-    let disks = daemon.wait_for("services", "service.name == \"generated-disk\"", 5, since);
+    let disks = daemon.wait_for("services", "service.name == \"generated-disk\"", 6, since);
     assert_eq!(
         disks["normal!generated-disk"]["state"],
         json!(0),
@@ -626,8 +628,9 @@ fn assert_generated_hosts(daemon: &Daemon, since: f64) {
 /// monitors (one with a hostile name each) and every service the listing
 /// gave them: UP and OK against the mock, each host check in its own mode.
 fn assert_generated_monitors(daemon: &Daemon, since: f64) {
-    const HOSTS: &str =
-        "\"hetrix-uptime-host\" in host.templates || \"hetrix-blacklist-host\" in host.templates";
+    const HOSTS: &str = "(\"hetrix-uptime-host\" in host.templates \
+                         || \"hetrix-blacklist-host\" in host.templates) \
+                         && !match(\"readme-*\", host.name)";
     let services = format!("match(\"hetrix-*\", service.name) && ({HOSTS})");
     // Five uptime monitors and two blacklist monitors; their services:
     // status on five, ssl on two, domain on three, blacklist on two.
@@ -674,6 +677,93 @@ fn assert_generated_monitors(daemon: &Daemon, since: f64) {
         results.contains_key("old_shop!hetrix-domain"),
         "{results:#?}"
     );
+}
+
+/// The services the README's Icinga 2 examples (loaded as printed) must
+/// create on web1 (its own example) and on readme-site and
+/// readme-blacklist (hosts as the uptime and blacklist rules expect them),
+/// the start of each one's first line against the mock account, and
+/// argument groups its command line must hold.
+const README_SERVICES: &[(&str, &str, &[&[&str]])] = &[
+    ("web1!hetrix-cpu", "CPU OK - ", &[]),
+    ("web1!hetrix-ram", "RAM OK - ", &[]),
+    ("web1!hetrix-swap", "SWAP OK - ", &[]),
+    ("web1!hetrix-iowait", "IOWAIT OK - ", &[]),
+    (
+        "web1!hetrix-disk",
+        "DISK OK - 4 mounts OK",
+        &[&["--exclude", "^/snap/", "--exclude", "^/run$"]],
+    ),
+    (
+        "web1!hetrix-inodes",
+        "INODES OK - ",
+        &[&["--exclude", "^/snap/", "--exclude", "^/run$"]],
+    ),
+    ("web1!hetrix-raid", "RAID OK - ", &[]),
+    // The example's sda has 56 errors.
+    ("web1!hetrix-smart", "SMART WARNING - ", &[]),
+    ("web1!hetrix-services", "SERVICES OK - ", &[]),
+    ("web1!hetrix-net", "NET OK - ", &[]),
+    ("web1!hetrix-ports", "PORTS OK - ", &[]),
+    ("web1!hetrix-reboot", "REBOOT OK - ", &[]),
+    ("web1!hetrix-uptime", "UPTIME OK - ", &[]),
+    // The example server has no /var: the plugin says so.
+    (
+        "web1!hetrix-disk-var",
+        "DISK UNKNOWN - mount '/var' not reported",
+        &[
+            &["--mode", "disk:/var"],
+            &["--warning", "85"],
+            &["--critical", "95"],
+        ],
+    ),
+    (
+        "web1!hetrix-service-nginx",
+        "SERVICE OK - nginx online",
+        &[],
+    ),
+    (
+        "web1!hetrix-service-mysql",
+        "SERVICE OK - mysql online",
+        &[],
+    ),
+    ("readme-site!hetrix-status", "STATUS OK - ", &[]),
+    ("readme-site!hetrix-ssl", "SSL OK - ", &[]),
+    ("readme-site!hetrix-domain", "DOMAIN OK - ", &[]),
+    (
+        "readme-blacklist!hetrix-blacklist",
+        "BLACKLIST OK - ",
+        &[&["--monitor", "192.0.2.25"], &["--critical", "2"]],
+    ),
+];
+
+/// The README's apply rules create exactly the services it promises, and
+/// each runs its mode with the options the rule sets.
+fn assert_readme_config(daemon: &Daemon, since: f64) {
+    // The services of the README's rules, not the test's generated-disk.
+    const SERVICES: &str = "match(\"hetrix-*\", service.name) \
+                            && (host.name == \"web1\" || match(\"readme-*\", host.name))";
+    daemon.post(
+        "/v1/actions/reschedule-check",
+        &json!({"type": "Service", "filter": SERVICES, "force": true}),
+    );
+    let results = daemon.wait_for("services", SERVICES, README_SERVICES.len(), since);
+    let mut names: Vec<&str> = results.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let mut expected: Vec<&str> = README_SERVICES.iter().map(|(name, ..)| *name).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected, "the README's apply rules");
+    for (name, output_starts, args) in README_SERVICES {
+        let result = &results[*name];
+        let output = result["output"].as_str().unwrap_or_default();
+        assert!(output.starts_with(output_starts), "{name}: {result:#}");
+        for group in *args {
+            assert!(
+                ran_with(result, group),
+                "{group:?} not run: {name}: {result:#}"
+            );
+        }
+    }
 }
 
 /// Whether the command line of check result `result` holds `group`, one
@@ -870,6 +960,26 @@ object Service "quota" {{
 {services}
 include "{generated_file}"
 include "{readme_file}"
+// What the README's apply rules for uptime and blacklist monitors expect
+// of hosts a user writes.
+object Host "readme-site" {{
+  import "hetrix-uptime-host"
+  address = "shop.example.com"
+  vars.hetrix_monitor = "{WEBSITE}"
+  vars.hetrix_website = true
+}}
+object Host "readme-blacklist" {{
+  import "hetrix-blacklist-host"
+  address = "192.0.2.25"
+  vars.hetrix_monitor = "{BLACKLISTED_IP}"
+  vars.hetrix_blacklist = true
+}}
+// A server whose services' mode must not become its host check's.
+object Host "host-mode" {{
+  import "hetrix-host"
+  vars.hetrix_monitor = "{NORMAL}"
+  vars.hetrix_mode = "disk"
+}}
 apply Service "generated-disk" {{
   check_command = "hetrix"
   vars.hetrix_mode = "disk"
