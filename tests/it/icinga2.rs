@@ -697,8 +697,9 @@ fn assert_generated_monitors(daemon: &Daemon, since: f64) {
 }
 
 /// The services the README's Icinga 2 examples (loaded as printed) must
-/// create on web1 (its own example) and on readme-site and
-/// readme-blacklist (hosts as the uptime and blacklist rules expect them),
+/// create on web1 (its own example), on readme-site and readme-blacklist
+/// (hosts as the uptime and blacklist rules expect them) and on the Icinga
+/// server (NodeName, "localhost" here) for the quota rule,
 /// the start of each one's first line against the mock account, and
 /// argument groups its command line must hold.
 const README_SERVICES: &[(&str, &str, &[&[&str]])] = &[
@@ -752,6 +753,13 @@ const README_SERVICES: &[(&str, &str, &[&[&str]])] = &[
         "BLACKLIST OK - ",
         &[&["--monitor", "192.0.2.25"], &["--critical", "2"]],
     ),
+    // The Icinga server (NodeName): the token file the rule names is the
+    // only token it has.
+    (
+        "localhost!hetrix-quota",
+        "QUOTA OK - 700 of 1000 v1/v2 API calls left this month",
+        &[&["--mode", "quota"]],
+    ),
 ];
 
 /// The README's apply rules create exactly the services it promises, and
@@ -759,7 +767,8 @@ const README_SERVICES: &[(&str, &str, &[&[&str]])] = &[
 fn assert_readme_config(daemon: &Daemon, since: f64) {
     // The services of the README's rules, not the test's generated-disk.
     const SERVICES: &str = "match(\"hetrix-*\", service.name) \
-                            && (host.name == \"web1\" || match(\"readme-*\", host.name))";
+                            && (host.name in [ \"web1\", \"localhost\" ] \
+                                || match(\"readme-*\", host.name))";
     daemon.post(
         "/v1/actions/reschedule-check",
         &json!({"type": "Service", "filter": SERVICES, "force": true}),
@@ -796,7 +805,7 @@ fn ran_with(result: &Value, group: &[impl AsRef<str>]) -> bool {
 
 /// The mock of the services on HOST and ACCOUNT_HOST, plain and over TLS
 /// (server.pem of tests/tls, signed by the test CA): v1 (the hosts set
-/// `hetrix_api = "v1"`) and v3 alike, the account status and the example
+/// `hetrix_api = "v1"`) and v3 alike, the account's quota and the example
 /// payload for the known token and an API error for any other; a stopped
 /// service or a pending reboot for the monitors named so, and on v3 the
 /// processes an alert names.
@@ -817,6 +826,8 @@ fn answer(request: &Request) -> Reply {
             payload["RebootRequired"] = json!(true);
         }
         Reply::json(&payload)
+    } else if bearer && path == "/v3/account/limits" {
+        Reply::json(&json!({"api_v1_v2": {"usage": 300, "limit": 1000}}))
     } else if bearer && path.ends_with("/server-agent/metrics") {
         Reply::json(&example_v3())
     } else if bearer && path.contains("/server-agent/processes") {
@@ -978,7 +989,12 @@ object Service "quota" {{
 include "{generated_file}"
 include "{readme_file}"
 // What the README's apply rules for uptime and blacklist monitors expect
-// of hosts a user writes.
+// of hosts a user writes, and the Icinga server its quota rule names.
+object Host NodeName {{
+  check_command = "dummy"
+  enable_active_checks = false
+  vars.hetrix_api_url = "{api_url}"
+}}
 object Host "readme-site" {{
   import "hetrix-uptime-host"
   address = "shop.example.com"
