@@ -4,23 +4,18 @@
 //!
 //! Monitoring servers start it for every check, so start-up is kept lean
 //! (measured in the README's Performance section):
-//! - `no_main`: std's own start-up finds the main thread's stack bounds by
-//!   parsing `/proc/self/maps` with libc's `sscanf`, a tenth of a cached
-//!   check's instructions and 0.4 MiB of its peak RSS, to install a handler
-//!   that only words the crash of a stack overflow differently;
-//! - the unwinder (`libgcc_eh`) is linked in, so no `libgcc_s.so` is loaded
-//!   at every start (with `panic = "abort"` it only walks backtraces).
+//! `no_main`: std's own start-up finds the main thread's stack bounds by
+//! parsing `/proc/self/maps` with libc's `sscanf`, a tenth of a cached
+//! check's instructions and 0.4 MiB of its peak RSS, to install a handler
+//! that only words the crash of a stack overflow differently. The C `main`
+//! below does the rest of what that start-up did for us.
 #![cfg_attr(not(test), no_main)]
 
 use check_hetrix::app;
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[link(name = "gcc_eh", kind = "static")]
-unsafe extern "C" {}
-
 #[cfg(not(test))]
 #[unsafe(no_mangle)]
-extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
     use std::time::{Instant, SystemTime};
 
     let started = Instant::now();
@@ -30,12 +25,13 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     open_closed_standard_descriptors();
     install_panic_hook();
-    // glibc hands argv to std (through .init_array) without std's main.
-    // Arguments that are not UTF-8 cannot be a valid option; lossy text
-    // lets the parser say so instead of panicking.
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
+    // From argv itself: std::env::args is filled without std's start-up
+    // only on glibc. Arguments that are not UTF-8 cannot be a valid
+    // option; lossy text lets the parser say so instead of panicking.
+    let args: Vec<String> = (1..usize::try_from(argc).unwrap_or(0))
+        // SAFETY: C hands main `argc` valid NUL-terminated strings in argv.
+        .map(|i| unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) })
+        .map(|arg| String::from_utf8_lossy(arg.to_bytes()).into_owned())
         .collect();
     let env = |name: &str| std::env::var(name).ok();
     let answer = app::run(&args, env, SystemTime::now, started);
@@ -45,25 +41,29 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 
 /// As std's start-up does: a standard descriptor the parent left closed is
 /// opened on /dev/null, so that no cache file or socket of ours takes its
-/// number and receives what is meant for stdout or stderr.
+/// number and receives what is meant for stdout or stderr; without
+/// /dev/null the run ends UNKNOWN rather than risk that.
 #[cfg(not(test))]
 fn open_closed_standard_descriptors() {
-    let mut standard = [0, 1, 2].map(|fd| libc::pollfd {
-        fd,
-        events: 0,
-        revents: 0,
-    });
-    // SAFETY: `standard` is a valid array of three pollfd; a zero timeout
-    // only asks which descriptors are invalid (POLLNVAL).
-    if unsafe { libc::poll(standard.as_mut_ptr(), 3, 0) } < 0 {
-        return;
-    }
-    for descriptor in standard {
-        if descriptor.revents & libc::POLLNVAL != 0 {
-            // open() returns the lowest free number: this one, as the
-            // lower ones are open by now.
-            // SAFETY: a valid NUL-terminated path.
-            unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+    for fd in 0..=2 {
+        // SAFETY: F_GETFD only asks whether `fd` is open.
+        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
+        // Opened in order, /dev/null takes the lowest free number: `fd`.
+        let reopened = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/null")
+                .map(std::os::fd::IntoRawFd::into_raw_fd)
+        };
+        if closed && reopened().ok() != Some(fd) {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stdout(),
+                "HETRIX UNKNOWN - descriptor {fd} was closed and /dev/null cannot be opened in its place"
+            );
+            std::process::exit(3);
         }
     }
 }

@@ -6,9 +6,10 @@ use crate::common;
 
 use std::fs;
 use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{MONITOR, MockApi, Reply, TOKEN, TempDir, example, run};
+use common::{Gate, MONITOR, MockApi, Reply, TOKEN, TempDir, example, wait_until};
 
 /// A reader that went away (`check_hetrix ... | head -0`, a killed
 /// daemon) makes the report a failed write, not a death by SIGPIPE that
@@ -26,28 +27,26 @@ fn a_closed_stdout_pipe_still_ends_with_the_state_exit_code() {
 }
 
 /// A parent may start the plugin with stdin, stdout and stderr closed. The
-/// files and socket it opens must not take their numbers, or the report
-/// meant for stdout would be written into the cache directory or sent to
-/// the API.
+/// files and socket it opens must not take their numbers, or what is meant
+/// for stdout could go into a cache file or to the API: while the API holds
+/// the call (the cache lock and the socket open), 0-2 are /dev/null.
 #[test]
-fn closed_standard_descriptors_are_not_reused_for_our_files() {
-    let api = MockApi::replying(Reply::json(&example()));
+fn closed_standard_descriptors_are_reopened_on_dev_null() {
+    let gate = Gate::default();
+    let api = MockApi::gated(&gate, |_| Reply::json(&example()));
     let cache = TempDir::new();
-    let args = [
-        "--api-url",
-        &api.url,
-        "--api",
-        "v1",
-        "-i",
-        MONITOR,
-        "-m",
-        "disk",
-        "--cache-ttl",
-        "600",
-    ];
     let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
     command
-        .args(args)
+        .args([
+            "--api-url",
+            &api.url,
+            "--api",
+            "v1",
+            "-i",
+            MONITOR,
+            "-m",
+            "disk",
+        ])
         .env("HETRIX_API_TOKEN", TOKEN)
         .env("CHECK_HETRIX_CACHE_DIR", cache.path());
     // SAFETY: close() is async-signal-safe; the child owns these numbers.
@@ -59,18 +58,15 @@ fn closed_standard_descriptors_are_not_reused_for_our_files() {
             Ok(())
         });
     }
-    assert_eq!(command.status().unwrap().code(), Some(0));
-    for entry in fs::read_dir(cache.path()).unwrap() {
-        let path = entry.unwrap().path();
-        let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();
-        assert!(!text.contains("DISK OK"), "report written into {path:?}");
+    let mut child = command.spawn().unwrap();
+    wait_until("the check calls the API", || !api.requests().is_empty());
+    let standard: Vec<_> = (0..=2)
+        .map(|fd| fs::read_link(format!("/proc/{}/fd/{fd}", child.id())))
+        .collect();
+    gate.open();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    for (fd, target) in standard.iter().enumerate() {
+        let target = target.as_ref().expect("descriptor open");
+        assert_eq!(target, Path::new("/dev/null"), "descriptor {fd}");
     }
-    // The entry it stored is intact: the next check reads it, no new call.
-    let dir = cache.path().to_str().unwrap();
-    let again = run(
-        &args,
-        &[("HETRIX_API_TOKEN", TOKEN), ("CHECK_HETRIX_CACHE_DIR", dir)],
-    );
-    assert!(again.first_line().starts_with("DISK OK"), "{again:?}");
-    assert_eq!(api.requests().len(), 1);
 }
