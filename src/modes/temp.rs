@@ -26,19 +26,19 @@ const TEMPERATURE: Column = Column {
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let samples = ctx.snapshot.newest_samples(ctx.window);
-    let celsius = TEMPERATURE.mean(&samples).ok_or_else(|| {
+    let mean = TEMPERATURE.mean(&samples).ok_or_else(|| {
         Failure::missing(
             "CPU temperature not reported by the agent in the newest Stats minutes (the agent reads it from the CPU's sensors and some virtual machines have none)",
         )
     })?;
-    let window = window_note(ctx, samples.len());
+    let window = window_note(ctx, mean.readings);
     let summary = format!(
         "CPU temperature {} °C{window}",
-        ctx.thresholds.shown(celsius)
+        ctx.thresholds.shown(mean.value)
     );
     Ok(ctx
         .thresholds
-        .judge(Perfdata::new(TEMPERATURE.name, celsius, Unit::None))
+        .judge(Perfdata::new(TEMPERATURE.name, mean.value, Unit::None))
         .outcome(summary))
 }
 
@@ -55,7 +55,7 @@ mod tests {
         };
         let samples = [sample(-300.0), sample(-5.0)];
         let samples: Vec<&Sample> = samples.iter().collect();
-        assert_eq!(TEMPERATURE.mean(&samples), Some(-5.0));
-        assert_eq!(TEMPERATURE.mean(&samples[..1]), None);
+        assert_eq!(TEMPERATURE.mean(&samples).map(|m| m.value), Some(-5.0));
+        assert!(TEMPERATURE.mean(&samples[..1]).is_none());
     }
 }

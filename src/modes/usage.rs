@@ -35,11 +35,19 @@ pub const STEAL: Column = Column {
     read: |s| reading(s.steal),
 };
 
-/// A share outside 0–100 % is no reading, not a value to page on: a
-/// negative one is an agent's stand-in for "none" (`-1` is outside every
-/// `0..N` range), and a larger one cannot be true.
+/// A negative share is no reading (an agent's stand-in for "none"), not a
+/// value to page on: `-1` is outside every `0..N` range. One above 100 is
+/// judged as sent: counters overshoot briefly, and a pegged server must
+/// not turn UNKNOWN.
 fn reading(percent: Option<f64>) -> Option<f64> {
-    percent.filter(|p| (0.0..=100.0).contains(p))
+    percent.filter(|p| *p >= 0.0)
+}
+
+/// A column's mean over the samples that report it.
+pub struct Mean {
+    pub value: f64,
+    /// How many samples reported the column (what the mean is of).
+    pub readings: usize,
 }
 
 impl Column {
@@ -47,34 +55,39 @@ impl Column {
     /// agent sends 2, and the noise of a float sum (79.9, 80.01 and 80.09
     /// average to 80.00000000000001) would make a mean equal to a
     /// threshold alert.
-    pub fn mean(&self, samples: &[&Sample]) -> Option<f64> {
+    pub fn mean(&self, samples: &[&Sample]) -> Option<Mean> {
         let values: Vec<f64> = samples.iter().filter_map(|s| (self.read)(s)).collect();
         (!values.is_empty()).then(|| {
             let mean = values.iter().sum::<f64>() / values.len() as f64;
             // Beyond 1e9 there are no decimals to round, and scaling
             // could overflow to infinity.
-            if mean.abs() < 1e9 {
+            let value = if mean.abs() < 1e9 {
                 (mean * 1e9).round() / 1e9
             } else {
                 mean
+            };
+            Mean {
+                value,
+                readings: values.len(),
             }
         })
     }
 }
 
 /// ` (mean of 3 of the last 5 min)` when `--window` asks for a mean of
-/// several minutes, else nothing.
-pub fn window_note(ctx: &Context, samples: usize) -> String {
+/// several minutes, else nothing; `readings` counts the minutes that
+/// reported the value.
+pub fn window_note(ctx: &Context, readings: usize) -> String {
     match ctx.window {
         1 => String::new(),
-        window => format!(" (mean of {samples} of the last {window} min)"),
+        window => format!(" (mean of {readings} of the last {window} min)"),
     }
 }
 
 /// Thresholds apply to `checked`; `companion` is shown and graphed only.
 pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcome, Failure> {
     let samples = ctx.snapshot.newest_samples(ctx.window);
-    let value = checked.mean(&samples).ok_or_else(|| {
+    let mean = checked.mean(&samples).ok_or_else(|| {
         Failure::missing(format!(
             "{} usage not reported by the agent in the newest Stats minutes",
             checked.name
@@ -83,14 +96,18 @@ pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcom
     let percent = |name: &str, value: f64| {
         Perfdata::new(name, value, Unit::Percent).bounds(Some(0.0), Some(100.0))
     };
-    let judged = ctx.thresholds.judge(percent(checked.name, value));
-    let mut summary = format!("{} {}%", checked.name, ctx.thresholds.shown(value));
+    let judged = ctx.thresholds.judge(percent(checked.name, mean.value));
+    let mut summary = format!("{} {}%", checked.name, ctx.thresholds.shown(mean.value));
     let mut perfdata = vec![judged.perfdata];
     if let Some(other) = companion.mean(&samples) {
-        summary.push_str(&format!(", {} {}%", companion.name, format_number(other)));
-        perfdata.push(percent(companion.name, other));
+        summary.push_str(&format!(
+            ", {} {}%",
+            companion.name,
+            format_number(other.value)
+        ));
+        perfdata.push(percent(companion.name, other.value));
     }
-    summary.push_str(&window_note(ctx, samples.len()));
+    summary.push_str(&window_note(ctx, mean.readings));
     Ok(Outcome {
         state: judged.state,
         summary,
@@ -113,24 +130,23 @@ mod tests {
             })
             .collect();
         let samples: Vec<&Sample> = samples.iter().collect();
-        assert_eq!(CPU.mean(&samples), Some(80.0));
+        assert_eq!(value(CPU.mean(&samples)), Some(80.0));
     }
 
     #[test]
-    fn a_share_above_100_is_no_reading_and_a_huge_mean_stays_finite() {
+    fn a_share_above_100_is_judged_and_a_huge_mean_stays_finite() {
         let sample = |cpu| Sample {
             cpu: Some(cpu),
-            cpu_temp: Some(cpu),
             ..Sample::default()
         };
-        let samples = [sample(1e300), sample(100.0), sample(100.01)];
+        let samples = [sample(100.4), sample(1e300)];
         let samples: Vec<&Sample> = samples.iter().collect();
-        assert_eq!(CPU.mean(&samples), Some(100.0));
-        let huge = Column {
-            name: "huge",
-            read: |s| s.cpu_temp,
-        };
-        assert_eq!(huge.mean(&samples[..1]), Some(1e300));
+        assert_eq!(value(CPU.mean(&samples[..1])), Some(100.4));
+        assert_eq!(value(CPU.mean(&samples[1..])), Some(1e300));
+    }
+
+    fn value(mean: Option<Mean>) -> Option<f64> {
+        mean.map(|m| m.value)
     }
 
     #[test]
@@ -144,7 +160,8 @@ mod tests {
             })
             .collect();
         let samples: Vec<&Sample> = samples.iter().collect();
-        assert_eq!(STEAL.mean(&samples), Some(25.0));
-        assert_eq!(RAM.mean(&samples[..1]), None);
+        let steal = STEAL.mean(&samples).unwrap();
+        assert_eq!((steal.value, steal.readings), (25.0, 2));
+        assert_eq!(value(RAM.mean(&samples[..1])), None);
     }
 }

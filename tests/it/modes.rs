@@ -128,6 +128,7 @@ fn numbers_as_strings(p: &mut Value) {
 #[case("temp", &[], healthy, 0, "TEMP OK - CPU temperature 24.65 °C", "'cpu_temp'=24.65;80;90")]
 #[case("temp", &[], busy_v1_load, 2, "TEMP CRITICAL - CPU temperature 91.5 °C", "'cpu_temp'=91.5;80;90")]
 #[case("temp", &[], older_agent, 3, "TEMP UNKNOWN - CPU temperature not reported by the agent", "")]
+#[case("temp", &["--window", "2"], garbled_newest_minute, 0, "TEMP OK - CPU temperature 25.07 °C (mean of 1 of the last 2 min)", "'cpu_temp'=25.07;80;90")]
 #[case("temp", &[], garbled_newest_minute, 3, "TEMP UNKNOWN - CPU temperature not reported by the agent", "")]
 #[case("steal", &[], healthy, 0, "STEAL OK - steal 0%, cpu 9.26%", "'steal'=0%;10;20;0;100 'cpu'=9.26%;;;0;100")]
 #[case("steal", &[], busy_v1_load, 1, "STEAL WARNING - steal 12%", "'steal'=12%;10;20")]
