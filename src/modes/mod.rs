@@ -478,6 +478,21 @@ pub struct Item {
     pub text: String,
 }
 
+impl Item {
+    /// The text as one item of a first line, where commas separate the
+    /// items: the agent's own words may hold some (mdadm's array state
+    /// reads `clean, degraded, recovering`, a name may be `web, api`), so
+    /// they become spaces there. The item's long-output line keeps them.
+    pub fn first_line_text(&self) -> String {
+        self.text
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// One finding about an item (a drive's self-test, its error count), as
 /// it reads leading an item's text and as a detail after the lead.
 pub struct Finding {
@@ -531,7 +546,7 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
         let mut named: Vec<String> = problems
             .iter()
             .take(SUMMARY_ITEMS)
-            .map(|i| without_commas(&i.text))
+            .map(|i| i.first_line_text())
             .collect();
         if problems.len() > SUMMARY_ITEMS {
             named.push(format!("… and {} more", problems.len() - SUMMARY_ITEMS));
@@ -547,18 +562,6 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
             .collect(),
         perfdata,
     }
-}
-
-/// An item's text as one item of a first line, where commas separate the
-/// items: the agent's own words may hold some (mdadm's array state reads
-/// `clean, degraded, recovering`), so they become spaces there. The
-/// item's long-output line keeps them.
-fn without_commas(text: &str) -> String {
-    text.split(',')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

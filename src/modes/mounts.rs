@@ -155,9 +155,9 @@ pub fn check(ctx: &Context, capacity: &Capacity) -> Result<Outcome, Failure> {
 
     let all_ok = match (items.len(), fullest) {
         (n, Some((_, index))) if n > 1 => {
-            format!("{n} mounts OK, fullest {}", items[index].text)
+            format!("{n} mounts OK, fullest {}", items[index].first_line_text())
         }
-        _ => items[0].text.clone(),
+        _ => items[0].first_line_text(),
     };
     Ok(summarize(&items, all_ok, perfdata))
 }

@@ -67,9 +67,12 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     }
     let all_ok = match (items.len(), busiest) {
         (n, Some((_, index))) if n > 1 => {
-            format!("{n} interfaces OK, busiest {}", items[index].text)
+            format!(
+                "{n} interfaces OK, busiest {}",
+                items[index].first_line_text()
+            )
         }
-        _ => items[0].text.clone(),
+        _ => items[0].first_line_text(),
     };
     Ok(summarize(&items, all_ok, perfdata))
 }

@@ -47,7 +47,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         items.push(assess(ctx, ping, &mut perfdata));
     }
     let all_ok = match items.len() {
-        1 => items[0].text.clone(),
+        1 => items[0].first_line_text(),
         n => format!("all {n} pings OK"),
     };
     Ok(summarize(&items, all_ok, perfdata))

@@ -66,7 +66,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         items.push(item);
     }
     let all_ok = match items.len() {
-        1 => items[0].text.clone(),
+        1 => items[0].first_line_text(),
         n => {
             let total = ports
                 .iter()

@@ -53,7 +53,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         ));
     }
     let all_ok = match items.len() {
-        1 => items[0].text.clone(),
+        1 => items[0].first_line_text(),
         n => format!("{n} arrays healthy"),
     };
     Ok(summarize(&items, all_ok, Vec::new()))

@@ -51,7 +51,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         .collect();
     let online = items.iter().filter(|i| i.state == State::Ok).count();
     let all_ok = match items.len() {
-        1 => items[0].text.clone(),
+        1 => items[0].first_line_text(),
         n => format!("all {n} services online"),
     };
     let perfdata = vec![

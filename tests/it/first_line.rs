@@ -286,3 +286,48 @@ fn no_argument_error_holds_a_semicolon_or_a_pipe(#[case] args: &[&str]) {
     let run = execute(args, &[("HETRIX_API_TOKEN", TOKEN)]);
     assert_clean_first_line(&run, &format!("{args:?}"));
 }
+
+/// Names and words from the agent with commas in them: each is alone in
+/// its section (the one-item summaries) or next to an item in trouble.
+fn commas_alone(p: &mut Value) {
+    p["Disks"] = json!([{"Mount": "/srv/a,b", "Size": 100, "Used": 50,
+        "Inodes": 100, "InodesUsed": 5,
+        "RAID": {"Type": "raid,1", "Health": "Healthy, mostly", "State": "clean, active",
+                 "TotalDrives": 2, "ActiveDrives": 2, "FailedDrives": 0}}]);
+    p["Services"] = json!([{"Name": "web, api", "Status": "online"}]);
+    p["NetworkInterfaces"] = json!([{"Name": "eth0,1", "NetIn": 5, "NetOut": 7}]);
+    p["Drives"] = json!([{"Name": "sd,a", "SMARTTest": "PASSED", "ErrorCount": 0}]);
+}
+
+fn commas_in_trouble(p: &mut Value) {
+    commas_alone(p);
+    p["Disks"][0]["Used"] = json!(99);
+    p["Disks"][0]["RAID"]["Health"] = json!("Degraded, rebuilding");
+    p["Disks"][0]["RAID"]["State"] = json!("clean, degraded, recovering");
+    p["Services"] = json!([{"Name": "web, api", "Status": "stopped, failed"},
+                           {"Name": "db", "Status": "online"}]);
+    p["Drives"][0]["SMARTTest"] = json!("FAILED, see log");
+}
+
+/// Commas separate the items of a first line: words of the agent's that
+/// hold one are written with spaces there, whichever way the summary is
+/// made (one item, items in trouble, `all`); long output keeps them.
+#[rstest]
+fn agent_words_with_commas_stay_inside_their_item(
+    #[values("disk", "raid", "services", "net", "smart", "all")] mode: &str,
+    #[values(commas_alone, commas_in_trouble)] change: Change,
+) {
+    let api = serving(v1_with(change), example_v3());
+    let run = check(&api, "v1", mode);
+    let first = run.first_line();
+    let text = first.split_once(" | ").map_or(first, |(text, _)| text);
+    for word in [
+        "a,b", "raid,1", "y, a", "e, a", "n, a", "b, a", "eth0,1", "sd,a", "d, f", "D, s",
+    ] {
+        assert!(!text.contains(word), "{word:?} in the first line: {run:?}");
+    }
+    assert!(
+        ["OK", "WARNING", "CRITICAL"].contains(&run.state()),
+        "{run:?}"
+    );
+}
