@@ -77,7 +77,7 @@ fn nagios4_runs_the_generated_configuration() {
     assert_eq!(monitor_hosts.len(), 7, "{generated}");
 
     let commands = nagios_definitions::commands(&std::fs::read_to_string(&definitions).unwrap());
-    assert_eq!(commands.len(), 18, "{commands:?}");
+    assert_eq!(commands.len(), nagios_definitions::SHIPPED, "{commands:?}");
     let readme = common::readme_config("define service");
     let extra = extra_config(&commands, &readme);
     let daemon = Nagios::configure(&nagios, &plugin, &definitions, &generated, &extra, &api.url);

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::{MockApi, Reply, Request, TOKEN, example, example_v3};
+use super::{MockApi, Reply, Request, TOKEN, account_limits, example, example_v3};
 
 pub const NORMAL: &str = "normal00000000000000000000000000";
 pub const BIG: &str = "big00000000000000000000000000000";
@@ -51,6 +51,9 @@ pub fn account_api() -> MockApi {
         }
         if path.starts_with("/v1/") && !path.starts_with(&format!("/v1/{TOKEN}/")) {
             return Reply::json(&json!({"status": "ERROR", "error_message": "invalid API key"}));
+        }
+        if path == "/v3/account/limits" {
+            return Reply::json(&account_limits());
         }
         if let Some(query) = path.strip_prefix("/v3/uptime-monitors?") {
             return Reply::json(&uptime_monitors(query));

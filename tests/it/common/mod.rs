@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub mod e2e;
 pub mod nagios_definitions;
@@ -317,9 +317,16 @@ pub fn example_v3() -> Value {
 
 /// A mock API that serves `v1` and `v3` on their metrics paths for any
 /// monitor, whichever API the command uses (the default changes with v3).
+/// What the mocks of the whole account answer `GET /v3/account/limits`.
+pub fn account_limits() -> Value {
+    json!({"api_v1_v2": {"usage": 300, "limit": 1000}})
+}
+
 pub fn serving_both(v1: Value, v3: Value) -> MockApi {
     MockApi::start(move |request| {
-        if request
+        if request.path == "/v3/account/limits" {
+            Reply::json(&account_limits())
+        } else if request
             .path
             .starts_with(&format!("/v1/{TOKEN}/server/stats/"))
         {

@@ -3,6 +3,10 @@
 //! `sh -c` runs of `nagios_commands` and the real daemon of `nagios4`, so
 //! both hold every command to the same result.
 
+/// How many commands packaging/nagios/check_hetrix.cfg defines: a new one
+/// needs its line in [`expected`].
+pub const SHIPPED: usize = 19;
+
 /// The commands of the v3 calls other than the agent's metrics.
 pub const MONITOR_COMMANDS: [&str; 6] = [
     "check_hetrix_host_status",
@@ -43,6 +47,8 @@ pub fn expected(command: &str) -> (&'static [&'static str], String) {
         "check_hetrix_v3" => (&["cpu"], "CPU OK".into()),
         "check_hetrix_v1" => (&["ram"], "RAM OK".into()),
         "check_hetrix_host" => (&[], "FRESHNESS OK".into()),
+        // Against common::account_limits().
+        "check_hetrix_quota" => (&[], "QUOTA OK - 700 of 1000".into()),
         // The host checks of uptime and blacklist monitors: their mode.
         _ => (
             &[],
