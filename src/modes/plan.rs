@@ -4,7 +4,7 @@
 
 #[cfg(doc)]
 use super::fresh_enough;
-use super::{Context, Mode, Options, Outcome, ThresholdLists, Thresholds};
+use super::{Context, Mode, Options, Outcome, Subcheck, ThresholdLists, Thresholds};
 use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Snapshot;
@@ -60,9 +60,10 @@ impl Plan {
 /// than an UNKNOWN report, so that `all` can tell missing data from the
 /// rest. Whether the data is fresh enough to run it at all is the caller's
 /// question ([`fresh_enough`]): a single mode ends UNKNOWN on old data, `all`
-/// sums up the sub-checks it did not run.
+/// sums up the sub-checks it did not run. The outcome lists the state of
+/// each mode it checked.
 pub fn evaluate(plan: &Plan, snapshot: &Snapshot, now: i64) -> Result<Outcome, Failure> {
-    (plan.mode.check)(&Context {
+    let mut outcome = (plan.mode.check)(&Context {
         snapshot,
         api: plan.api,
         argument: plan.argument.as_deref(),
@@ -72,7 +73,15 @@ pub fn evaluate(plan: &Plan, snapshot: &Snapshot, now: i64) -> Result<Outcome, F
         max_age: plan.max_age,
         options: &plan.options,
         verbose: plan.verbose,
-    })
+    })?;
+    // A mode that runs no sub-checks of its own is its one sub-check.
+    if outcome.subchecks.is_empty() {
+        outcome.subchecks.push(Subcheck {
+            mode: plan.mode.name,
+            state: outcome.state,
+        });
+    }
+    Ok(outcome)
 }
 
 impl Outcome {
