@@ -62,7 +62,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
 }
 
 /// `failure` with every piece of an argument that could be the token (see
-/// [`could_be_token`]) shown as `***`: any message about a value may quote
+/// [`token_shaped`]) shown as `***`: any message about a value may quote
 /// it, and a token typed after the wrong option is just another value.
 /// Monitor IDs have a key's shape and stay readable.
 fn masked(failure: Failure, args: &[String]) -> Failure {
@@ -75,9 +75,7 @@ fn masked(failure: Failure, args: &[String]) -> Failure {
     let mut pieces: Vec<&str> = args
         .iter()
         .chain(&normalised)
-        .flat_map(|arg| arg.split(|c: char| !is_url_safe_char(c)))
-        .map(|piece| piece.trim_start_matches('-'))
-        .filter(|piece| could_be_token(piece))
+        .flat_map(|arg| token_shaped(arg))
         .filter(|piece| !monitors.iter().any(|monitor| monitor.contains(piece)))
         .collect();
     // Longest first: a cluster's value is part of the cluster's word.
@@ -273,7 +271,8 @@ const FORMATS: [(&str, Format); 3] = [
 ];
 
 /// What `word` means among an option's `words`, in any case; an error
-/// names them all and the word, masked if it could be the token.
+/// names them all and the word (masked by [`parse`] if it could be the
+/// token).
 fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, Failure> {
     if let Some((_, value)) = words
         .iter()
@@ -284,9 +283,8 @@ fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, F
     let names: Vec<&str> = words.iter().map(|(name, _)| *name).collect();
     let (last, others) = names.split_last().unwrap_or((&"", &[]));
     Err(Failure::new(format!(
-        "{option} must be {} or {last}, not '{}'",
+        "{option} must be {} or {last}, not '{word}'",
         others.join(", "),
-        quoted(word)
     )))
 }
 
@@ -377,9 +375,8 @@ fn token(
                 "--token-file names no file (the shipped Nagios commands take it from $USER32$ in resource.cfg)",
             ));
         }
-        (None, Some(path)) => token_file_line(&path).map_err(|e| {
-            Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
-        })?,
+        (None, Some(path)) => token_file_line(&path)
+            .map_err(|e| Failure::new(format!("cannot read the token file {path}: {e}")))?,
         (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
             Failure::new(format!(
                 "no API token: set env HETRIX_API_TOKEN, or use --token-file{hint}"
@@ -431,8 +428,8 @@ const MIN_TOKEN_CHARS: usize = 12;
 /// Every text that may be the API token, before the arguments are
 /// validated, so that no message can show it: env HETRIX_API_TOKEN, the
 /// first line of the `--token-file`, whatever follows `-T`/`--token`, and
-/// any run of 32 or more letters and digits (a HetrixTools key's shape)
-/// in an argument other than a monitor ID (which has the same shape).
+/// the pieces of other arguments (but monitor IDs, which have the same
+/// shape) with a HetrixTools key's exact shape (see [`token_shaped`]).
 /// Texts too short to be a key are left out, see [`MIN_TOKEN_CHARS`].
 pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let normalised = normalise(args);
@@ -449,15 +446,18 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
         .collect();
     // Raw arguments too: `--monitor=ID` or `-iID` hold a monitor ID that
     // only the normalised ones show apart.
+    // Only a key's exact shape: a registered secret is masked in all
+    // output, and mount names, service names and perfdata labels taken
+    // from the arguments must stay readable in a good run.
     let key_shaped = args
         .iter()
         .chain(&normalised)
-        .flat_map(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()))
-        .filter(|run| run.len() >= KEY_CHARS)
-        .filter(|run| {
+        .flat_map(|arg| token_shaped(arg))
+        .filter(|piece| is_key(piece))
+        .filter(|piece| {
             !monitors
                 .iter()
-                .any(|monitor| run.contains(monitor.as_str()))
+                .any(|monitor| piece.contains(monitor.as_str()))
         })
         .map(str::to_string)
         .collect::<Vec<_>>();
@@ -478,16 +478,21 @@ pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -
 /// The length of a HetrixTools API key, all letters and digits.
 const KEY_CHARS: usize = 32;
 
-/// `word` as argument errors may quote it: `***` if it could be a key
-/// (letters and digits, long enough, with both), as a stray word often is
-/// the token pasted without its `-T`.
-fn quoted(word: &str) -> String {
-    let bare = word.trim_start_matches('-');
-    if could_be_token(bare) {
-        format!("{}***", &word[..word.len() - bare.len()])
-    } else {
-        word.to_string()
-    }
+/// The pieces of `text` that could be the API token, the one definition
+/// both the argument errors' masking and the secret registry use: each run
+/// of the characters a token may hold, without the dashes that start an
+/// option, that [`could_be_token`] (a stray word is often the token pasted
+/// without its `-T`), and each run with a HetrixTools key's shape (see
+/// [`is_key`]), even inside a longer run or without digits.
+fn token_shaped(text: &str) -> impl Iterator<Item = &str> {
+    let accepted = text
+        .split(|c: char| !is_url_safe_char(c))
+        .map(|run| run.trim_start_matches('-'))
+        .filter(|run| could_be_token(run));
+    let keys = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| is_key(run));
+    accepted.chain(keys)
 }
 
 /// Whether `word` could be a token [`token`] accepts: long enough, only
@@ -497,6 +502,12 @@ fn could_be_token(word: &str) -> bool {
         && is_url_safe(word)
         && word.bytes().any(|b| b.is_ascii_digit())
         && word.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether `word` has a HetrixTools key's shape: 32 or more letters and
+/// digits (a key may lack either).
+fn is_key(word: &str) -> bool {
+    word.len() >= KEY_CHARS && word.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,
@@ -563,22 +574,18 @@ fn unclustered(arg: &str) -> (Vec<String>, bool) {
 }
 
 /// argh's error in the plugin's own words, naming the option and the word
-/// at fault; a word that could be the token shows as `***` (see
-/// [`quoted`]).
+/// at fault (masked by [`parse`] if it could be the token).
 fn argh_reason(output: &str) -> String {
     if let Some(word) = output.strip_prefix("Unrecognized argument: ") {
         return match word {
             "-" => "unexpected argument '-'".to_string(),
-            word if word.starts_with("--") => format!("unknown option {}", quoted(word)),
+            word if word.starts_with("--") => format!("unknown option {word}"),
             // A cluster's unknown letter comes first: name that letter.
             word if word.starts_with('-') => match word.chars().nth(1) {
                 Some(letter) => format!("unknown option -{letter}"),
                 None => "unexpected argument '-'".to_string(),
             },
-            word => format!(
-                "unexpected argument '{}': is an option missing before it?",
-                quoted(word)
-            ),
+            word => format!("unexpected argument '{word}': is an option missing before it?"),
         };
     }
     if let Some(option) = output
@@ -596,7 +603,6 @@ fn argh_reason(output: &str) -> String {
         if reason == "duplicate values provided" {
             return format!("{names} is given twice: give it once");
         }
-        let value = quoted(value);
         return match number_expected(option) {
             Some(expected) => format!("{names} {expected}, not '{value}'"),
             None => format!("{names} cannot take '{value}'"),
@@ -711,6 +717,33 @@ mod tests {
             "{candidates:?}"
         );
         assert!(!candidates.iter().any(|c| c == "short"), "{candidates:?}");
+    }
+
+    /// What could be the token, in any argument: a run a token may be
+    /// (letters and digits, both, 12 or more) and a key's shape anywhere.
+    #[rstest]
+    #[case("--abcdef1234567", &["abcdef1234567"])]
+    #[case("-w1234567abcdef:", &["w1234567abcdef"])]
+    #[case("/etc/pdclsxHK-ifxi5C-vQUS.pem", &["pdclsxHK-ifxi5C-vQUS.pem"])]
+    #[case("x.ZqWmXkRtYpLcVbNfHdGsJaZqWmXkRtYp", &["ZqWmXkRtYpLcVbNfHdGsJaZqWmXkRtYp"])]
+    #[case("--maintenance-state", &[])]
+    #[case("disk:/srv/backup-2024", &[])]
+    #[case("123456789012345", &[])]
+    fn token_shaped_finds_every_piece_a_token_may_be(
+        #[case] text: &str,
+        #[case] expected: &[&str],
+    ) {
+        assert_eq!(token_shaped(text).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn an_argument_error_masks_a_key_without_digits() {
+        let key = "ZqWmXkRtYpLcVbNfHdGsJaZqWmXkRtYp";
+        let error = config(&["-i", "x", "-m", "cpu", "--api", key])
+            .err()
+            .expect("should fail")
+            .to_string();
+        assert!(error.ends_with("not '***'"), "{error}");
     }
 
     #[test]
