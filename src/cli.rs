@@ -40,13 +40,7 @@ pub struct Config {
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
-    /// `--host-check`: no verdict ends OK (see [`HOST_CHECK`]).
-    pub host_check: bool,
 }
-
-/// The switch that makes a run a host check; `app` looks for it in the raw
-/// arguments too, so that argument errors obey it.
-pub const HOST_CHECK: &str = "--host-check";
 
 pub enum Command {
     Check(Box<Config>),
@@ -56,8 +50,9 @@ pub enum Command {
 }
 
 /// A command line as typed, read once before it is validated: what even
-/// an argument error must obey (the texts that could be the token) and
-/// the token file, read once both to mask its line and to use it.
+/// an argument error must obey (the texts that could be the token,
+/// `--host-check`) and the token file, read once both to mask its line
+/// and to use it.
 pub struct CommandLine {
     /// The arguments after the program name.
     args: Vec<String>,
@@ -161,6 +156,22 @@ impl CommandLine {
             .chain(key_shaped)
             .filter(|token| token.len() >= MIN_TOKEN_CHARS)
             .collect()
+    }
+
+    /// `--host-check`: no verdict ends OK. Read here, as argh reads it (a
+    /// switch, unless it is the value of the option before it or follows
+    /// `--`), and not from argh's result, so that argument errors obey it.
+    pub fn host_check(&self) -> bool {
+        let mut words = self.words.iter().take_while(|word| *word != "--");
+        while let Some(word) = words.next() {
+            if word == "--host-check" {
+                return true;
+            }
+            if flags::named(word).is_some_and(|flag| flag.value.is_some()) {
+                words.next();
+            }
+        }
+        false
     }
 
     /// The monitor IDs given with `-i`/`--monitor`.
@@ -316,7 +327,6 @@ fn configure_mode(
         trust: trust(args.ca_file, args.insecure)?,
         unreachable_state: word_of("--unreachable-state", args.unreachable_state, &STATES)?
             .unwrap_or(State::Unknown),
-        host_check: args.host_check,
         plan: Plan {
             mode,
             argument: mode_argument,
@@ -812,6 +822,17 @@ mod tests {
             .expect("should fail")
             .to_string();
         assert!(error.ends_with("not '***'"), "{error}");
+    }
+
+    #[rstest]
+    #[case(&["-m", "cpu", "--host-check"], true)]
+    #[case(&["--host-check", "-m", "cpu", "--frobnicate"], true)]
+    #[case(&["-kv", "--host-check", "-t"], true)]
+    #[case(&["-m", "cpu"], false)]
+    #[case(&["--cache-dir", "--host-check"], false)]
+    #[case(&["-m", "cpu", "--", "--host-check"], false)]
+    fn host_check_is_read_as_argh_reads_it(#[case] args: &[&str], #[case] expected: bool) {
+        assert_eq!(CommandLine::new(&strings(args)).host_check(), expected);
     }
 
     /// Read with the command line, before it is validated, and not again:
