@@ -10,7 +10,7 @@
 
 use super::{
     Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Outcome, Plan, Subcheck,
-    ThresholdKind, evaluate, fresh_enough, summarize,
+    ThresholdKind, evaluate, fresh_enough, own_defaults, summarize,
 };
 use crate::api::Version;
 use crate::failure::Failure;
@@ -62,11 +62,16 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             not_run += 1;
             continue;
         }
+        let (thresholds, options) = own_defaults(mode, ctx.options.clone())?;
         let plan = Plan {
+            mode,
+            argument: None,
+            thresholds,
+            options,
+            api: ctx.api,
             window: ctx.window,
             max_age: ctx.max_age,
             verbose: ctx.verbose,
-            ..Plan::own_defaults(mode, None, ctx.options.clone(), ctx.api)?
         };
         let (state, summary) = match evaluate(&plan, ctx.snapshot, ctx.now) {
             Ok(outcome) => {

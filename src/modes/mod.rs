@@ -40,7 +40,7 @@ mod usage;
 mod var;
 
 pub use options::{OptionGroup, Options};
-pub use plan::{Plan, evaluate};
+pub use plan::{Plan, evaluate, own_defaults};
 
 /// Every mode, in the order `--help` lists them.
 pub const MODES: &[&Mode] = &[

@@ -29,31 +29,12 @@ pub struct Plan {
     pub verbose: u8,
 }
 
-impl Plan {
-    /// `mode` against its own default thresholds (single ranges or comma
-    /// lists) with `options`' other settings, as `all` runs a sub-check;
-    /// on `api`, with `--window 1 --max-age 0` and no `-v` unless the
-    /// caller changes them.
-    pub fn own_defaults(
-        mode: &'static Mode,
-        argument: Option<String>,
-        options: Options,
-        api: Version,
-    ) -> Result<Plan, Failure> {
-        Ok(Plan {
-            mode,
-            argument,
-            thresholds: mode.default_thresholds()?,
-            options: Options {
-                lists: ThresholdLists::parse(mode, None, None)?.unwrap_or_default(),
-                ..options
-            },
-            api,
-            window: 1,
-            max_age: 0,
-            verbose: 0,
-        })
-    }
+/// `mode`'s own default thresholds (single ranges or comma lists), and
+/// `options` with its lists set to them: how `all` judges a sub-check.
+/// The caller builds the [`Plan`] with the rest of its settings.
+pub fn own_defaults(mode: &Mode, options: Options) -> Result<(Thresholds, Options), Failure> {
+    let lists = ThresholdLists::parse(mode, None, None)?.unwrap_or_default();
+    Ok((mode.default_thresholds()?, Options { lists, ..options }))
 }
 
 /// Runs `plan` on `snapshot` at `now` (Unix seconds). A `Failure` rather
