@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use crate::api::request::Access;
 use crate::api::{self, Version};
 use crate::cache::{self, Notes};
-use crate::cli::{self, Command, Config, Source};
+use crate::cli::{Command, CommandLine, Config, Source};
 use crate::failure::Failure;
 use crate::fetch::{Client, Trust};
 use crate::model::Snapshot;
@@ -47,11 +47,12 @@ pub fn run(
 ) -> Answer {
     // Registered before parsing: an argument error may quote what the user
     // typed, and that may be the token.
-    for secret in cli::token_candidates(args, &env) {
+    let command_line = CommandLine::new(args);
+    for secret in command_line.token_candidates(&env) {
         output::add_secret(&secret);
     }
-    let host_check = args.iter().any(|arg| arg == cli::HOST_CHECK);
-    let config = match cli::parse(args, &env) {
+    let host_check = command_line.host_check();
+    let config = match command_line.parse(&env) {
         Ok(Command::Check(config)) => config,
         Ok(Command::Print(text)) => return Answer { text, exit_code: 0 },
         Ok(Command::ListMonitors(listing)) => {
@@ -96,7 +97,7 @@ pub fn run(
     if unverified {
         report.summary.push_str(" (TLS not verified)");
     }
-    finish(host_verdict(report, config.host_check), &log)
+    finish(host_verdict(report, host_check), &log)
 }
 
 /// The answer to a panic: UNKNOWN and exit 3, not Rust's exit 101 that

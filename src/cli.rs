@@ -40,13 +40,7 @@ pub struct Config {
     pub trust: Trust,
     /// The state of failures to reach the API.
     pub unreachable_state: State,
-    /// `--host-check`: no verdict ends OK (see [`HOST_CHECK`]).
-    pub host_check: bool,
 }
-
-/// The switch that makes a run a host check; `app` looks for it in the raw
-/// arguments too, so that argument errors obey it.
-pub const HOST_CHECK: &str = "--host-check";
 
 pub enum Command {
     Check(Box<Config>),
@@ -55,78 +49,193 @@ pub enum Command {
     Print(String),
 }
 
-/// Parses the arguments after the program name; `env` looks up environment
-/// variables (a parameter so tests need not touch the real environment).
-pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
-    parse_unmasked(args, env).map_err(|failure| masked(failure, args))
+/// A command line as typed, read once before it is validated: what even
+/// an argument error must obey (the texts that could be the token,
+/// `--host-check`) and the token file, read once both to mask its line
+/// and to use it.
+pub struct CommandLine {
+    /// The arguments after the program name.
+    args: Vec<String>,
+    /// `args` with the getopt habits rewritten (see [`normalise`]).
+    words: Vec<String>,
+    /// Each `--token-file` path given and its first line, or why it could
+    /// not be read.
+    token_files: Vec<(String, Result<String, String>)>,
 }
 
-/// `failure` with every piece of an argument that could be the token (see
-/// [`could_be_token`]) shown as `***`: any message about a value may quote
-/// it, and a token typed after the wrong option is just another value.
-/// Monitor IDs have a key's shape and stay readable.
-fn masked(failure: Failure, args: &[String]) -> Failure {
-    let normalised = normalise(args);
-    let monitors: Vec<&String> = normalised
-        .windows(2)
-        .filter(|pair| pair[0] == "-i" || pair[0] == "--monitor")
-        .map(|pair| &pair[1])
-        .collect();
-    let mut pieces: Vec<&str> = args
-        .iter()
-        .chain(&normalised)
-        .flat_map(|arg| arg.split(|c: char| !is_url_safe_char(c)))
-        .map(|piece| piece.trim_start_matches('-'))
-        .filter(|piece| could_be_token(piece))
-        .filter(|piece| !monitors.iter().any(|monitor| monitor.contains(piece)))
-        .collect();
-    // Longest first: a cluster's value is part of the cluster's word.
-    pieces.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
-    let mut message = failure.to_string();
-    for piece in pieces {
-        message = message.replace(piece, "***");
-    }
-    let label = failure.mode_label();
-    let failure = Failure::new(message);
-    match label {
-        Some(label) => failure.in_mode(label),
-        None => failure,
-    }
-}
-
-fn parse_unmasked(
-    args: &[String],
-    env: impl Fn(&str) -> Option<String>,
-) -> Result<Command, Failure> {
-    let normalised = normalise(args);
-    let words: Vec<&str> = normalised.iter().map(String::as_str).collect();
-    let parsed = match Args::from_args(&["check_hetrix"], &words) {
-        Ok(parsed) => parsed,
-        Err(exit) if exit.status.is_ok() => return Ok(Command::Print(crate::help::render())),
-        Err(exit) => {
-            let reason = argh_reason(exit.output.trim_end());
-            return Err(Failure::new(format!("{reason} (see check_hetrix --help)")));
+impl CommandLine {
+    pub fn new(args: &[String]) -> CommandLine {
+        let words = normalise(args);
+        let token_files = values_of(&words, &["--token-file"])
+            .map(|path| {
+                let line = token_file_line(path).map_err(|e| e.to_string());
+                (path.clone(), line)
+            })
+            .collect();
+        CommandLine {
+            args: args.to_vec(),
+            words,
+            token_files,
         }
-    };
-    if parsed.version {
-        return Ok(Command::Print(format!(
-            "check_hetrix {}\n",
-            env!("CARGO_PKG_VERSION")
-        )));
     }
-    if parsed.list_monitors {
-        return listing(parsed, &env).map(Command::ListMonitors);
+
+    /// The command the arguments give; `env` looks up environment
+    /// variables (a parameter so tests need not touch the real
+    /// environment).
+    pub fn parse(&self, env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
+        self.parse_unmasked(env)
+            .map_err(|failure| self.masked(failure))
     }
-    if parsed.format.is_some() {
-        return Err(Failure::new("--format only applies to --list-monitors"));
+
+    /// `failure` with every piece of an argument that could be the token
+    /// (see [`token_shaped`]) shown as `***`: any message about a value may
+    /// quote it, and a token typed after the wrong option is just another
+    /// value. Monitor IDs have a key's shape and stay readable.
+    fn masked(&self, failure: Failure) -> Failure {
+        let monitors = self.monitors();
+        let mut pieces: Vec<&str> = self
+            .args
+            .iter()
+            .chain(&self.words)
+            .flat_map(|arg| token_shaped(arg))
+            .filter(|piece| !monitors.iter().any(|monitor| monitor.contains(piece)))
+            .collect();
+        // Longest first: a cluster's value is part of the cluster's word.
+        pieces.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
+        let mut message = failure.to_string();
+        for piece in pieces {
+            message = message.replace(piece, "***");
+        }
+        let label = failure.mode_label();
+        let failure = Failure::new(message);
+        match label {
+            Some(label) => failure.in_mode(label),
+            None => failure,
+        }
     }
-    if parsed.blacklists {
-        return Err(Failure::new("--blacklists only applies to --list-monitors"));
+
+    /// Every text that may be the API token, before the arguments are
+    /// validated, so that no message can show it: env HETRIX_API_TOKEN, the
+    /// first line of the `--token-file`, whatever follows `-T`/`--token`,
+    /// and the pieces of other arguments (but monitor IDs, which have the
+    /// same shape) with a HetrixTools key's exact shape (see
+    /// [`token_shaped`]). Texts too short to be a key are left out, see
+    /// [`MIN_TOKEN_CHARS`].
+    pub fn token_candidates(&self, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+        let from_file = self
+            .token_files
+            .iter()
+            .filter_map(|(_, line)| line.clone().ok());
+        let monitors = self.monitors();
+        // Only a key's exact shape: a registered secret is masked in all
+        // output, and mount names, service names and perfdata labels taken
+        // from the arguments must stay readable in a good run. Raw
+        // arguments too: `--monitor=ID` or `-iID` hold a monitor ID that
+        // only the normalised ones show apart.
+        let key_shaped = self
+            .args
+            .iter()
+            .chain(&self.words)
+            .flat_map(|arg| token_shaped(arg))
+            .filter(|piece| is_key(piece))
+            .filter(|piece| !monitors.iter().any(|monitor| piece.contains(monitor)))
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        // Paths show only in errors and -v lines: one that could be the
+        // token is the token typed after the wrong option.
+        let paths = values_of(&self.words, &["--ca-file", "--cache-dir"])
+            .filter(|path| could_be_token(path))
+            .cloned();
+        let given = values_of(&self.words, &["-T", "--token"]).cloned();
+        env("HETRIX_API_TOKEN")
+            .into_iter()
+            .chain(from_file)
+            .chain(paths)
+            .chain(given)
+            .flat_map(|token| [token.trim().to_string(), token])
+            .chain(key_shaped)
+            .filter(|token| token.len() >= MIN_TOKEN_CHARS)
+            .collect()
     }
-    configure(parsed, env).map(|config| Command::Check(Box::new(config)))
+
+    /// `--host-check`: no verdict ends OK. Read here, as argh reads it (a
+    /// switch, unless it is the value of the option before it or follows
+    /// `--`), and not from argh's result, so that argument errors obey it.
+    pub fn host_check(&self) -> bool {
+        let mut words = self.words.iter().take_while(|word| *word != "--");
+        while let Some(word) = words.next() {
+            if word == "--host-check" {
+                return true;
+            }
+            if flags::named(word).is_some_and(|flag| flag.value.is_some()) {
+                words.next();
+            }
+        }
+        false
+    }
+
+    /// The monitor IDs given with `-i`/`--monitor`.
+    fn monitors(&self) -> Vec<&str> {
+        values_of(&self.words, &["-i", "--monitor"])
+            .map(String::as_str)
+            .filter(|monitor| !monitor.is_empty())
+            .collect()
+    }
+
+    /// The first line of the token file at `path`, as read before parsing.
+    fn token_file(&self, path: &str) -> Result<String, String> {
+        self.token_files
+            .iter()
+            .find(|(read, _)| read == path)
+            .map(|(_, line)| line.clone())
+            // argh takes the path from the words the files were read from.
+            .unwrap_or_else(|| Err("not read".to_string()))
+    }
+
+    fn parse_unmasked(&self, env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
+        let words: Vec<&str> = self.words.iter().map(String::as_str).collect();
+        let parsed = match Args::from_args(&["check_hetrix"], &words) {
+            Ok(parsed) => parsed,
+            Err(exit) if exit.status.is_ok() => {
+                return Ok(Command::Print(crate::help::render()));
+            }
+            Err(exit) => {
+                let reason = argh_reason(exit.output.trim_end());
+                return Err(Failure::new(format!("{reason} (see check_hetrix --help)")));
+            }
+        };
+        if parsed.version {
+            return Ok(Command::Print(format!(
+                "check_hetrix {}\n",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        if parsed.list_monitors {
+            return listing(parsed, self, &env).map(Command::ListMonitors);
+        }
+        if parsed.format.is_some() {
+            return Err(Failure::new("--format only applies to --list-monitors"));
+        }
+        if parsed.blacklists {
+            return Err(Failure::new("--blacklists only applies to --list-monitors"));
+        }
+        configure(parsed, self, env).map(|config| Command::Check(Box::new(config)))
+    }
 }
 
-fn configure(mut args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Config, Failure> {
+/// The words that follow any of `options` in normalised `words`.
+fn values_of<'a>(words: &'a [String], options: &[&str]) -> impl Iterator<Item = &'a String> {
+    words
+        .windows(2)
+        .filter(|pair| options.contains(&pair[0].as_str()))
+        .map(|pair| &pair[1])
+}
+
+fn configure(
+    mut args: Args,
+    line: &CommandLine,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Config, Failure> {
     let mode_text = args.mode.take().ok_or_else(|| {
         Failure::new(format!(
             "no mode given: use -m with one of {} (see --help)",
@@ -134,13 +243,15 @@ fn configure(mut args: Args, env: impl Fn(&str) -> Option<String>) -> Result<Con
         ))
     })?;
     let (mode, mode_argument) = modes::find(&mode_text)?;
-    configure_mode(mode, mode_argument, args, env).map_err(|failure| failure.in_mode(mode.label))
+    configure_mode(mode, mode_argument, args, line, env)
+        .map_err(|failure| failure.in_mode(mode.label))
 }
 
 fn configure_mode(
     mode: &'static Mode,
     mode_argument: Option<String>,
     args: Args,
+    line: &CommandLine,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Config, Failure> {
     let api = api_version(args.api.as_deref())?;
@@ -205,6 +316,7 @@ fn configure_mode(
             token: token(
                 args.token,
                 args.token_file,
+                line,
                 &env,
                 " (or --demo to try the plugin)",
             )?,
@@ -215,7 +327,6 @@ fn configure_mode(
         trust: trust(args.ca_file, args.insecure)?,
         unreachable_state: word_of("--unreachable-state", args.unreachable_state, &STATES)?
             .unwrap_or(State::Unknown),
-        host_check: args.host_check,
         plan: Plan {
             mode,
             argument: mode_argument,
@@ -273,7 +384,8 @@ const FORMATS: [(&str, Format); 3] = [
 ];
 
 /// What `word` means among an option's `words`, in any case; an error
-/// names them all and the word, masked if it could be the token.
+/// names them all and the word (masked by [`parse`] if it could be the
+/// token).
 fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, Failure> {
     if let Some((_, value)) = words
         .iter()
@@ -284,9 +396,8 @@ fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, F
     let names: Vec<&str> = words.iter().map(|(name, _)| *name).collect();
     let (last, others) = names.split_last().unwrap_or((&"", &[]));
     Err(Failure::new(format!(
-        "{option} must be {} or {last}, not '{}'",
+        "{option} must be {} or {last}, not '{word}'",
         others.join(", "),
-        quoted(word)
     )))
 }
 
@@ -300,7 +411,11 @@ fn word_of<T: Copy>(
 }
 
 /// `--list-monitors` always uses API v3: v1 has no monitor list with agents.
-fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing, Failure> {
+fn listing(
+    args: Args,
+    line: &CommandLine,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Listing, Failure> {
     if api_version(args.api.as_deref())? == Version::V1 && args.api.is_some() {
         return Err(Failure::new(
             "--list-monitors uses API v3 (v1 cannot list agents): drop --api v1",
@@ -323,7 +438,7 @@ fn listing(args: Args, env: &impl Fn(&str) -> Option<String>) -> Result<Listing,
         trust: trust(args.ca_file, args.insecure)?,
         base_url: base_url(args.api_url, env)?,
         // No --demo hint: the demo has no account whose monitors to list.
-        token: token(args.token, args.token_file, env, "")?,
+        token: token(args.token, args.token_file, line, env, "")?,
         format: word_of("--format", args.format, &FORMATS)?.unwrap_or(Format::Table),
         blacklists: args.blacklists,
         timeout,
@@ -361,11 +476,13 @@ fn base_url(
     Ok(base_url)
 }
 
-/// The token from `-T`, else `--token-file`, else env HETRIX_API_TOKEN.
-/// Messages never include it; `hint` ends the one for no token at all.
+/// The token from `-T`, else `--token-file` (as `line` read it), else env
+/// HETRIX_API_TOKEN. Messages never include it; `hint` ends the one for no
+/// token at all.
 fn token(
     given: Option<String>,
     file: Option<String>,
+    line: &CommandLine,
     env: &impl Fn(&str) -> Option<String>,
     hint: &str,
 ) -> Result<String, Failure> {
@@ -377,9 +494,9 @@ fn token(
                 "--token-file names no file (the shipped Nagios commands take it from $USER32$ in resource.cfg)",
             ));
         }
-        (None, Some(path)) => token_file_line(&path).map_err(|e| {
-            Failure::new(format!("cannot read the token file {}: {e}", quoted(&path)))
-        })?,
+        (None, Some(path)) => line
+            .token_file(&path)
+            .map_err(|e| Failure::new(format!("cannot read the token file {path}: {e}")))?,
         (None, None) => env("HETRIX_API_TOKEN").ok_or_else(|| {
             Failure::new(format!(
                 "no API token: set env HETRIX_API_TOKEN, or use --token-file{hint}"
@@ -428,66 +545,24 @@ fn is_url_safe_char(c: char) -> bool {
 /// and masking a short string (say `9`) would garble numbers in the output.
 const MIN_TOKEN_CHARS: usize = 12;
 
-/// Every text that may be the API token, before the arguments are
-/// validated, so that no message can show it: env HETRIX_API_TOKEN, the
-/// first line of the `--token-file`, whatever follows `-T`/`--token`, and
-/// any run of 32 or more letters and digits (a HetrixTools key's shape)
-/// in an argument other than a monitor ID (which has the same shape).
-/// Texts too short to be a key are left out, see [`MIN_TOKEN_CHARS`].
-pub fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
-    let normalised = normalise(args);
-    let value_of = |options: [&'static str; 2]| {
-        normalised
-            .windows(2)
-            .filter(move |pair| options.contains(&pair[0].as_str()))
-            .map(|pair| pair[1].clone())
-    };
-    let from_file =
-        value_of(["--token-file", "--token-file"]).filter_map(|path| token_file_line(&path).ok());
-    let monitors: Vec<String> = value_of(["-i", "--monitor"])
-        .filter(|monitor| !monitor.is_empty())
-        .collect();
-    // Raw arguments too: `--monitor=ID` or `-iID` hold a monitor ID that
-    // only the normalised ones show apart.
-    let key_shaped = args
-        .iter()
-        .chain(&normalised)
-        .flat_map(|arg| arg.split(|c: char| !c.is_ascii_alphanumeric()))
-        .filter(|run| run.len() >= KEY_CHARS)
-        .filter(|run| {
-            !monitors
-                .iter()
-                .any(|monitor| run.contains(monitor.as_str()))
-        })
-        .map(str::to_string)
-        .collect::<Vec<_>>();
-    // Paths show only in errors and -v lines: one that could be the token
-    // is the token typed after the wrong option.
-    let paths = value_of(["--ca-file", "--cache-dir"]).filter(|path| could_be_token(path));
-    env("HETRIX_API_TOKEN")
-        .into_iter()
-        .chain(from_file)
-        .chain(paths)
-        .chain(value_of(["-T", "--token"]))
-        .flat_map(|token| [token.trim().to_string(), token])
-        .chain(key_shaped)
-        .filter(|token| token.len() >= MIN_TOKEN_CHARS)
-        .collect()
-}
-
 /// The length of a HetrixTools API key, all letters and digits.
 const KEY_CHARS: usize = 32;
 
-/// `word` as argument errors may quote it: `***` if it could be a key
-/// (letters and digits, long enough, with both), as a stray word often is
-/// the token pasted without its `-T`.
-fn quoted(word: &str) -> String {
-    let bare = word.trim_start_matches('-');
-    if could_be_token(bare) {
-        format!("{}***", &word[..word.len() - bare.len()])
-    } else {
-        word.to_string()
-    }
+/// The pieces of `text` that could be the API token, the one definition
+/// both the argument errors' masking and the secret registry use: each run
+/// of the characters a token may hold, without the dashes that start an
+/// option, that [`could_be_token`] (a stray word is often the token pasted
+/// without its `-T`), and each run with a HetrixTools key's shape (see
+/// [`is_key`]), even inside a longer run or without digits.
+fn token_shaped(text: &str) -> impl Iterator<Item = &str> {
+    let accepted = text
+        .split(|c: char| !is_url_safe_char(c))
+        .map(|run| run.trim_start_matches('-'))
+        .filter(|run| could_be_token(run));
+    let keys = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| is_key(run));
+    accepted.chain(keys)
 }
 
 /// Whether `word` could be a token [`token`] accepts: long enough, only
@@ -497,6 +572,12 @@ fn could_be_token(word: &str) -> bool {
         && is_url_safe(word)
         && word.bytes().any(|b| b.is_ascii_digit())
         && word.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether `word` has a HetrixTools key's shape: 32 or more letters and
+/// digits (a key may lack either).
+fn is_key(word: &str) -> bool {
+    word.len() >= KEY_CHARS && word.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Rewrites the getopt habits argh rejects: `-vvv` → `-v -v -v`,
@@ -563,22 +644,18 @@ fn unclustered(arg: &str) -> (Vec<String>, bool) {
 }
 
 /// argh's error in the plugin's own words, naming the option and the word
-/// at fault; a word that could be the token shows as `***` (see
-/// [`quoted`]).
+/// at fault (masked by [`parse`] if it could be the token).
 fn argh_reason(output: &str) -> String {
     if let Some(word) = output.strip_prefix("Unrecognized argument: ") {
         return match word {
             "-" => "unexpected argument '-'".to_string(),
-            word if word.starts_with("--") => format!("unknown option {}", quoted(word)),
+            word if word.starts_with("--") => format!("unknown option {word}"),
             // A cluster's unknown letter comes first: name that letter.
             word if word.starts_with('-') => match word.chars().nth(1) {
                 Some(letter) => format!("unknown option -{letter}"),
                 None => "unexpected argument '-'".to_string(),
             },
-            word => format!(
-                "unexpected argument '{}': is an option missing before it?",
-                quoted(word)
-            ),
+            word => format!("unexpected argument '{word}': is an option missing before it?"),
         };
     }
     if let Some(option) = output
@@ -596,7 +673,6 @@ fn argh_reason(output: &str) -> String {
         if reason == "duplicate values provided" {
             return format!("{names} is given twice: give it once");
         }
-        let value = quoted(value);
         return match number_expected(option) {
             Some(expected) => format!("{names} {expected}, not '{value}'"),
             None => format!("{names} cannot take '{value}'"),
@@ -637,6 +713,14 @@ mod tests {
 
     fn no_env(_: &str) -> Option<String> {
         None
+    }
+
+    fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Command, Failure> {
+        CommandLine::new(args).parse(env)
+    }
+
+    fn token_candidates(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+        CommandLine::new(args).token_candidates(env)
     }
 
     fn config(args: &[&str]) -> Result<Config, Failure> {
@@ -711,6 +795,75 @@ mod tests {
             "{candidates:?}"
         );
         assert!(!candidates.iter().any(|c| c == "short"), "{candidates:?}");
+    }
+
+    /// What could be the token, in any argument: a run a token may be
+    /// (letters and digits, both, 12 or more) and a key's shape anywhere.
+    #[rstest]
+    #[case("--abcdef1234567", &["abcdef1234567"])]
+    #[case("-w1234567abcdef:", &["w1234567abcdef"])]
+    #[case("/etc/pdclsxHK-ifxi5C-vQUS.pem", &["pdclsxHK-ifxi5C-vQUS.pem"])]
+    #[case("x.ZqWmXkRtYpLcVbNfHdGsJaZqWmXkRtYp", &["ZqWmXkRtYpLcVbNfHdGsJaZqWmXkRtYp"])]
+    #[case("--maintenance-state", &[])]
+    #[case("disk:/srv/backup-2024", &[])]
+    #[case("123456789012345", &[])]
+    fn token_shaped_finds_every_piece_a_token_may_be(
+        #[case] text: &str,
+        #[case] expected: &[&str],
+    ) {
+        assert_eq!(token_shaped(text).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn an_argument_error_masks_a_key_without_digits() {
+        let key = "ZqWmXkRtYpLcVbNfHdGsJaZqWmXkRtYp";
+        let error = config(&["-i", "x", "-m", "cpu", "--api", key])
+            .err()
+            .expect("should fail")
+            .to_string();
+        assert!(error.ends_with("not '***'"), "{error}");
+    }
+
+    #[rstest]
+    #[case(&["-m", "cpu", "--host-check"], true)]
+    #[case(&["--host-check", "-m", "cpu", "--frobnicate"], true)]
+    #[case(&["-kv", "--host-check", "-t"], true)]
+    #[case(&["-m", "cpu"], false)]
+    #[case(&["--cache-dir", "--host-check"], false)]
+    #[case(&["-m", "cpu", "--", "--host-check"], false)]
+    fn host_check_is_read_as_argh_reads_it(#[case] args: &[&str], #[case] expected: bool) {
+        assert_eq!(CommandLine::new(&strings(args)).host_check(), expected);
+    }
+
+    /// Read with the command line, before it is validated, and not again:
+    /// what was masked is what is used.
+    #[test]
+    fn the_token_file_is_read_once() {
+        let file = std::env::temp_dir().join(format!("check_hetrix_once_{}", std::process::id()));
+        std::fs::write(&file, "token-read-first-1\n").unwrap();
+        let line = CommandLine::new(&strings(&[
+            "-m",
+            "cpu",
+            "-i",
+            "x",
+            "--token-file",
+            file.to_str().unwrap(),
+        ]));
+        std::fs::write(&file, "token-written-later-2\n").unwrap();
+        let candidates = line.token_candidates(no_env);
+        let parsed = line.parse(no_env);
+        std::fs::remove_file(&file).unwrap();
+        assert!(
+            candidates.iter().any(|c| c == "token-read-first-1"),
+            "{candidates:?}"
+        );
+        let Ok(Command::Check(config)) = parsed else {
+            panic!("expected a check");
+        };
+        let Source::Api { token, .. } = config.source else {
+            panic!("expected the API");
+        };
+        assert_eq!(token, "token-read-first-1");
     }
 
     #[test]

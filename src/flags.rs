@@ -327,10 +327,12 @@ flags! {
         /// state for network failures, timeouts and HTTP 5xx from the API: ok, warning,
         /// critical or unknown (default unknown)
         unreachable_state: Option<String> = option("STATE") long "unreachable-state";
+        // Read before argh (cli::CommandLine::host_check), so that argument
+        // errors obey it too: argh only accepts it.
         /// for host checks: end OK with "no verdict on the server" instead of UNKNOWN
         /// (API outage, 429, token or option problems), which Nagios and Icinga would
         /// show as host DOWN
-        host_check: bool = switch long "host-check";
+        _host_check: bool = switch long "host-check";
     }
     "Cache" {
         /// later runs for the same monitor reuse an API response this long, whatever

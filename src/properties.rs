@@ -74,9 +74,17 @@ fn render_mode(
     api: api::Version,
 ) -> String {
     let (mode, argument) = modes::find(text).expect("known mode");
+    let (thresholds, options) =
+        modes::own_defaults(mode, Options::default()).expect("default thresholds");
     let plan = Plan {
+        mode,
+        argument,
+        thresholds,
+        options,
+        api,
         window,
-        ..Plan::own_defaults(mode, argument, Options::default(), api).expect("default thresholds")
+        max_age: 0,
+        verbose: 0,
     };
     match snapshot
         .as_ref()

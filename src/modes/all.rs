@@ -9,8 +9,8 @@
 //! skipped and listed with `-v`.
 
 use super::{
-    Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Outcome, Plan, ThresholdKind,
-    evaluate, fresh_enough, summarize,
+    Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Outcome, Plan, Subcheck,
+    ThresholdKind, evaluate, fresh_enough, own_defaults, summarize,
 };
 use crate::api::Version;
 use crate::failure::Failure;
@@ -47,6 +47,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let mut details = Vec::new();
     let mut perfdata: Vec<Perfdata> = Vec::new();
     let mut skipped = Vec::new();
+    let mut subchecks = Vec::new();
     // On stale data only the freshness check speaks: the others would judge
     // a dead agent's last numbers. (Not an UNKNOWN for all of it, as single
     // modes end: that would rank below freshness' own CRITICAL.)
@@ -61,24 +62,36 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             not_run += 1;
             continue;
         }
+        let (thresholds, options) = own_defaults(mode, ctx.options.clone())?;
         let plan = Plan {
+            mode,
+            argument: None,
+            thresholds,
+            options,
+            api: ctx.api,
             window: ctx.window,
             max_age: ctx.max_age,
             verbose: ctx.verbose,
-            ..Plan::own_defaults(mode, None, ctx.options.clone(), ctx.api)?
         };
         let (state, summary) = match evaluate(&plan, ctx.snapshot, ctx.now) {
             Ok(outcome) => {
                 for perf in outcome.perfdata {
                     merge(&mut perfdata, perf);
                 }
+                subchecks.extend(outcome.subchecks);
                 (outcome.state, outcome.summary)
             }
             Err(failure) if failure.is_missing_data() && !is_core(mode, ctx) => {
                 skipped.push(shorten_to(&format!("skipped {}: {failure}", mode.name)));
                 continue;
             }
-            Err(failure) => (State::Unknown, failure.to_string()),
+            Err(failure) => {
+                subchecks.push(Subcheck {
+                    mode: mode.name,
+                    state: State::Unknown,
+                });
+                (State::Unknown, failure.to_string())
+            }
         };
         let summary = shorten_to(&summary);
         details.push(format!("[{state}] {}: {summary}", mode.label));
@@ -112,6 +125,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let all_ok = format!("all {} checks OK", items.len());
     let mut outcome = summarize(&items, all_ok, perfdata);
     outcome.details = details;
+    outcome.subchecks = subchecks;
     if ctx.verbose >= 1 {
         outcome.details.extend(skipped);
     }

@@ -77,5 +77,6 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         summary: format!("load average{per_cpu}: {}", shown.join(" / ")),
         details,
         perfdata,
+        subchecks: Vec::new(),
     })
 }

@@ -40,7 +40,7 @@ mod usage;
 mod var;
 
 pub use options::{OptionGroup, Options};
-pub use plan::{Plan, evaluate};
+pub use plan::{Plan, evaluate, own_defaults};
 
 /// Every mode, in the order `--help` lists them.
 pub const MODES: &[&Mode] = &[
@@ -369,6 +369,7 @@ impl Judged {
             summary,
             details: Vec::new(),
             perfdata: vec![self.perfdata],
+            subchecks: Vec::new(),
         }
     }
 }
@@ -465,10 +466,23 @@ impl ThresholdLists {
 /// A mode's verdict, before the label is added.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// The worst of the sub-checks' states, computed once by the mode.
     pub state: State,
     pub summary: String,
     pub details: Vec<String>,
     pub perfdata: Vec<Perfdata>,
+    /// The checks this verdict sums up, each with its own state, as the
+    /// Monitoring Plugins' output library keeps them: `all`'s sub-checks,
+    /// or (filled in by [`evaluate`]) the mode itself.
+    pub subchecks: Vec<Subcheck>,
+}
+
+/// One mode's state within a verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Subcheck {
+    /// The mode's name (`cpu`).
+    pub mode: &'static str,
+    pub state: State,
 }
 
 /// One checked item (a mount, a drive, a service) of a mode that checks
@@ -561,6 +575,7 @@ pub fn summarize(items: &[Item], all_ok: String, perfdata: Vec<Perfdata>) -> Out
             .map(|i| format!("[{}] {}", i.state, i.text))
             .collect(),
         perfdata,
+        subchecks: Vec::new(),
     }
 }
 

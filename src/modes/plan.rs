@@ -4,7 +4,7 @@
 
 #[cfg(doc)]
 use super::fresh_enough;
-use super::{Context, Mode, Options, Outcome, ThresholdLists, Thresholds};
+use super::{Context, Mode, Options, Outcome, Subcheck, ThresholdLists, Thresholds};
 use crate::api::Version;
 use crate::failure::Failure;
 use crate::model::Snapshot;
@@ -29,40 +29,22 @@ pub struct Plan {
     pub verbose: u8,
 }
 
-impl Plan {
-    /// `mode` against its own default thresholds (single ranges or comma
-    /// lists) with `options`' other settings, as `all` runs a sub-check;
-    /// on `api`, with `--window 1 --max-age 0` and no `-v` unless the
-    /// caller changes them.
-    pub fn own_defaults(
-        mode: &'static Mode,
-        argument: Option<String>,
-        options: Options,
-        api: Version,
-    ) -> Result<Plan, Failure> {
-        Ok(Plan {
-            mode,
-            argument,
-            thresholds: mode.default_thresholds()?,
-            options: Options {
-                lists: ThresholdLists::parse(mode, None, None)?.unwrap_or_default(),
-                ..options
-            },
-            api,
-            window: 1,
-            max_age: 0,
-            verbose: 0,
-        })
-    }
+/// `mode`'s own default thresholds (single ranges or comma lists), and
+/// `options` with its lists set to them: how `all` judges a sub-check.
+/// The caller builds the [`Plan`] with the rest of its settings.
+pub fn own_defaults(mode: &Mode, options: Options) -> Result<(Thresholds, Options), Failure> {
+    let lists = ThresholdLists::parse(mode, None, None)?.unwrap_or_default();
+    Ok((mode.default_thresholds()?, Options { lists, ..options }))
 }
 
 /// Runs `plan` on `snapshot` at `now` (Unix seconds). A `Failure` rather
 /// than an UNKNOWN report, so that `all` can tell missing data from the
 /// rest. Whether the data is fresh enough to run it at all is the caller's
 /// question ([`fresh_enough`]): a single mode ends UNKNOWN on old data, `all`
-/// sums up the sub-checks it did not run.
+/// sums up the sub-checks it did not run. The outcome lists the state of
+/// each mode it checked.
 pub fn evaluate(plan: &Plan, snapshot: &Snapshot, now: i64) -> Result<Outcome, Failure> {
-    (plan.mode.check)(&Context {
+    let mut outcome = (plan.mode.check)(&Context {
         snapshot,
         api: plan.api,
         argument: plan.argument.as_deref(),
@@ -72,7 +54,15 @@ pub fn evaluate(plan: &Plan, snapshot: &Snapshot, now: i64) -> Result<Outcome, F
         max_age: plan.max_age,
         options: &plan.options,
         verbose: plan.verbose,
-    })
+    })?;
+    // A mode that runs no sub-checks of its own is its one sub-check.
+    if outcome.subchecks.is_empty() {
+        outcome.subchecks.push(Subcheck {
+            mode: plan.mode.name,
+            state: outcome.state,
+        });
+    }
+    Ok(outcome)
 }
 
 impl Outcome {

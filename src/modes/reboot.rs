@@ -40,5 +40,6 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             Perfdata::new("reboot_required", f64::from(u8::from(required)), Unit::None)
                 .bounds(Some(0.0), Some(1.0)),
         ],
+        subchecks: Vec::new(),
     })
 }

@@ -57,6 +57,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
             summary: note.to_string(),
             details: monitor.locations.iter().map(location_text).collect(),
             perfdata,
+            subchecks: Vec::new(),
         });
     }
     let overall = match monitor.uptime_status.as_deref().map(str::trim) {

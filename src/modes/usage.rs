@@ -113,6 +113,7 @@ pub fn check(ctx: &Context, checked: Column, companion: Column) -> Result<Outcom
         summary,
         details: Vec::new(),
         perfdata,
+        subchecks: Vec::new(),
     })
 }
 

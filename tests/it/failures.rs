@@ -46,6 +46,23 @@ fn argument_errors_are_unknown(#[case] args: &[&str], #[case] start: &str) {
     assert!(run.first_line().starts_with(start), "{run:?}");
 }
 
+/// A host check's argument error says nothing about the server: OK, as
+/// argh's own errors and the plugin's checks after it, while a word that
+/// is only the value of another option makes no host check.
+#[rstest]
+#[case(&["-m", "cpu", "--demo", "--host-check", "--frobnicate"], 0, "HETRIX OK - no verdict on the server (unknown option --frobnicate")]
+#[case(&["--host-check", "-m", "cpu", "--demo", "-t", "0"], 0, "CPU OK - no verdict on the server (-t/--timeout takes whole seconds")]
+#[case(&["-m", "cpu", "--demo", "--cache-dir", "--host-check", "-t", "0"], 3, "CPU UNKNOWN - -t/--timeout takes whole seconds")]
+fn argument_errors_of_a_host_check_are_no_verdict(
+    #[case] args: &[&str],
+    #[case] code: i32,
+    #[case] start: &str,
+) {
+    let run = run(args, &[]);
+    assert_eq!(run.code, code, "{run:?}");
+    assert!(run.first_line().starts_with(start), "{run:?}");
+}
+
 #[test]
 fn help_and_version_exit_zero_on_stdout() {
     // Help is not a check result, so it has no state word to check.

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::variants::{full_bak, healthy};
+use common::variants::{full_bak, healthy, without};
 use common::{MockApi, Reply, Run, check, example};
 use rstest::rstest;
 use serde_json::{Value, json};
@@ -418,18 +418,52 @@ fn all_stays_under_4_kib_with_1000_mounts_and_says_what_it_left_out() {
     }
 }
 
+fn no_disks(p: &mut Value) {
+    p["Disks"] = json!([]);
+}
+
+fn no_cpu(p: &mut Value) {
+    without(&mut p["Stats"], "CPU");
+}
+
+fn no_ram(p: &mut Value) {
+    without(&mut p["Stats"], "RAM");
+}
+
 /// cpu, ram and disk (and swap, iowait, net on Linux) are what every agent
 /// sends: `all` must not call a server without them OK.
+/// The other sub-checks still run: those that show cpu or ram beside
+/// their own value leave it out.
 #[rstest]
-#[case("Disks", "DISK UNKNOWN")]
-#[case("NetworkInterfaces", "NET UNKNOWN")]
-fn all_without_core_data_is_unknown(#[case] field: &str, #[case] named: &str) {
-    let mut payload = example();
-    payload[field] = json!([]);
-    let api = MockApi::replying(Reply::json(&payload));
-    let run = check(&api, &["-m", "all"]);
+#[case(
+    no_disks,
+    "DISK UNKNOWN (no mount points reported by the agent)",
+    "[OK] CPU: cpu 9.26%"
+)]
+#[case(no_interfaces, "NET UNKNOWN", "[OK] DISK: 4 mounts OK")]
+#[case(
+    no_cpu,
+    "CPU UNKNOWN (cpu usage not reported by the agent in the newest Stats minutes), SMART WARNING",
+    "[OK] IOWAIT: iowait 0.05%\n"
+)]
+#[case(
+    no_ram,
+    "RAM UNKNOWN (ram usage not reported by the agent in the newest Stats minutes), SMART WARNING",
+    "[OK] SWAP: swap 0%\n"
+)]
+fn all_without_core_data_is_unknown(
+    #[case] variant: fn(&mut Value),
+    #[case] named: &str,
+    #[case] line: &str,
+) {
+    let run = run_mode("all", &[], variant);
     assert_eq!(run.code, 3, "{run:?}");
-    assert!(run.first_line().contains(named), "{run:?}");
+    assert!(
+        run.first_line()
+            .starts_with(&format!("HETRIX UNKNOWN - {named}")),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains(&format!("\n{line}")), "{run:?}");
 }
 
 /// The longer the agent is dead, the worse `all` must look, never better:

@@ -484,17 +484,15 @@ fn processes() -> Value {
 
 /// Metrics at `cpu`/`ram` %, and `processes` for the processes call.
 fn agent(cpu: f64, ram: f64, processes: Reply) -> MockApi {
-    agent_answering(cpu, ram, move |_| processes.clone())
+    agent_answering(metrics(cpu, ram), move |_| processes.clone())
 }
 
-/// Metrics at `cpu`/`ram` %, and `answer(n)` for the processes call asked
-/// `n` times before.
+/// `metrics`, and `answer(n)` for the processes call asked `n` times
+/// before.
 fn agent_answering(
-    cpu: f64,
-    ram: f64,
+    metrics: Value,
     answer: impl Fn(usize) -> Reply + Send + Sync + 'static,
 ) -> MockApi {
-    let metrics = metrics(cpu, ram);
     let asked = AtomicUsize::new(0);
     MockApi::start(move |request| {
         if request.path.contains("/server-agent/processes") {
@@ -543,6 +541,20 @@ fn an_alert_names_the_heaviest_processes(
     );
     assert_eq!(paths(&api)[1], processes_path(order));
     assert_eq!(paths(&api).len(), 2);
+}
+
+/// WARNING ranks below UNKNOWN, so `all` ends UNKNOWN when a core
+/// sub-check lacks its data: its cpu sub-check alerts all the same.
+#[test]
+fn a_cpu_alert_inside_an_unknown_all_names_the_heaviest_processes() {
+    let mut metrics = metrics(85.0, 10.0);
+    metrics["disk"]["disks"] = json!([]);
+    let api = agent_answering(metrics, |_| Reply::json(&processes()));
+    let run = v3(&api, &["-m", "all", "--max-age", "0"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.first_line().contains("DISK UNKNOWN"), "{run:?}");
+    assert!(run.first_line().ends_with(", top: nginx 41%"), "{run:?}");
+    assert_eq!(paths(&api)[1], processes_path("cpu"));
 }
 
 #[rstest]
@@ -652,7 +664,7 @@ fn a_503_from_the_processes_call_is_retried_once_when_the_deadline_allows(
     #[case] requests: usize,
     #[case] first_line: &str,
 ) {
-    let api = agent_answering(95.0, 10.0, |asked| match asked {
+    let api = agent_answering(metrics(95.0, 10.0), |asked| match asked {
         0 => v3_error(503, "service_unavailable"),
         _ => Reply::json(&processes()),
     });

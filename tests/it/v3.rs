@@ -7,6 +7,7 @@ use crate::common;
 
 use common::variants::{
     degraded_raid, failed_drive, full_bak, healthy, offline_service, old_data, resyncing_raid,
+    without,
 };
 use common::{
     MONITOR, MockApi, Reply, Request, Run, TOKEN, check, check_on, example, example_v3, execute,
@@ -349,9 +350,15 @@ fn hot(p: &mut Value) {
 }
 
 fn no_temp(p: &mut Value) {
-    for sample in p["stats"].as_array_mut().unwrap() {
-        sample["cpu_temp"] = Value::Null;
-    }
+    without(&mut p["stats"], "cpu_temp");
+}
+
+fn no_cpu(p: &mut Value) {
+    without(&mut p["stats"], "cpu");
+}
+
+fn no_ram(p: &mut Value) {
+    without(&mut p["stats"], "ram");
 }
 
 fn stolen(p: &mut Value) {
@@ -463,6 +470,15 @@ fn worn_out(p: &mut Value) {
 #[case("smart", &["-w", "100", "--wear-warning", "80", "--wear-critical", "90"], worn, 1,
        "SMART WARNING - nvme1n1: 85% worn out (SMART PASSED and 0 errors)", "'nvme1n1_wearout'=85%;80;90;0;100")]
 #[case("smart", &["-w", "100", "--wear-critical", "90"], worn_out, 2, "SMART CRITICAL - nvme1n1: 97% worn out (SMART PASSED and 0 errors)", "")]
+// all, with the sub-checks only v3 has
+#[case("all", &[], healthy, 1, "HETRIX WARNING - SMART WARNING (sda: 56 SMART errors (SMART PASSED))", "'gateway_pl'=0%;20;60;0;100")]
+#[case("all", &[], dead_ping, 2, "HETRIX CRITICAL - PING CRITICAL (gateway (10.0.0.1): 100% loss), SMART WARNING", "'gateway_pl'=100%;20;60;0;100")]
+#[case("all", &[], raid_unknown, 3, "HETRIX UNKNOWN - RAID UNKNOWN (/ RAID1 unknown: 2/2 drives active (HetrixTools could not tell the array's health)), SMART WARNING", "")]
+// An optional feature the agent does not send is skipped, not UNKNOWN…
+#[case("all", &[], no_pings, 1, "HETRIX WARNING - SMART WARNING (sda: 56 SMART errors (SMART PASSED))", "'steal'=0.4%;10;20;0;100")]
+// …core data is not.
+#[case("all", &[], no_cpu, 3, "HETRIX UNKNOWN - CPU UNKNOWN (cpu usage not reported by the agent in the newest Stats minutes), SMART WARNING", "'ram'=53.51%;80;90;0;100")]
+#[case("all", &[], no_ram, 3, "HETRIX UNKNOWN - RAM UNKNOWN (ram usage not reported by the agent in the newest Stats minutes), SMART WARNING", "'cpu'=9.26%;80;90;0;100")]
 fn v3_only_modes(
     #[case] mode: &str,
     #[case] options: &[&str],

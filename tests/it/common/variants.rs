@@ -50,3 +50,11 @@ pub fn older_agent(p: &mut Value) {
 pub const NEWER_STATS_FIELDS: [&str; 9] = [
     "Steal", "User", "System", "Temp", "Load1", "Load5", "Load15", "Buffered", "Cached",
 ];
+
+/// Every minute of `samples` (v1 `Stats`, v3 `stats`) without `field`, as
+/// from an agent that stopped sending it.
+pub fn without(samples: &mut Value, field: &str) {
+    for sample in samples.as_array_mut().unwrap() {
+        sample[field] = Value::Null;
+    }
+}
