@@ -95,11 +95,16 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         };
         let summary = shorten_to(&summary);
         details.push(format!("[{state}] {}: {summary}", mode.label));
-        // Sub-check texts hold commas, so each goes in parentheses: the
-        // first line separates its items with `, ` (Nagios turns `;` into `:`).
+        // The first line separates its items with `, ` (Nagios turns `;`
+        // into `:`), so a sub-check's own items are joined by `and` there,
+        // in parentheses.
         items.push(Item {
             state,
-            text: format!("{} {state} ({summary})", mode.label),
+            text: format!(
+                "{} {state} ({})",
+                mode.label,
+                summary.replace(", ", " and ")
+            ),
         });
     }
     if let Some(stale) = stale.filter(|_| not_run > 0) {

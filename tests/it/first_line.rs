@@ -331,3 +331,35 @@ fn agent_words_with_commas_stay_inside_their_item(
         "{run:?}"
     );
 }
+
+/// Inside `all`'s first line a sub-check's own items stay apart, joined by
+/// `and` in its parentheses rather than run together or comma-separated.
+#[test]
+fn all_keeps_a_sub_checks_items_apart_without_commas() {
+    let run = common::run(
+        &[
+            "--demo",
+            "--api",
+            "v1",
+            "-m",
+            "all",
+            "--mount-critical",
+            "/=50",
+            "--mount-critical",
+            "/bak=50",
+        ],
+        &[],
+    );
+    assert!(
+        run.first_line().starts_with(
+            "HETRIX CRITICAL - DISK CRITICAL (/ 75.9% used (710.9 of 936.8 GiB) and /bak 56.9% used (3.1 of 5.5 TiB)), "
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.long_output().contains(
+            &"[CRITICAL] DISK: / 75.9% used (710.9 of 936.8 GiB), /bak 56.9% used (3.1 of 5.5 TiB)"
+        ),
+        "{run:?}"
+    );
+}
