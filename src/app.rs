@@ -19,6 +19,9 @@ use crate::{discovery, top};
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
 
+/// What every answer of a run with `-k` says: the API's data may be forged.
+const UNVERIFIED: &str = "TLS not verified";
+
 /// Registers a secret that no output may show (the panic hook's test needs
 /// it before any run).
 pub use crate::output::add_secret;
@@ -59,6 +62,10 @@ pub fn run(
             output::add_secret(&listing.token);
             let client = Client::new(listing.trust.clone(), &env, started + listing.timeout);
             let mut log = Vec::new();
+            let unverified = listing.trust == Trust::Insecure;
+            if unverified {
+                log.push(format!("{UNVERIFIED}: anyone on the network path can read the token and alter this listing"));
+            }
             let now = crate::unix_seconds(clock());
             return match discovery::list(&listing, &client, started, now, &mut log) {
                 // After the listing, as comments: the icinga2 and nagios
@@ -69,7 +76,13 @@ pub fn run(
                         .fold(text, |text, line| text + "# " + line + "\n"),
                     exit_code: 0,
                 },
-                Err(failure) => finish(Report::unknown(PLUGIN_LABEL, failure.to_string()), &log),
+                Err(failure) => {
+                    let mut report = Report::unknown(PLUGIN_LABEL, failure.to_string());
+                    if unverified {
+                        report.summary.push_str(&format!(" ({UNVERIFIED})"));
+                    }
+                    finish(report, &log)
+                }
             };
         }
         Err(failure) => {
@@ -95,7 +108,7 @@ pub fn run(
         report
     });
     if unverified {
-        report.summary.push_str(" (TLS not verified)");
+        report.summary.push_str(&format!(" ({UNVERIFIED})"));
     }
     finish(host_verdict(report, host_check), &log)
 }

@@ -310,3 +310,36 @@ fn blacklists_alone_is_refused() {
         "{run:?}"
     );
 }
+
+/// `-k` is as visible in a listing as in a check: a comment after the
+/// listing (which stays ready to paste), or the UNKNOWN line's suffix.
+#[test]
+fn a_listing_without_tls_verification_says_so() {
+    let api = MockApi::start_tls(|_| {
+        Reply::json(
+            &json!({"monitors": [{"id": e2e::NORMAL, "name": "web1", "type": "ping",
+            "uptime_status": "up", "monitor_status": "active"}], "meta": {}}),
+        )
+    });
+    let run = list(&api, &["-k"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some(
+            "# TLS not verified: anyone on the network path can read the token and alter this listing"
+        ),
+        "{run:?}"
+    );
+    let verified = list(&api, &["--ca-file", &common::test_ca_file()]);
+    assert!(
+        !verified.stdout.contains("TLS not verified"),
+        "{verified:?}"
+    );
+    let empty = MockApi::start_tls(|_| Reply::json(&json!({"monitors": [], "meta": {}})));
+    let run = list(&empty, &["-k"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.first_line().ends_with("may see (TLS not verified)"),
+        "{run:?}"
+    );
+}
