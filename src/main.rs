@@ -4,14 +4,22 @@
 //!
 //! Monitoring servers start it for every check, so start-up is kept lean
 //! (measured in the README's Performance section):
-//! `no_main`: std's own start-up finds the main thread's stack bounds by
-//! parsing `/proc/self/maps` with libc's `sscanf`, a tenth of a cached
-//! check's instructions and 0.4 MiB of its peak RSS, to install a handler
-//! that only words the crash of a stack overflow differently. The C `main`
-//! below does the rest of what that start-up did for us.
+//! Monitoring servers start it for every check, so start-up is kept lean
+//! (measured in the README's Performance section):
+//! - `no_main`: std's own start-up finds the main thread's stack bounds by
+//!   parsing `/proc/self/maps` with libc's `sscanf`, a tenth of a cached
+//!   check's instructions and 0.4 MiB of its peak RSS, to install a
+//!   handler that only words the crash of a stack overflow differently.
+//!   The C `main` below does the rest of what that start-up did for us.
+//! - the `static-unwinder` feature (see Cargo.toml) links libgcc_eh in, so
+//!   no libgcc_s.so is loaded.
 #![cfg_attr(not(test), no_main)]
 
 use check_hetrix::app;
+
+#[cfg(all(feature = "static-unwinder", target_os = "linux", target_env = "gnu"))]
+#[link(name = "gcc_eh", kind = "static")]
+unsafe extern "C" {}
 
 #[cfg(not(test))]
 #[unsafe(no_mangle)]
