@@ -36,12 +36,16 @@ pub const STEAL: Column = Column {
 };
 
 /// A negative share is no reading (an agent's stand-in for "none"), not a
-/// value to page on: `-1` is outside every `0..N` range. One above 100 is
-/// judged as sent: counters overshoot briefly, and a pegged server must
-/// not turn UNKNOWN.
+/// value to page on: `-1` is outside every `0..N` range. One a little above
+/// 100 is judged as sent (counters overshoot, and a pegged server must not
+/// turn UNKNOWN); beyond [`MAX_PERCENT`] it is junk that would page with a
+/// number nobody can read (`1e300` prints as 301 digits).
 fn reading(percent: Option<f64>) -> Option<f64> {
-    percent.filter(|p| *p >= 0.0)
+    percent.filter(|p| (0.0..=MAX_PERCENT).contains(p))
 }
+
+/// The largest usage share judged, in percent.
+const MAX_PERCENT: f64 = 110.0;
 
 /// A column's mean over the samples that report it.
 pub struct Mean {
@@ -135,15 +139,20 @@ mod tests {
     }
 
     #[test]
-    fn a_share_above_100_is_judged_and_a_huge_mean_stays_finite() {
+    fn a_small_overshoot_is_judged_junk_is_no_reading_and_a_huge_mean_stays_finite() {
         let sample = |cpu| Sample {
             cpu: Some(cpu),
             ..Sample::default()
         };
-        let samples = [sample(100.4), sample(1e300)];
+        let samples = [sample(100.4), sample(1e300), sample(110.5)];
         let samples: Vec<&Sample> = samples.iter().collect();
         assert_eq!(value(CPU.mean(&samples[..1])), Some(100.4));
-        assert_eq!(value(CPU.mean(&samples[1..])), Some(1e300));
+        assert_eq!(value(CPU.mean(&samples[1..])), None);
+        let huge = Column {
+            name: "huge",
+            read: |s| s.cpu,
+        };
+        assert_eq!(value(huge.mean(&samples[1..2])), Some(1e300));
     }
 
     fn value(mean: Option<Mean>) -> Option<f64> {
