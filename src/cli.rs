@@ -98,7 +98,7 @@ impl CommandLine {
             .iter()
             .chain(&self.words)
             .flat_map(|arg| token_shaped(arg))
-            .filter(|piece| !monitors.iter().any(|monitor| monitor.contains(piece)))
+            .filter(|piece| !names_a_monitor(piece, &monitors))
             .collect();
         // Longest first: a cluster's value is part of the cluster's word.
         pieces.sort_by_key(|piece| std::cmp::Reverse(piece.len()));
@@ -138,7 +138,7 @@ impl CommandLine {
             .chain(&self.words)
             .flat_map(|arg| token_shaped(arg))
             .filter(|piece| is_key(piece))
-            .filter(|piece| !monitors.iter().any(|monitor| piece.contains(monitor)))
+            .filter(|piece| !names_a_monitor(piece, &monitors))
             .map(str::to_string)
             .collect::<Vec<_>>();
         // Paths show only in errors and -v lines: one that could be the
@@ -565,6 +565,18 @@ fn token_shaped(text: &str) -> impl Iterator<Item = &str> {
     accepted.chain(keys)
 }
 
+/// Whether a [`token_shaped`] piece of an argument is one of the `-i`
+/// monitor IDs given, which have a key's shape but stay readable: the ID
+/// itself, or with the letters of its option glued on (`-iID`, `-viID`).
+/// Only that: a token merely holding a short ID (`-i 1`) is still a token.
+fn names_a_monitor(piece: &str, monitors: &[&str]) -> bool {
+    monitors.iter().any(|monitor| {
+        piece.strip_suffix(monitor).is_some_and(|option| {
+            option.len() <= 3 && option.bytes().all(|b| b.is_ascii_alphabetic())
+        })
+    })
+}
+
 /// Whether `word` could be a token [`token`] accepts: long enough, only
 /// the characters it allows, and with both letters and digits.
 fn could_be_token(word: &str) -> bool {
@@ -795,6 +807,21 @@ mod tests {
             "{candidates:?}"
         );
         assert!(!candidates.iter().any(|c| c == "short"), "{candidates:?}");
+    }
+
+    /// A short `-i` is no reason to let a key through: only the monitor ID
+    /// itself (or glued to its option) stays readable.
+    #[test]
+    fn a_key_holding_a_short_monitor_id_is_still_a_candidate() {
+        let key = "Zq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja";
+        let args = strings(&["-i", "1", "-m", &format!("service:{key}")]);
+        assert!(token_candidates(&args, no_env).iter().any(|c| c == key));
+        let Err(failure) = CommandLine::new(&strings(&["-i", "1", "-x", key])).parse(no_env) else {
+            panic!("-x is no option");
+        };
+        assert!(!failure.to_string().contains(key), "{failure}");
+        let glued = strings(&["-viZq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja", "-x"]);
+        assert!(token_candidates(&glued, no_env).is_empty());
     }
 
     /// What could be the token, in any argument: a run a token may be
