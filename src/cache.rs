@@ -392,7 +392,7 @@ impl Store {
         ));
         Some(Failure::of(
             kind,
-            format!("{message} (failure of another check's call {age} s ago, shared)"),
+            format!("{message} (shared: another check's call failed {age} s ago)"),
         ))
     }
 
@@ -943,10 +943,10 @@ mod tests {
         assert!(shared.is_unreachable());
         let text = shared.to_string();
         assert!(
-            text.starts_with("HTTP 503 (failure of another check's call "),
+            text.starts_with("HTTP 503 (shared: another check's call failed "),
             "{text}"
         );
-        assert!(text.ends_with(" s ago, shared)"), "{text}");
+        assert!(text.ends_with(" s ago)"), "{text}");
         let old = unix_millis(SystemTime::now()) - SHARED_FAILURE_MS - 1000;
         fs::write(
             &store.failed,
@@ -975,7 +975,7 @@ mod tests {
         store.record_failure(&Failure::of(kind, "HTTP 500"), &mut notes);
         let shared = store.shared_failure(None, &mut notes).unwrap();
         assert_eq!(shared.kind(), kind);
-        assert!(shared.to_string().starts_with("HTTP 500 (failure of "));
+        assert!(shared.to_string().starts_with("HTTP 500 (shared: "));
     }
 
     /// A record this version did not write, or that was damaged or planted,
@@ -1069,7 +1069,7 @@ mod tests {
         let note = loaded.stale_note.unwrap();
         assert!(note.starts_with("(cached 12"), "{note}");
         assert!(
-            note.contains("HTTP 503 (failure of another check's call"),
+            note.contains("HTTP 503 (shared: another check's call failed"),
             "{note}"
         );
     }

@@ -473,11 +473,11 @@ fn a_waiter_reports_the_callers_failure_in_the_callers_state(
     let (caller, waiter) = caller_and_waiter(&api, &gate, cache.path(), &args, &args);
     assert_eq!(caller.state(), state, "{caller:?}");
     let line = waiter.first_line();
-    let age = number_after(line, "another check's call ");
+    let age = number_after(line, "another check's call failed ");
     assert_eq!(
         line,
         format!(
-            "{} (failure of another check's call {age} s ago, shared)",
+            "{} (shared: another check's call failed {age} s ago)",
             caller.first_line()
         )
     );
@@ -514,7 +514,7 @@ fn a_shared_failure_says_how_old_it_is() {
     let run = finish(waiter);
     let read_by = unix_millis();
     let line = run.first_line();
-    let age = number_after(line, "another check's call ");
+    let age = number_after(line, "another check's call failed ");
     assert!(
         age >= (released_at - failed_at) / 1000 && age <= (read_by - failed_at) / 1000,
         "{age} s, released {released_at}, read by {read_by}, failed at {failed_at}: {line}"
@@ -525,7 +525,7 @@ fn a_shared_failure_says_how_old_it_is() {
         "{line}"
     );
     assert!(
-        line.ends_with(&format!("call {age} s ago, shared)")),
+        line.ends_with(&format!("call failed {age} s ago)")),
         "{line}"
     );
     assert_eq!(api.requests().len(), 1);
@@ -574,7 +574,7 @@ fn stale_if_error_stands_in_for_a_shared_failure() {
         "{line}"
     );
     assert!(
-        line.contains(" (failure of another check's call "),
+        line.contains(" (shared: another check's call failed "),
         "{line}"
     );
     assert!(waiter.perfdata().contains("'/'="), "{waiter:?}");
