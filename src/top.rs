@@ -10,7 +10,7 @@ use crate::api::{Verbose, Version};
 use crate::cli::{Config, Source};
 use crate::fetch::Client;
 use crate::model::Process;
-use crate::modes::Outcome;
+use crate::modes::{Outcome, first_line_words};
 use crate::output::State;
 use crate::range::format_number;
 
@@ -87,16 +87,10 @@ fn add(
         }
         return;
     };
-    // An item of the first line: no comma or semicolon inside.
-    let name: String = first
-        .name
-        .chars()
-        .take(40)
-        .map(|c| if matches!(c, ',' | ';' | '|') { ' ' } else { c })
-        .collect();
+    let name: String = first.name.chars().take(40).collect();
     outcome
         .summary
-        .push_str(&format!(", top: {} {share:.0}%", name.trim()));
+        .push_str(&format!(", top: {} {share:.0}%", first_line_words(&name)));
     for (process, share) in ranked {
         let mut about = Vec::new();
         about.extend(process.pid.map(|pid| format!("pid {pid}")));

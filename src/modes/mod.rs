@@ -493,18 +493,23 @@ pub struct Item {
 }
 
 impl Item {
-    /// The text as one item of a first line, where commas separate the
-    /// items: the agent's own words may hold some (mdadm's array state
-    /// reads `clean, degraded, recovering`, a name may be `web, api`), so
-    /// they become spaces there. The item's long-output line keeps them.
+    /// The text as one item of a first line (see [`first_line_words`]); the
+    /// item's long-output line keeps it as it is.
     pub fn first_line_text(&self) -> String {
-        self.text
-            .split(',')
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        first_line_words(&self.text)
     }
+}
+
+/// `text` fit to stand inside one item of a first line, where commas
+/// separate the items: the agent's words may hold some (mdadm's array
+/// state reads `clean, degraded, recovering`, a name may be `web, api`),
+/// so they become spaces there. (`;` and `|` are the renderer's.)
+pub fn first_line_words(text: &str) -> String {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One finding about an item (a drive's self-test, its error count), as

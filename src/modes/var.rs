@@ -1,7 +1,7 @@
 //! `var:<name>`: a custom variable the agent reports (a number from the
 //! user's own script) against `-w/-c`. API v3 only.
 
-use super::{Apis, Argument, Context, Mode, Outcome, select};
+use super::{Apis, Argument, Context, Mode, Outcome, first_line_words, select};
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 
@@ -28,7 +28,11 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
     let value = variable
         .value
         .ok_or_else(|| Failure::new(format!("custom variable '{name}' has no numeric value")))?;
-    let summary = format!("{name} = {}", ctx.thresholds.shown(value));
+    let summary = format!(
+        "{} = {}",
+        first_line_words(name),
+        ctx.thresholds.shown(value)
+    );
     Ok(ctx
         .thresholds
         .judge(Perfdata::new(name, value, Unit::None))
