@@ -455,7 +455,7 @@ fn icinga2_runs_the_shipped_check_command() {
             "token on the command line: {context}"
         );
         assert!(
-            !command.contains("wrongtoken"),
+            !command.contains("someone-elses-wrong-token"),
             "token on the command line: {context}"
         );
 
@@ -1045,13 +1045,15 @@ apply Service "generated-disk" {{
             .stderr(log);
         // The developer's own HetrixTools settings must not reach the plugin.
         for (name, _) in std::env::vars() {
-            if name.starts_with("HETRIX_") {
+            if name.starts_with("HETRIX_") || name.starts_with("CHECK_HETRIX_") {
                 command.env_remove(name);
             }
         }
         // The generated hosts set no API URL: the plugin takes it from the
-        // environment, which Icinga passes on.
+        // environment, which Icinga passes on. Services without
+        // hetrix_cache_dir cache in this run's directory, not the user's.
         command.env("HETRIX_API_URL", generated.api_url);
+        command.env("CHECK_HETRIX_CACHE_DIR", dir.join("plugin-cache"));
         let child = command.spawn().expect("start icinga2 daemon");
 
         let ca = std::fs::read(dir.join("lib/ca/ca.crt")).expect("the CA from api setup");

@@ -315,13 +315,14 @@ pub fn example_v3() -> Value {
     payload
 }
 
-/// A mock API that serves `v1` and `v3` on their metrics paths for any
-/// monitor, whichever API the command uses (the default changes with v3).
 /// What the mocks of the whole account answer `GET /v3/account/limits`.
 pub fn account_limits() -> Value {
     json!({"api_v1_v2": {"usage": 300, "limit": 1000}})
 }
 
+/// A mock API that serves `v1` and `v3` on their metrics paths for any
+/// monitor, whichever API the command uses (the default changes with v3),
+/// and the account limits.
 pub fn serving_both(v1: Value, v3: Value) -> MockApi {
     MockApi::start(move |request| {
         if request.path == "/v3/account/limits" {
@@ -562,6 +563,8 @@ pub fn files_ending(dir: &Path, extension: &str) -> Vec<PathBuf> {
 
 /// Whether process `pid` has `path` open (a run waiting on a lock file).
 pub fn has_open(pid: u32, path: &Path) -> bool {
+    // The kernel names files by their real path: TMPDIR may be a link.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|fds| {
             fds.flatten()
