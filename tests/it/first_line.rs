@@ -75,7 +75,7 @@ fn serving(v1: Value, v3: Value) -> MockApi {
     let report = json!({"target": "192.0.2.25", "report_id": "c".repeat(32),
         "listed": [{"rbl": "a;b|c", "delist": "https://x.example/?a=1;b|c"}, {"rbl": "d, e"}]});
     let processes = json!({"processes": [
-        {"pid": 1, "user": "a;b", "cpu": 90, "ram": 90, "process": "x|y; z", "command": "x|y; z, w"}
+        {"pid": 1, "user": "a;b", "cpu": 90, "ram": 90, "process": "x|y; z, w", "command": "x|y; z, w"}
     ]});
     MockApi::start(move |request| {
         let path = request.path.as_str();
@@ -362,4 +362,23 @@ fn all_keeps_a_sub_checks_items_apart_without_commas() {
         ),
         "{run:?}"
     );
+}
+
+/// A custom variable's name and the heaviest process's name come from the
+/// agent too: inside their first-line item their commas become spaces.
+#[test]
+fn variable_and_process_names_lose_their_commas_on_the_first_line() {
+    let v3 = v3_with(|p| {
+        p["custom_variables"] = json!([{"name": "queue,depth", "value": 12}]);
+        v3_busy(p);
+    });
+    let api = serving(example(), v3);
+    let var = check(&api, "v3", "var:queue,depth");
+    assert!(
+        var.first_line().starts_with("VAR OK - queue depth = 12"),
+        "{var:?}"
+    );
+    let top = check(&api, "v3", "cpu");
+    let first = top.first_line();
+    assert!(first.contains(", top: x¦y: z w 90%"), "{top:?}");
 }
