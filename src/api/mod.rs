@@ -172,9 +172,24 @@ pub fn send(
         log.push(response.verbose_line(verbose.started));
     }
     if get.api == Version::V3 && verbose.level >= 1 {
-        log.extend(rate_limit::remaining(&response, verbose.now));
+        log.extend(rate_limit::remaining(
+            &response,
+            endpoint(get.url),
+            verbose.now,
+        ));
     }
     Ok(response)
+}
+
+/// The last segment of `url`'s path (`metrics`, `processes`, `limits`):
+/// a run with `--top` or a listing of several pages makes several calls,
+/// and each has its own endpoint limit.
+fn endpoint(url: &str) -> &str {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
 }
 
 /// The pause before the one retry a response deserves, if any: only a v3
@@ -247,6 +262,14 @@ mod tests {
         }
         const { assert!(AGENT_DATA.needs_monitor && !ACCOUNT_QUOTA.needs_monitor) };
         assert!(AGENT_DATA != ACCOUNT_QUOTA);
+    }
+
+    #[rstest]
+    #[case("http://h/v3/uptime-monitors/m1/server-agent/metrics", "metrics")]
+    #[case("http://h/v3/uptime-monitors?per_page=200&page=2", "uptime-monitors")]
+    #[case("http://h/v3/account/limits/", "limits")]
+    fn the_endpoint_is_the_last_path_segment(#[case] url: &str, #[case] expected: &str) {
+        assert_eq!(endpoint(url), expected);
     }
 
     #[test]

@@ -39,8 +39,9 @@ pub fn advice(response: &Response, now: i64) -> String {
     format!("rate limited{scope} and {}: {ADVICE}", reset(response, now))
 }
 
-/// The `ratelimit-remaining-*` headers for `-v`, if the API sent any.
-pub fn remaining(response: &Response, now: i64) -> Option<String> {
+/// The `ratelimit-remaining-*` headers for `-v`, if the API sent any,
+/// naming the `endpoint` the call went to.
+pub fn remaining(response: &Response, endpoint: &str, now: i64) -> Option<String> {
     let parts: Vec<String> = SCOPES
         .iter()
         .filter_map(|scope| {
@@ -56,7 +57,7 @@ pub fn remaining(response: &Response, now: i64) -> Option<String> {
             Some(format!("{left} calls left for the {scope}{reset}"))
         })
         .collect();
-    (!parts.is_empty()).then(|| format!("rate limit: {}", parts.join(", ")))
+    (!parts.is_empty()).then(|| format!("rate limit ({endpoint}): {}", parts.join(", ")))
 }
 
 const ADVICE: &str = "check less often or raise --cache-ttl";

@@ -633,7 +633,7 @@ fn the_processes_call_is_logged_like_the_checks_own() {
     );
     assert_eq!(
         log[at + 2],
-        "rate limit: 41 calls left for the user, 7 calls left for the endpoint"
+        "rate limit (processes): 41 calls left for the user, 7 calls left for the endpoint"
     );
     // The metrics call is logged before it, in the same words.
     assert_eq!(log.iter().filter(|l| l.starts_with("GET ")).count(), 2);
@@ -646,7 +646,9 @@ fn the_processes_call_is_logged_like_the_checks_own() {
     let quiet = v3(&api, &["-m", "cpu", "-v"]);
     let log = quiet.long_output();
     assert!(
-        log.contains(&"rate limit: 41 calls left for the user, 7 calls left for the endpoint"),
+        log.contains(
+            &"rate limit (processes): 41 calls left for the user, 7 calls left for the endpoint"
+        ),
         "{quiet:?}"
     );
     assert!(

@@ -756,7 +756,7 @@ fn verbose_shows_the_remaining_rate_limits() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout
-            .contains("rate limit: 58 calls left for the user (resets in "),
+            .contains("rate limit (metrics): 58 calls left for the user (resets in "),
         "{run:?}"
     );
     assert!(
@@ -994,7 +994,7 @@ fn list_monitors_retries_a_503_once_and_logs_it_like_a_check() {
     assert!(log[2].starts_with("# HTTP 200 with "), "{log:?}");
     assert_eq!(
         log[3],
-        "# rate limit: 58 calls left for the user, 9 calls left for the endpoint"
+        "# rate limit (uptime-monitors): 58 calls left for the user, 9 calls left for the endpoint"
     );
     let quiet = list(&api, &[]);
     assert_eq!(quiet.code, 0, "{quiet:?}");
