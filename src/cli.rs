@@ -127,6 +127,10 @@ impl CommandLine {
             .iter()
             .filter_map(|(_, line)| line.clone().ok());
         let monitors = self.monitors();
+        // Names of things a good run prints back (a Docker mount's 64-hex
+        // layer, a service) are no token: masked, the same mount would get
+        // another perfdata label than without its name on the command line.
+        let names: Vec<&String> = values_of(&self.words, NAMING_OPTIONS).collect();
         // Only a key's exact shape: a registered secret is masked in all
         // output, and mount names, service names and perfdata labels taken
         // from the arguments must stay readable in a good run. Raw
@@ -139,6 +143,7 @@ impl CommandLine {
             .flat_map(|arg| token_shaped(arg))
             .filter(|piece| is_key(piece))
             .filter(|piece| !names_a_monitor(piece, &monitors))
+            .filter(|piece| !names.iter().any(|name| name.contains(piece)))
             .map(str::to_string)
             .collect::<Vec<_>>();
         // Paths show only in errors and -v lines: one that could be the
@@ -565,6 +570,17 @@ fn token_shaped(text: &str) -> impl Iterator<Item = &str> {
     accepted.chain(keys)
 }
 
+/// Options whose values name what a good run prints: the mode's argument
+/// (`disk:<mount>`, `service:<name>`, `var:<name>`) and mount patterns.
+const NAMING_OPTIONS: &[&str] = &[
+    "-m",
+    "--mode",
+    "--include",
+    "--exclude",
+    "--mount-warning",
+    "--mount-critical",
+];
+
 /// Whether a [`token_shaped`] piece of an argument is one of the `-i`
 /// monitor IDs given, which have a key's shape but stay readable: the ID
 /// itself, or with the letters of its option glued on (`-iID`, `-viID`).
@@ -814,7 +830,7 @@ mod tests {
     #[test]
     fn a_key_holding_a_short_monitor_id_is_still_a_candidate() {
         let key = "Zq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja";
-        let args = strings(&["-i", "1", "-m", &format!("service:{key}")]);
+        let args = strings(&["-i", "1", "-w", key]);
         assert!(token_candidates(&args, no_env).iter().any(|c| c == key));
         let Err(failure) = CommandLine::new(&strings(&["-i", "1", "-x", key])).parse(no_env) else {
             panic!("-x is no option");
@@ -822,6 +838,24 @@ mod tests {
         assert!(!failure.to_string().contains(key), "{failure}");
         let glued = strings(&["-viZq7Wm2Xk9Rt4Yp1Lc8Vb3Nf6Hd5Gs0Ja", "-x"]);
         assert!(token_candidates(&glued, no_env).is_empty());
+    }
+
+    /// Names a good run prints back stay readable: a Docker layer's hex in
+    /// a mount is no token (argument errors still mask it).
+    #[test]
+    fn names_of_mounts_services_and_variables_are_no_candidates() {
+        let layer = "5feceb66ffc86f38d952786c6d696c79c2dbc239dd4e91b46729d73a27fb57e9";
+        let mount = format!("/var/lib/docker/overlay2/{layer}/merged");
+        for args in [
+            vec!["-m".to_string(), format!("disk:{mount}")],
+            vec![format!("--mode=disk:{mount}")],
+            vec![format!("-mdisk:{mount}")],
+            vec!["--include".to_string(), format!("^{mount}$")],
+            vec!["--mount-warning".to_string(), format!("{mount}=80")],
+        ] {
+            let candidates = token_candidates(&args, no_env);
+            assert!(candidates.is_empty(), "{args:?}: {candidates:?}");
+        }
     }
 
     /// What could be the token, in any argument: a run a token may be
