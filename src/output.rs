@@ -108,6 +108,14 @@ pub struct Perfdata {
 }
 
 impl Perfdata {
+    /// Whether the value is past its own warning or critical range.
+    pub fn alerts(&self) -> bool {
+        [self.warning, self.critical]
+            .iter()
+            .flatten()
+            .any(|range| range.alerts(self.value))
+    }
+
     pub fn new(label: impl Into<String>, value: f64, unit: Unit) -> Self {
         Perfdata {
             label: label.into(),
@@ -234,7 +242,11 @@ impl Report {
                 text
             })
             .collect();
-        let perfdata: Vec<String> = self.perfdata.iter().filter_map(Perfdata::render).collect();
+        let perfdata: Vec<(bool, String)> = self
+            .perfdata
+            .iter()
+            .filter_map(|p| Some((p.alerts(), p.render()?)))
+            .collect();
         let (details, perfdata) = fit(&first, details, perfdata, OUTPUT_LIMIT);
         let mut out = first;
         if details.is_empty() {
@@ -263,23 +275,32 @@ const NOTES_ROOM: usize = 160;
 /// The long-output lines and perfdata values that fit in `limit` bytes
 /// together with `first`, plus a note line for each kind that lost some.
 /// Lines come first, in order; perfdata keeps at least half of what is left
-/// when it needs that much, so neither kind crowds out the other.
+/// when it needs that much, so neither kind crowds out the other. Each
+/// value comes with whether it is past its own thresholds.
 fn fit(
     first: &str,
     details: Vec<String>,
-    perfdata: Vec<String>,
+    perfdata: Vec<(bool, String)>,
     limit: usize,
 ) -> (Vec<String>, Vec<String>) {
     // Every line and value costs its length plus a separator (newline,
     // space, or the `| ` before the first value).
     let cost = |items: &[String]| items.iter().map(|i| i.len() + 1).sum::<usize>();
-    let whole = first.len() + 1 + cost(&details) + cost(&perfdata) + 2;
+    let values_cost: usize = perfdata.iter().map(|(_, value)| value.len() + 1).sum();
+    let whole = first.len() + 1 + cost(&details) + values_cost + 2;
     if whole <= limit {
-        return (details, perfdata);
+        return (
+            details,
+            perfdata.into_iter().map(|(_, value)| value).collect(),
+        );
     }
+    // What is wrong matters more than what is fine: when values must go,
+    // those past their thresholds stay (the graph of the full mount, not
+    // of forty fine ones), as the lines that are not `[OK]` do below.
+    let (alerting, fine): (Vec<_>, Vec<_>) = perfdata.into_iter().partition(|(alerts, _)| *alerts);
+    let perfdata: Vec<String> = alerting.into_iter().chain(fine).map(|(_, v)| v).collect();
     let room = limit.saturating_sub(first.len() + 1 + 2 + NOTES_ROOM);
-    // What is wrong matters more than what is fine: when lines must go,
-    // the `[OK]` ones go first.
+    // When lines must go, the `[OK]` ones go first.
     let (mut details, fine): (Vec<String>, Vec<String>) = details
         .into_iter()
         .partition(|line| !line.starts_with("[OK] "));
@@ -675,6 +696,30 @@ mod tests {
         let mut small = report(3, 0);
         small.details.push("[WARNING] /x".into());
         assert_eq!(small.render().lines().last(), Some("[WARNING] /x"));
+    }
+
+    #[test]
+    fn values_past_their_thresholds_keep_their_place_when_others_are_left_out() {
+        let full = |label: &str| {
+            Perfdata::new(label, 5.9e12, Unit::Bytes)
+                .thresholds(Some("5000000000000".parse().unwrap()), None)
+                .bounds(Some(0.0), Some(5999038128128.0))
+        };
+        let mut big = report(0, 1000);
+        big.perfdata.push(full("/srv/full"));
+        let out = big.render();
+        assert!(out.contains("'/srv/full'=5900000000000B;"), "{out}");
+        assert!(out.contains("perfdata values left out"), "{out}");
+        // Output that fits keeps its order.
+        let mut small = report(0, 2);
+        small.perfdata.insert(0, full("/srv/first"));
+        let out = small.render();
+        assert!(out.contains("| '/srv/first'="), "{out}");
+        assert!(out.trim_end().ends_with(";0;5999038128128"), "{out}");
+        assert!(
+            out.find("'/srv/vol0000'") < out.find("'/srv/vol0001'"),
+            "{out}"
+        );
     }
 
     #[test]
