@@ -49,12 +49,19 @@ impl Snapshot {
         self.agent_type.as_deref() == Some("windows")
     }
 
-    /// The newest `count` samples, newest first. "Newest" is the largest
-    /// minute: the API promises an order, but we do not rely on it.
-    pub fn newest_samples(&self, count: usize) -> Vec<&Sample> {
+    /// The samples of the newest `minutes` minutes, newest first. "Newest"
+    /// is the largest minute: the API promises an order, but we do not rely
+    /// on it. Minutes, not samples: after a gap in the agent's posts the
+    /// samples before it are older than the window and stay out of it.
+    pub fn newest_samples(&self, minutes: usize) -> Vec<&Sample> {
         let mut samples: Vec<&Sample> = self.stats.iter().collect();
         samples.sort_by_key(|s| std::cmp::Reverse(s.minute));
-        samples.truncate(count);
+        let newest = samples.first().and_then(|s| s.minute).unwrap_or_default();
+        let window = i64::try_from(minutes)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(60);
+        samples.retain(|s| s.minute.is_some_and(|m| newest.saturating_sub(m) < window));
+        samples.truncate(minutes);
         samples
     }
 
@@ -279,5 +286,24 @@ mod tests {
             .map(|s| s.minute)
             .collect();
         assert_eq!(minutes, vec![Some(180), Some(120)]);
+    }
+
+    #[test]
+    fn newest_samples_stop_at_a_gap_in_the_agents_posts() {
+        let sample = |minute| Sample {
+            minute: Some(minute),
+            ..Sample::default()
+        };
+        let snapshot = Snapshot {
+            stats: vec![sample(6000), sample(3600), sample(3540), sample(5940)],
+            ..Snapshot::default()
+        };
+        let minutes = |window| -> Vec<Option<i64>> {
+            let newest = snapshot.newest_samples(window);
+            newest.iter().map(|s| s.minute).collect()
+        };
+        assert_eq!(minutes(5), vec![Some(6000), Some(5940)]);
+        assert_eq!(minutes(1), vec![Some(6000)]);
+        assert_eq!(minutes(41), vec![Some(6000), Some(5940), Some(3600)]);
     }
 }
