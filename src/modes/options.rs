@@ -264,10 +264,12 @@ fn range(mode: &Mode, text: &str, option: &str) -> Result<Range, Failure> {
         mode.thresholds,
         ThresholdKind::Sizes | ThresholdKind::PercentOrSizes
     );
-    if !sizes && has_size_suffix(text) {
+    // Only a number with a suffix gets this answer: `fooG` is no number.
+    if !sizes && has_size_suffix(text) && Range::parse_sized(text).is_ok() {
         return Err(Failure::new(format!(
-            "{option}: size suffixes (K, M, G, T) apply to modes {} only",
-            sized_modes().join(", ")
+            "{option}: size suffixes (K, M, G, T) apply to modes {} only, not {}",
+            sized_modes().join(", "),
+            mode.name
         )));
     }
     let parsed = if sizes {

@@ -201,7 +201,9 @@ fn run_mode(mode: &str, options: &[&str], variant: fn(&mut Value)) -> Run {
 }
 
 #[rstest]
-#[case(&["-m", "cpu", "-w", "5K"], "-w: size suffixes (K, M, G, T) apply to modes net, disk, inodes only")]
+#[case(&["-m", "cpu", "-w", "5K"], "-w: size suffixes (K, M, G, T) apply to modes net, disk, inodes only, not cpu")]
+#[case(&["-m", "cpu", "-w", "fooG"], "-w: invalid range 'fooG': 'fooG' is not a number")]
+#[case(&["-m", "all", "--mount-warning", "/bak=1T"], "--mount-warning: size suffixes (K, M, G, T) apply to modes net, disk, inodes only, not all")]
 #[case(&["-m", "net", "-w", "50MB"], "-w: invalid range '50MB'")]
 #[case(&["-m", "disk", "--free", "-w", "20G:"], "mix a size and a percentage")]
 #[case(&["-m", "cpu", "--free"], "--free applies to modes disk, inodes only, not to mode cpu")]
