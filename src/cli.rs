@@ -473,9 +473,24 @@ fn base_url(
         .unwrap_or_else(|| DEFAULT_API_URL.to_string())
         .trim_end_matches('/')
         .to_string();
-    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+    let Some((_, rest)) = base_url
+        .split_once("://")
+        .filter(|(scheme, _)| matches!(*scheme, "https" | "http"))
+    else {
         return Err(Failure::new(
             "--api-url must start with https:// or http://",
+        ));
+    };
+    // Messages name the server by this URL: no password may be in it, and
+    // none is needed (the token authenticates).
+    if rest.split('/').next().unwrap_or_default().contains('@') {
+        return Err(Failure::new(
+            "--api-url must not hold a user name or password: the API token is all HetrixTools needs",
+        ));
+    }
+    if base_url.contains(['?', '#']) {
+        return Err(Failure::new(
+            "--api-url must be a base URL without '?' or '#': the API's paths are added to its end",
         ));
     }
     Ok(base_url)
@@ -996,6 +1011,9 @@ mod tests {
     #[case(&["-i", "x", "-m", "cpu", "--window", "61"], "--window")]
     #[case(&["-i", "x", "-m", "cpu", "--bogus"], "--bogus")]
     #[case(&["-i", "x", "-m", "cpu", "--api-url", "ftp://x"], "--api-url")]
+    #[case(&["-i", "x", "-m", "cpu", "--api-url", "http://admin:hunter2pass@h"], "must not hold a user name or password")]
+    #[case(&["-i", "x", "-m", "cpu", "--api-url", "https://h/?x=1"], "without '?' or '#'")]
+    #[case(&["-i", "x", "-m", "cpu", "--api-url", "https://h/#frag"], "without '?' or '#'")]
     #[case(&["-i", "a/b", "-m", "cpu"], "monitor ID")]
     #[case(&["-i", "..", "-m", "blacklist"], "monitor ID")]
     #[case(&["-i", ".", "-m", "cpu"], "monitor ID")]
