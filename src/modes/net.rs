@@ -31,7 +31,8 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         let mut state = State::Ok;
         let mut texts = Vec::new();
         for (direction, rate) in [("in", interface.net_in), ("out", interface.net_out)] {
-            match rate {
+            // A negative rate is no measurement (and below perfdata's 0).
+            match rate.filter(|rate| *rate >= 0.0) {
                 Some(rate) => {
                     // Whole bytes, as perfdata prints them: judged on the
                     // printed number, the graph agrees with the state.

@@ -60,7 +60,8 @@ fn assess(ctx: &Context, ping: &Ping, perfdata: &mut Vec<Perfdata>) -> Item {
         .map(|t| format!(" ({t})"))
         .unwrap_or_default();
     let name = format!("{}{target}", ping.name);
-    let Some(loss) = ping.packet_loss else {
+    // A share outside 0-100 % is no measurement.
+    let Some(loss) = ping.packet_loss.filter(|loss| (0.0..=100.0).contains(loss)) else {
         return problem_first(
             &name,
             vec![Finding::new(State::Unknown, "packet loss not reported")],

@@ -57,6 +57,10 @@ fn just_booted(p: &mut Value) {
     p["SystemUptime"] = json!(600);
 }
 
+fn negative_rate(p: &mut Value) {
+    p["NetworkInterfaces"][1]["NetIn"] = json!(-3);
+}
+
 fn no_interfaces(p: &mut Value) {
     p["NetworkInterfaces"] = json!([]);
 }
@@ -140,6 +144,7 @@ fn windows(p: &mut Value) {
 #[case("net:vmbr0", &["-w", "100", "-c", "1K"], healthy, 1, "NET WARNING - vmbr0 in 145 B/s (> 100 B/s) out 152 B/s (> 100 B/s)", "'vmbr0_in'=145B;100;1024;0 'vmbr0_out'=152B;100;1024;0")]
 #[case("net:eth9", &[], healthy, 3, "NET UNKNOWN - interface 'eth9' not reported by the agent (it reports: eno1, vmbr0)", "")]
 #[case("net", &[], no_interfaces, 3, "NET UNKNOWN - no network interfaces reported by the agent", "")]
+#[case("net:vmbr0", &[], negative_rate, 3, "NET UNKNOWN - vmbr0 in not reported out 152 B/s", "'vmbr0_out'=152B;;;0")]
 // ports, port:<n>
 #[case("ports", &[], healthy, 0, "PORTS OK - 2 ports, 189 connections", "'port_80'=44;;;0 'port_443'=145;;;0")]
 #[case("ports", &["-w", "100", "-c", "500"], healthy, 1, "PORTS WARNING - port 443: 145 connections", "'port_443'=145;100;500;0")]

@@ -382,6 +382,10 @@ fn negative_ping(p: &mut Value) {
     p["outgoing_pings"][1]["response_time"] = json!(-1);
 }
 
+fn impossible_loss(p: &mut Value) {
+    p["outgoing_pings"][1]["packet_loss_percent"] = json!(150);
+}
+
 fn no_pings(p: &mut Value) {
     p["outgoing_pings"] = json!([]);
 }
@@ -449,6 +453,7 @@ fn worn_out(p: &mut Value) {
 #[case("ping", &[], dead_ping, 2, "PING CRITICAL - gateway (10.0.0.1): 100% loss", "'gateway_pl'=100%")]
 #[case("ping", &[], slow_ping, 2, "PING CRITICAL - google (8.8.8.8): 612.5 ms (0% loss)", "'google_rta_ms'=612.5;200;500;0")]
 #[case("ping", &[], negative_ping, 3, "PING UNKNOWN - google (8.8.8.8): response time not reported", "'google_pl'=0%")]
+#[case("ping", &[], impossible_loss, 3, "PING UNKNOWN - google (8.8.8.8): packet loss not reported", "")]
 #[case("ping", &["-w", "10,50%", "-c", "1000,90%"], healthy, 1, "PING WARNING - google (8.8.8.8): 12.3 ms (0% loss)", "'google_pl'=0%;50;90")]
 #[case("ping", &["-w", "100"], healthy, 3, "PING UNKNOWN - -w: mode ping takes 2 comma-separated ranges (ms,loss%), e.g. -w 200,20%", "")]
 #[case("ping:nope", &[], healthy, 3, "PING UNKNOWN - ping 'nope' not reported by the agent (it reports: gateway, google)", "")]
