@@ -74,10 +74,12 @@ fn exhausted(response: &Response) -> Vec<&'static str> {
 /// time; small numbers can only be seconds to wait, as the IETF RateLimit
 /// draft has it.
 fn reset_in(response: &Response, scope: &str, now: i64) -> Option<i64> {
+    // Neither a time nor a wait is negative: such a header says nothing.
     let at: i64 = response
         .header(&format!("ratelimit-reset-{scope}"))?
         .parse()
-        .ok()?;
+        .ok()
+        .filter(|at| *at >= 0)?;
     Some(if at > 1_000_000_000 { at - now } else { at }.max(0))
 }
 
@@ -85,11 +87,11 @@ fn reset_in(response: &Response, scope: &str, now: i64) -> Option<i64> {
 /// exhausted limit (or, if none says it ran out, the latest reset).
 fn reset(response: &Response, now: i64) -> String {
     if let Some(value) = response.header("retry-after") {
-        if let Ok(seconds) = value.parse::<i64>() {
-            return format!("it resets in {} (Retry-After)", duration(seconds));
+        if let Ok(seconds) = value.parse::<u32>() {
+            return format!("it resets in {} (Retry-After)", duration(seconds.into()));
         }
         // An HTTP date; shown as sent, if it looks like one.
-        if !value.is_empty()
+        if value.bytes().any(|b| b.is_ascii_alphabetic())
             && value.len() <= 40
             && value
                 .bytes()
@@ -150,6 +152,7 @@ mod tests {
         "it resets in 45 s (ratelimit-reset-endpoint)"
     )]
     #[case(&[], "the API did not say when it resets")]
+    #[case(&[("ratelimit-reset-user", "-1"), ("retry-after", "-5")], "did not say when it resets")]
     fn says_when_the_limit_resets(#[case] headers: &[(&str, &str)], #[case] expected: &str) {
         let message = answer(429, headers).unwrap();
         assert!(message.contains(expected), "{message}");
