@@ -6,6 +6,7 @@
 //! can leak it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 use std::sync::Mutex;
@@ -242,11 +243,12 @@ impl Report {
                 text
             })
             .collect();
-        let perfdata: Vec<(bool, String)> = self
+        let mut perfdata: Vec<(bool, String)> = self
             .perfdata
             .iter()
             .filter_map(|p| Some((p.alerts(), p.render()?)))
             .collect();
+        number_repeated_labels(&mut perfdata);
         let (details, perfdata) = fit(&first, details, perfdata, OUTPUT_LIMIT);
         let mut out = first;
         if details.is_empty() {
@@ -260,6 +262,24 @@ impl Report {
         }
         out.push('\n');
         out
+    }
+}
+
+/// Gives a label seen before in `values` (rendered `'label'=...`) a
+/// ` #2`, ` #3`, ... suffix: graphers keep one series per label, and two
+/// mounts the agent names alike (`/` twice in a container) would otherwise
+/// write into one.
+fn number_repeated_labels(values: &mut [(bool, String)]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (_, value) in values.iter_mut() {
+        let Some(end) = value.find("'=") else {
+            continue;
+        };
+        let count = seen.entry(value[1..end].to_string()).or_default();
+        *count += 1;
+        if *count > 1 {
+            value.insert_str(end, &format!(" #{count}"));
+        }
     }
 }
 
@@ -720,6 +740,16 @@ mod tests {
             out.find("'/srv/vol0000'") < out.find("'/srv/vol0001'"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn repeated_labels_are_numbered() {
+        let mut twice = report(0, 3);
+        twice.perfdata[2].label = "/srv/vol0000".into();
+        let out = twice.render();
+        assert!(out.contains("| '/srv/vol0000'=3413452694905B;"), "{out}");
+        assert!(out.contains(" '/srv/vol0000 #2'=3413452694907B;"), "{out}");
+        assert_eq!(out.matches("'=").count(), 3, "{out}");
     }
 
     #[test]
