@@ -6,7 +6,7 @@
 //! can leak it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Write;
 use std::sync::Mutex;
@@ -270,6 +270,15 @@ impl Report {
 /// mounts the agent names alike (`/` twice in a container) would otherwise
 /// write into one.
 fn number_repeated_labels(values: &mut [(bool, String)]) {
+    // Most reports repeat none: a borrowing pass first, no label copied.
+    let mut labels = HashSet::new();
+    let repeats = values
+        .iter()
+        .filter_map(|(_, value)| value.find("'=").map(|end| &value[1..end]))
+        .any(|label| !labels.insert(label));
+    if !repeats {
+        return;
+    }
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (_, value) in values.iter_mut() {
         let Some(end) = value.find("'=") else {
