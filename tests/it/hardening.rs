@@ -65,21 +65,19 @@ fn a_fifo_in_the_cache_directory_never_stalls_a_run(#[case] planted: &str) {
             mkfifo(path);
         }
     }
-    let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
-        .args([
-            "--api-url",
-            &api.url,
-            "--api",
-            "v1",
-            "-i",
-            MONITOR,
-            "-m",
-            "cpu",
-            "-t",
-            "2",
-        ])
-        .env("HETRIX_API_TOKEN", TOKEN)
-        .env("CHECK_HETRIX_CACHE_DIR", cache.path())
+    let args = [
+        "--api-url",
+        &api.url,
+        "--api",
+        "v1",
+        "-i",
+        MONITOR,
+        "-m",
+        "cpu",
+        "-t",
+        "2",
+    ];
+    let child = common::command(&args, &[("HETRIX_API_TOKEN", TOKEN)], cache.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

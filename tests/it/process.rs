@@ -7,7 +7,7 @@ use crate::common;
 use std::fs;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::{Gate, MONITOR, MockApi, Reply, TOKEN, TempDir, example, wait_until};
 
@@ -18,8 +18,8 @@ use common::{Gate, MONITOR, MockApi, Reply, TOKEN, TempDir, example, wait_until}
 fn a_closed_stdout_pipe_still_ends_with_the_state_exit_code() {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let status = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
-        .args(["--demo", "-m", "disk"])
+    let cache = TempDir::new();
+    let status = common::command(&["--demo", "-m", "disk"], &[], cache.path())
         .stdout(Stdio::from(writer))
         .status()
         .unwrap();
@@ -35,20 +35,17 @@ fn closed_standard_descriptors_are_reopened_on_dev_null() {
     let gate = Gate::default();
     let api = MockApi::gated(&gate, |_| Reply::json(&example()));
     let cache = TempDir::new();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
-    command
-        .args([
-            "--api-url",
-            &api.url,
-            "--api",
-            "v1",
-            "-i",
-            MONITOR,
-            "-m",
-            "disk",
-        ])
-        .env("HETRIX_API_TOKEN", TOKEN)
-        .env("CHECK_HETRIX_CACHE_DIR", cache.path());
+    let args = [
+        "--api-url",
+        &api.url,
+        "--api",
+        "v1",
+        "-i",
+        MONITOR,
+        "-m",
+        "disk",
+    ];
+    let mut command = common::command(&args, &[("HETRIX_API_TOKEN", TOKEN)], cache.path());
     // SAFETY: close() is async-signal-safe; the child owns these numbers.
     unsafe {
         command.pre_exec(|| {

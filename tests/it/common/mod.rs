@@ -501,7 +501,10 @@ pub fn finish(child: Child) -> Run {
     run
 }
 
-fn command(args: &[&str], env: &[(&str, &str)], cache: &Path) -> Command {
+/// The binary with `args`, the calling environment cleaned as [`execute`]
+/// does, `env` and the cache in `cache`, for tests that set up the process
+/// themselves (its descriptors, how it is awaited).
+pub fn command(args: &[&str], env: &[(&str, &str)], cache: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
     command.args(args);
     for (name, _) in std::env::vars() {
