@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use crate::files::{Links, open_regular, read_regular};
 use std::time::{Duration, Instant, SystemTime};
 
-use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
+use sha2::{Digest, Sha256};
 
 use crate::failure::{Failure, Kind};
 use crate::fetch::{Client, MAX_BODY_BYTES, Response, Trust};
@@ -101,7 +101,7 @@ impl Key {
     /// `call` names the API call, e.g. `v1-server-stats`; it is the
     /// readable start of the file name.
     pub fn new(call: &str, base_url: &str, subject: &str, token: &str) -> Key {
-        let token_hash = hex(digest(&SHA256, token.as_bytes()).as_ref());
+        let token_hash = hex(&Sha256::digest(token));
         Key {
             call: call.to_string(),
             identity: [call, base_url, subject, &token_hash].join("\0"),
@@ -115,7 +115,7 @@ impl Key {
             other => format!("{other:?}"),
         };
         let identity = [&self.identity, trust.as_str()].join("\0");
-        let hash = hex(digest(&SHA256, identity.as_bytes()).as_ref());
+        let hash = hex(&Sha256::digest(&identity));
         format!("{}-{}", self.call, &hash[..32])
     }
 }
@@ -744,6 +744,23 @@ mod tests {
         ] {
             assert_ne!(base, other);
         }
+    }
+
+    /// Names are SHA-256 based and must not change between releases: a new
+    /// name orphans every entry and costs each check one API call after an
+    /// upgrade. (This is the name the releases with ring's digest used.)
+    #[test]
+    fn entry_names_are_stable_across_releases() {
+        let key = Key::new(
+            "v1-server-stats",
+            "http://127.0.0.1:39073",
+            "example",
+            "benchTOKEN0123456789",
+        );
+        assert_eq!(
+            key.file_stem(&Trust::System),
+            "v1-server-stats-2c817fabe00e8eeb2aa5212785eb20a3"
+        );
     }
 
     #[test]
