@@ -32,41 +32,66 @@ pub enum Version {
     V3,
 }
 
-/// The monitored server's agent data: v1's server stats or v3's metrics.
+/// The monitored server's agent data, v1's server stats or v3's metrics,
+/// without their per-minute samples: the latest values, which is what
+/// most modes judge. The samples are most of a response, so a check that
+/// does not judge them does not read them.
 pub const AGENT_DATA: Call = Call {
     name: "agent data",
     needs_monitor: true,
-    request: |access, api| {
-        let Access {
-            base_url,
+    request: |access, api| agent_data(access, api, false),
+};
+
+/// The same response (and cache entry) with its per-minute samples read:
+/// for the modes that judge them (cpu, ram, load, ...).
+pub const AGENT_SAMPLES: Call = Call {
+    name: "agent data with samples",
+    needs_monitor: true,
+    request: |access, api| agent_data(access, api, true),
+};
+
+fn agent_data(access: &Access, api: Version, samples: bool) -> Request {
+    let Access {
+        base_url,
+        token,
+        monitor,
+    } = *access;
+    let request = match api {
+        Version::V1 => Request::v1(
+            v1::url(base_url, token, monitor),
+            cache::Key::new("v1-server-stats", base_url, monitor, token),
+            if samples { v1::parse } else { v1::parse_latest },
+        ),
+        Version::V3 => Request::v3(
+            v3::metrics_url(base_url, monitor),
+            cache::Key::new("v3-metrics", base_url, monitor, token),
             token,
-            monitor,
-        } = *access;
-        let request = match api {
-            Version::V1 => Request::v1(
-                v1::url(base_url, token, monitor),
-                cache::Key::new("v1-server-stats", base_url, monitor, token),
-                v1::parse,
-            ),
-            Version::V3 => Request::v3(
-                v3::metrics_url(base_url, monitor),
-                cache::Key::new("v3-metrics", base_url, monitor, token),
-                token,
-                v3::refusal,
-                v3::parse,
-            ),
-        };
-        request.with_inventory(|snapshot| {
+            v3::refusal,
+            if samples { v3::parse } else { v3::parse_latest },
+        ),
+    };
+    request.with_inventory(if samples {
+        |snapshot| {
             format!(
-                "{} mounts, {} drives, {} services, {} Stats minutes",
-                snapshot.disks.len(),
-                snapshot.drives.len(),
-                snapshot.services.len(),
+                "{}, {} Stats minutes",
+                latest(snapshot),
                 snapshot.stats.len()
             )
-        })
-    },
-};
+        }
+    } else {
+        latest
+    })
+}
+
+/// What `-v` says a response held, samples aside.
+fn latest(snapshot: &Snapshot) -> String {
+    format!(
+        "{} mounts, {} drives, {} services",
+        snapshot.disks.len(),
+        snapshot.drives.len(),
+        snapshot.services.len(),
+    )
+}
 
 /// The account's v1/v2 call quota: v3's account limits (no v1 call spent),
 /// or v1's status call. No monitor ID is needed.
@@ -249,11 +274,14 @@ mod tests {
         let snapshot = demo(Version::V1).unwrap();
         for api in [Version::V1, Version::V3] {
             let agent = (AGENT_DATA.request)(&access, api);
-            assert_eq!(agent.api, api);
+            let samples = (AGENT_SAMPLES.request)(&access, api);
+            assert_eq!((agent.api, samples.api), (api, api));
             assert!(agent.url.contains("/m1/"), "{}", agent.url);
-            let inventory = agent.inventory.unwrap();
+            assert_eq!(agent.url, samples.url);
+            let inventory = |request: Request| request.inventory.unwrap()(&snapshot);
+            assert_eq!(inventory(agent), "4 mounts, 3 drives, 2 services");
             assert_eq!(
-                inventory(&snapshot),
+                inventory(samples),
                 "4 mounts, 3 drives, 2 services, 60 Stats minutes"
             );
             let quota = (ACCOUNT_QUOTA.request)(&access, api);
@@ -261,7 +289,60 @@ mod tests {
             assert!(quota.inventory.is_none());
         }
         const { assert!(AGENT_DATA.needs_monitor && !ACCOUNT_QUOTA.needs_monitor) };
-        assert!(AGENT_DATA != ACCOUNT_QUOTA);
+        assert!(AGENT_DATA != ACCOUNT_QUOTA && AGENT_DATA != AGENT_SAMPLES);
+    }
+
+    /// A mode reads agent data without its samples only if it does not
+    /// judge them: every mode's output on the example payload, read as its
+    /// own call reads it, is the output it gives with everything read.
+    #[test]
+    fn a_mode_that_judges_samples_reads_them() {
+        use crate::modes::{MODES, Options, Plan, evaluate, own_defaults};
+        let access = Access {
+            base_url: "http://h",
+            token: "TOKEN",
+            monitor: "m1",
+        };
+        let mut skipping = Vec::new();
+        for api in [Version::V1, Version::V3] {
+            let body = match api {
+                Version::V1 => DEMO_V1,
+                Version::V3 => DEMO_V3,
+            };
+            let full = demo(api).unwrap();
+            let now = full.last_data.unwrap();
+            let agent_modes = MODES
+                .iter()
+                .filter(|mode| [AGENT_DATA, AGENT_SAMPLES].contains(&mode.source));
+            for mode in agent_modes {
+                let read = ((mode.source.request)(&access, api).judge)(200, body).unwrap();
+                if read.stats.is_empty() {
+                    skipping.push(mode.name);
+                }
+                let (thresholds, options) = own_defaults(mode, Options::default()).unwrap();
+                let plan = Plan {
+                    mode,
+                    argument: None,
+                    thresholds,
+                    options,
+                    api,
+                    window: 1,
+                    max_age: 0,
+                    verbose: 0,
+                };
+                let output = |snapshot| match evaluate(&plan, snapshot, now) {
+                    Ok(outcome) => outcome.into_report(mode.label).render(),
+                    Err(failure) => failure.to_string(),
+                };
+                assert_eq!(output(&read), output(&full), "-m {} on {api:?}", mode.name);
+            }
+        }
+        // The guard guards something: most modes skip the samples.
+        assert!(
+            skipping.contains(&"disk") && skipping.len() > 10,
+            "{skipping:?}"
+        );
+        assert!(!skipping.contains(&"cpu"), "{skipping:?}");
     }
 
     #[rstest]

@@ -163,6 +163,41 @@ macro_rules! model_fields {
 }
 pub(crate) use model_fields;
 
+/// The fields `T` reads, but the key `K` names is skipped unread: its
+/// value stays what [`Fields::start`] left. Only that key's own value is
+/// skipped: an object of the same name nested elsewhere is read as `T`
+/// reads it.
+pub struct Without<T, K>(PhantomData<(T, K)>);
+
+/// A key an adapter may leave unread (see [`Without`]).
+pub trait SkippedKey {
+    const NAME: &'static str;
+}
+
+impl<T: Fields, K: SkippedKey> Fields for Without<T, K> {
+    type Target = T::Target;
+
+    fn start() -> T::Target {
+        T::start()
+    }
+
+    fn read<'de, A: MapAccess<'de>>(
+        target: &mut T::Target,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if key == K::NAME {
+            map.next_value::<IgnoredAny>().map(drop)
+        } else {
+            T::read(target, key, map)
+        }
+    }
+
+    fn finish(target: T::Target) -> Option<T::Target> {
+        T::finish(target)
+    }
+}
+
 /// How a container type takes each kind of JSON value; whatever it does
 /// not read is skipped and becomes [`Shape::other`].
 trait Shape: Sized {

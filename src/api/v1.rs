@@ -10,7 +10,7 @@ use serde::de::MapAccess;
 
 use super::typed::{
     self, AgentType, Convert, Converted, Count, Fields, Flag, Name, Number, Object, Section, Text,
-    Timestamp,
+    Timestamp, Without,
 };
 use crate::failure::Failure;
 use crate::fetch::Response;
@@ -43,6 +43,18 @@ pub fn refusal(response: &Response, now: i64) -> Option<Failure> {
 /// Turns an HTTP response into a snapshot, or into the reason it is not one.
 pub fn parse(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
     object::<ServerStats>(status, body, &SERVER_STATS)
+}
+
+/// [`parse`] leaving the per-minute samples, most of the body, unread.
+pub fn parse_latest(status: u16, body: &[u8]) -> Result<Snapshot, Failure> {
+    object::<Without<ServerStats, Samples>>(status, body, &SERVER_STATS)
+}
+
+/// The key of the per-minute samples.
+struct Samples;
+
+impl typed::SkippedKey for Samples {
+    const NAME: &str = "Stats";
 }
 
 /// Turns a status call response into a snapshot holding only the quota.

@@ -8,7 +8,7 @@
 use super::rate_limit;
 use super::typed::{
     self, AgentType, Bool, Convert, Converted, Count, Fields, Flag, Name, Number, Object, Section,
-    Text, Timestamp,
+    Text, Timestamp, Without,
 };
 use super::v1::{Reply, not_json};
 use crate::failure::Failure;
@@ -118,6 +118,18 @@ pub fn parse_limits(body: &[u8]) -> Result<Snapshot, Failure> {
 /// A metrics response that [`refusal`] let through, as a snapshot.
 pub fn parse(body: &[u8]) -> Result<Snapshot, Failure> {
     object::<Metrics>(body, &METRICS)
+}
+
+/// [`parse`] leaving the per-minute samples, most of the body, unread.
+pub fn parse_latest(body: &[u8]) -> Result<Snapshot, Failure> {
+    object::<Without<Metrics, Samples>>(body, &METRICS)
+}
+
+/// The key of the per-minute samples.
+struct Samples;
+
+impl typed::SkippedKey for Samples {
+    const NAME: &str = "stats";
 }
 
 /// One page of the monitor list.

@@ -14,7 +14,7 @@ use super::{
     Apis, Argument, Context, Item, MODES, Mode, OptionGroup, Outcome, Plan, Subcheck,
     ThresholdKind, evaluate, fresh_enough, own_defaults, summarize,
 };
-use crate::api::Version;
+use crate::api::{self, Version};
 use crate::failure::Failure;
 use crate::output::{Perfdata, State, shorten};
 
@@ -34,6 +34,7 @@ pub const MODE: Mode = Mode {
     check,
     // It gates its sub-checks itself (see `check`), so freshness still runs.
     needs_fresh_data: false,
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };
 
@@ -156,7 +157,7 @@ fn is_core(mode: &Mode, ctx: &Context) -> bool {
 fn included(mode: &Mode) -> bool {
     mode.name != MODE.name
         && !matches!(mode.argument, Argument::Required(_))
-        && mode.source == crate::api::AGENT_DATA
+        && [api::AGENT_DATA, api::AGENT_SAMPLES].contains(&mode.source)
 }
 
 /// The sub-checks' perfdata, each label once (`cpu` reports `iowait`

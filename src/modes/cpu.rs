@@ -2,6 +2,7 @@
 
 use super::usage::{CPU, IOWAIT, check};
 use super::{Mode, OptionGroup, ThresholdKind};
+use crate::api;
 
 pub const MODE: Mode = Mode {
     name: "cpu",
@@ -11,5 +12,6 @@ pub const MODE: Mode = Mode {
     thresholds: ThresholdKind::Percent,
     accepts: &[OptionGroup::Window, OptionGroup::Top],
     check: |ctx| check(ctx, CPU, IOWAIT),
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };

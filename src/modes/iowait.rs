@@ -3,6 +3,7 @@
 
 use super::usage::{CPU, IOWAIT, check};
 use super::{Mode, OptionGroup, ThresholdKind};
+use crate::api;
 
 pub const MODE: Mode = Mode {
     name: "iowait",
@@ -12,5 +13,6 @@ pub const MODE: Mode = Mode {
     thresholds: ThresholdKind::Percent,
     accepts: &[OptionGroup::Window],
     check: |ctx| check(ctx, IOWAIT, CPU),
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };

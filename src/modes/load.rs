@@ -4,6 +4,7 @@
 //! line parts the three with ` / `: commas separate first-line items.
 
 use super::{Context, ListShape, Mode, OptionGroup, Outcome, ThresholdKind};
+use crate::api;
 use crate::failure::Failure;
 use crate::model::Sample;
 use crate::output::{Perfdata, State, Unit};
@@ -14,6 +15,7 @@ pub const MODE: Mode = Mode {
     thresholds: ThresholdKind::Lists(&THRESHOLDS),
     accepts: &[OptionGroup::PerCpu],
     check,
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };
 

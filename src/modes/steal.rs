@@ -3,6 +3,7 @@
 
 use super::usage::{CPU, STEAL, check};
 use super::{Mode, OptionGroup, ThresholdKind};
+use crate::api;
 
 pub const MODE: Mode = Mode {
     name: "steal",
@@ -12,5 +13,6 @@ pub const MODE: Mode = Mode {
     thresholds: ThresholdKind::Percent,
     accepts: &[OptionGroup::Window],
     check: |ctx| check(ctx, STEAL, CPU),
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };

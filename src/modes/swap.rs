@@ -2,6 +2,7 @@
 
 use super::usage::{RAM, SWAP, check};
 use super::{Mode, OptionGroup, ThresholdKind};
+use crate::api;
 
 pub const MODE: Mode = Mode {
     name: "swap",
@@ -11,5 +12,6 @@ pub const MODE: Mode = Mode {
     thresholds: ThresholdKind::Percent,
     accepts: &[OptionGroup::Window],
     check: |ctx| check(ctx, SWAP, RAM),
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };

@@ -4,6 +4,7 @@
 
 use super::usage::{Column, window_note};
 use super::{Context, Mode, OptionGroup, Outcome};
+use crate::api;
 use crate::failure::Failure;
 use crate::output::{Perfdata, Unit};
 
@@ -14,6 +15,7 @@ pub const MODE: Mode = Mode {
     default_critical: Some("90"),
     accepts: &[OptionGroup::Window],
     check,
+    source: api::AGENT_SAMPLES,
     ..Mode::DEFAULT
 };
 
