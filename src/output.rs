@@ -270,7 +270,7 @@ impl Report {
 /// write into one.
 fn number_repeated_labels(values: &mut [(bool, String)]) {
     // Most reports repeat none: a borrowing pass first, no label copied.
-    let mut labels = HashSet::new();
+    let mut labels = HashSet::with_capacity(values.len());
     let repeats = values
         .iter()
         .filter_map(|(_, value)| value.find("'=").map(|end| &value[1..end]))

@@ -400,6 +400,20 @@ proptest! {
         prop_assert_eq!(text.parse::<Range>(), Ok(range), "{}", text);
     }
 
+    /// Its fast path for whole numbers prints what f64's Display does.
+    #[test]
+    fn exact_numbers_print_as_f64_does(
+        x in prop_oneof![
+            any::<f64>(),
+            any::<i64>().prop_map(|n| n as f64),
+            (-(1i64 << 54)..(1i64 << 54)).prop_map(|n| n as f64),
+            (0u32..1024).prop_map(|e| 2f64.powi(e as i32)),
+        ]
+    ) {
+        prop_assume!(x.is_finite());
+        prop_assert_eq!(crate::range::format_exact(x), format!("{}", x + 0.0));
+    }
+
     #[test]
     fn any_text_parses_as_a_range_or_is_refused_without_panicking(text in "@?[-~0-9.:]{0,8}|.{0,8}") {
         if let Ok(range) = text.parse::<Range>() {
