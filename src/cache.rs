@@ -746,9 +746,8 @@ mod tests {
         }
     }
 
-    /// Names are SHA-256 based and must not change between releases: a new
-    /// name orphans every entry and costs each check one API call after an
-    /// upgrade. (This is the name the releases with ring's digest used.)
+    /// Names must not change between releases: a new name orphans every
+    /// entry and costs each check one API call after an upgrade.
     #[test]
     fn entry_names_are_stable_across_releases() {
         let key = Key::new(

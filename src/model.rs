@@ -13,7 +13,8 @@ pub struct Snapshot {
     pub disks: Vec<Disk>,
     pub drives: Vec<Drive>,
     pub services: Vec<Service>,
-    /// Per-minute samples, in whatever order the API sent them.
+    /// Per-minute samples, in whatever order the API sent them; empty
+    /// unless the mode's call reads them (`api::AGENT_SAMPLES`).
     pub stats: Vec<Sample>,
     /// The agent's platform, lowercase (`linux`, `windows`, ...).
     pub agent_type: Option<String>,

@@ -54,14 +54,25 @@ fn mode_texts() -> Vec<String> {
         .collect()
 }
 
-/// What the binary prints for `body`, for every mode: parse, then
+/// What the binary prints for `body`, for every mode: read as the mode's
+/// call reads agent data (with or without the samples), then
 /// [`modes::evaluate`] and render, as `app` does (the staleness gate aside,
-/// which only ever adds an UNKNOWN line).
+/// which only ever adds an UNKNOWN line). Modes of other calls see the
+/// agent data whole.
 fn render_every_mode(status: u16, body: &[u8], window: usize) -> Vec<String> {
-    let snapshot = api::v1::parse(status, body);
+    let latest = api::v1::parse_latest(status, body);
+    let whole = api::v1::parse(status, body);
     mode_texts()
         .iter()
-        .map(|text| render_mode(text, &snapshot, window, api::Version::V1))
+        .map(|text| {
+            let (mode, _) = modes::find(text).expect("known mode");
+            let snapshot = if mode.source == api::AGENT_DATA {
+                &latest
+            } else {
+                &whole
+            };
+            render_mode(text, snapshot, window, api::Version::V1)
+        })
         .collect()
 }
 
@@ -427,6 +438,18 @@ proptest! {
         for output in render_every_mode(200, payload.to_string().as_bytes(), window) {
             assert_valid_output(&output)?;
         }
+    }
+
+    /// Leaving the samples unread changes nothing else a body gives.
+    #[test]
+    fn agent_data_without_samples_is_the_whole_less_its_samples(
+        body in prop_oneof![payload(), json_value()].prop_map(|v| v.to_string()),
+    ) {
+        let mut whole = api::v1::parse(200, body.as_bytes());
+        if let Ok(snapshot) = whole.as_mut() {
+            snapshot.stats.clear();
+        }
+        prop_assert_eq!(api::v1::parse_latest(200, body.as_bytes()), whole);
     }
 
     #[test]

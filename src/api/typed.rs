@@ -166,7 +166,9 @@ pub(crate) use model_fields;
 /// The fields `T` reads, but the key `K` names is skipped unread: its
 /// value stays what [`Fields::start`] left. Only that key's own value is
 /// skipped: an object of the same name nested elsewhere is read as `T`
-/// reads it.
+/// reads it. A skipped value must still be JSON, but serde_json does not
+/// check the escapes it skips, so a lone surrogate (`"\udead"`) there
+/// fails only the reader that reads it, like any field a mode does not use.
 pub struct Without<T, K>(PhantomData<(T, K)>);
 
 /// A key an adapter may leave unread (see [`Without`]).

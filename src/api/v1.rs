@@ -293,6 +293,28 @@ mod tests {
 
     const EXAMPLE: &[u8] = include_bytes!("../demo.json");
 
+    /// What only the samples hold fails only the modes that read them:
+    /// skipped, a lone surrogate (not JSON text serde_json checks when it
+    /// skips) and a number beyond f64 are not read at all.
+    #[test]
+    fn unread_samples_fail_nothing() {
+        let lone = r#"[{"CPU": "\udead"}]"#;
+        for stats in [lone, r#"[{"Minute": 60, "CPU": 1e400}]"#] {
+            let body = format!(r#"{{"AgentLastData": 60, "Stats": {stats}}}"#);
+            let latest = parse_latest(200, body.as_bytes()).unwrap();
+            assert_eq!(
+                (latest.last_data, latest.stats.len()),
+                (Some(60), 0),
+                "{stats}"
+            );
+        }
+        let body = format!(r#"{{"AgentLastData": 60, "Stats": {lone}}}"#);
+        assert!(
+            parse(200, body.as_bytes()).is_err(),
+            "the whole read refuses it"
+        );
+    }
+
     #[test]
     fn reads_the_example_payload() {
         let snapshot = parse(200, EXAMPLE).unwrap();
