@@ -854,12 +854,25 @@ fn unix_now() -> f64 {
         .as_secs_f64()
 }
 
+/// A free port for the daemon's API listener, taken below the kernel's
+/// ephemeral range: a port asked of the kernel (`:0`) is free only until it
+/// is released, and every mock API and client socket of the tests running
+/// alongside draws from that range, so one could take it before the daemon
+/// binds it. Nothing here binds a fixed port.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    let ephemeral_start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768u16);
+    // Two runs on one machine start their search in different places.
+    let start = 10000 + (std::process::id() % 5000) as u16;
+    (start..ephemeral_start)
+        .chain(10000..start)
+        .find(|&port| TcpListener::bind(("127.0.0.1", port)).is_ok())
+        .unwrap_or_else(|| {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        })
 }
 
 /// An `icinga2 daemon` in a temporary directory; stopped by its PID and
