@@ -21,8 +21,6 @@ use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-
-use crate::files::{Links, open_regular, read_regular};
 use std::time::{Duration, Instant, SystemTime};
 
 use ring::rand::{SecureRandom, SystemRandom};
@@ -30,6 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::failure::{Failure, Kind};
 use crate::fetch::{Client, MAX_BODY_BYTES, Response, Trust};
+use crate::files::{Links, open_regular, read_regular};
 
 /// Written first in every entry; a different first word means a different
 /// (older or newer) format, read as corrupt and replaced.

@@ -389,8 +389,8 @@ const FORMATS: [(&str, Format); 3] = [
 ];
 
 /// What `word` means among an option's `words`, in any case; an error
-/// names them all and the word (masked by [`parse`] if it could be the
-/// token).
+/// names them all and the word (masked by [`CommandLine::parse`] if it
+/// could be the token).
 fn one_of<T: Copy>(option: &str, word: &str, words: &[(&str, T)]) -> Result<T, Failure> {
     if let Some((_, value)) = words
         .iter()
@@ -687,7 +687,7 @@ fn unclustered(arg: &str) -> (Vec<String>, bool) {
 }
 
 /// argh's error in the plugin's own words, naming the option and the word
-/// at fault (masked by [`parse`] if it could be the token).
+/// at fault (masked by [`CommandLine::parse`] if it could be the token).
 fn argh_reason(output: &str) -> String {
     if let Some(word) = output.strip_prefix("Unrecognized argument: ") {
         return match word {

@@ -1,6 +1,7 @@
-//! check_hetrix: a Nagios/Icinga/Checkmk plugin for servers monitored by
-//! HetrixTools. See README.md. The binary hands the command line and the
-//! environment to [`app::run`] and prints its [`app::Answer`].
+//! check_hetrix: a Nagios/Icinga/Checkmk plugin for what HetrixTools
+//! monitors: servers, sites, certificates, domains, blacklists. See
+//! README.md. The binary hands the command line and the environment to
+//! [`app::run`] and prints its [`app::Answer`].
 
 pub mod app;
 
@@ -9,7 +10,6 @@ mod cache;
 mod cli;
 mod discovery;
 mod failure;
-
 mod fetch;
 mod files;
 mod flags;

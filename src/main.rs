@@ -1,9 +1,7 @@
-//! check_hetrix: a Nagios/Icinga/Checkmk plugin for servers monitored by
-//! HetrixTools. See README.md. Everything but the process lives in the
-//! library (`app::run`).
+//! check_hetrix: a Nagios/Icinga/Checkmk plugin for what HetrixTools
+//! monitors: servers, sites, certificates, domains, blacklists. See
+//! README.md. Everything but the process lives in the library (`app::run`).
 //!
-//! Monitoring servers start it for every check, so start-up is kept lean
-//! (measured in the README's Performance section):
 //! Monitoring servers start it for every check, so start-up is kept lean
 //! (measured in the README's Performance section):
 //! - `no_main`: std's own start-up finds the main thread's stack bounds by
