@@ -108,6 +108,53 @@ fn render_mode(
     .render()
 }
 
+/// A mode reads agent data without its samples only if it does not judge
+/// them: every mode text's output on the example payload, read as its own
+/// call reads it, is the output it gives with everything read.
+#[test]
+fn a_mode_that_judges_samples_reads_them() {
+    let access = api::request::Access {
+        base_url: "http://h",
+        token: "TOKEN",
+        monitor: "m1",
+    };
+    let examples: [(api::Version, &[u8]); 2] = [
+        (api::Version::V1, include_bytes!("demo.json")),
+        (api::Version::V3, include_bytes!("demo_v3.json")),
+    ];
+    let mut skipping = Vec::new();
+    for (version, body) in examples {
+        let whole = api::demo(version);
+        for text in mode_texts() {
+            let (mode, _) = modes::find(&text).expect("known mode");
+            if ![api::AGENT_DATA, api::AGENT_SAMPLES].contains(&mode.source) {
+                continue;
+            }
+            let read = ((mode.source.request)(&access, version).judge)(200, body);
+            if read
+                .as_ref()
+                .is_ok_and(|snapshot| snapshot.stats.is_empty())
+            {
+                skipping.push(mode.name);
+            }
+            assert_eq!(
+                render_mode(&text, &read, 1, version),
+                render_mode(&text, &whole, 1, version),
+                "-m {text} on {version:?}"
+            );
+        }
+    }
+    // The guard guards something: most modes skip the samples, and the
+    // ones that judge them see them.
+    assert!(
+        skipping.contains(&"disk") && skipping.len() > 10,
+        "{skipping:?}"
+    );
+    assert!(!skipping.contains(&"cpu"), "{skipping:?}");
+    let cpu = render_mode("cpu", &api::demo(api::Version::V1), 1, api::Version::V1);
+    assert!(cpu.starts_with("CPU OK"), "{cpu}");
+}
+
 /// Every text is one `-m` takes, and none of the texts this list held when
 /// it was written by hand is lost.
 #[test]

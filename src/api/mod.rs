@@ -292,59 +292,6 @@ mod tests {
         assert!(AGENT_DATA != ACCOUNT_QUOTA && AGENT_DATA != AGENT_SAMPLES);
     }
 
-    /// A mode reads agent data without its samples only if it does not
-    /// judge them: every mode's output on the example payload, read as its
-    /// own call reads it, is the output it gives with everything read.
-    #[test]
-    fn a_mode_that_judges_samples_reads_them() {
-        use crate::modes::{MODES, Options, Plan, evaluate, own_defaults};
-        let access = Access {
-            base_url: "http://h",
-            token: "TOKEN",
-            monitor: "m1",
-        };
-        let mut skipping = Vec::new();
-        for api in [Version::V1, Version::V3] {
-            let body = match api {
-                Version::V1 => DEMO_V1,
-                Version::V3 => DEMO_V3,
-            };
-            let full = demo(api).unwrap();
-            let now = full.last_data.unwrap();
-            let agent_modes = MODES
-                .iter()
-                .filter(|mode| [AGENT_DATA, AGENT_SAMPLES].contains(&mode.source));
-            for mode in agent_modes {
-                let read = ((mode.source.request)(&access, api).judge)(200, body).unwrap();
-                if read.stats.is_empty() {
-                    skipping.push(mode.name);
-                }
-                let (thresholds, options) = own_defaults(mode, Options::default()).unwrap();
-                let plan = Plan {
-                    mode,
-                    argument: None,
-                    thresholds,
-                    options,
-                    api,
-                    window: 1,
-                    max_age: 0,
-                    verbose: 0,
-                };
-                let output = |snapshot| match evaluate(&plan, snapshot, now) {
-                    Ok(outcome) => outcome.into_report(mode.label).render(),
-                    Err(failure) => failure.to_string(),
-                };
-                assert_eq!(output(&read), output(&full), "-m {} on {api:?}", mode.name);
-            }
-        }
-        // The guard guards something: most modes skip the samples.
-        assert!(
-            skipping.contains(&"disk") && skipping.len() > 10,
-            "{skipping:?}"
-        );
-        assert!(!skipping.contains(&"cpu"), "{skipping:?}");
-    }
-
     #[rstest]
     #[case("http://h/v3/uptime-monitors/m1/server-agent/metrics", "metrics")]
     #[case("http://h/v3/uptime-monitors?per_page=200&page=2", "uptime-monitors")]
