@@ -751,7 +751,8 @@ const README_SERVICES: &[(&str, &str, &[&[&str]])] = &[
     (
         "readme-blacklist!hetrix-blacklist",
         "BLACKLIST OK - ",
-        &[&["--monitor", "192.0.2.25"], &["--critical", "2"]],
+        // The host's own monitor, as its host check uses: one cache entry.
+        &[&["--monitor", BLACKLISTED_IP], &["--critical", "2"]],
     ),
     // The Icinga server (NodeName): the token file the rule names is the
     // only token it has.
