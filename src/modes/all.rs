@@ -78,9 +78,7 @@ fn check(ctx: &Context) -> Result<Outcome, Failure> {
         };
         let (state, summary) = match evaluate(&plan, ctx.snapshot, ctx.now) {
             Ok(outcome) => {
-                for perf in outcome.perfdata {
-                    perfdata.add(perf);
-                }
+                perfdata.add(outcome.perfdata);
                 subchecks.extend(outcome.subchecks);
                 (outcome.state, outcome.summary)
             }
@@ -160,9 +158,11 @@ fn included(mode: &Mode) -> bool {
         && [api::AGENT_DATA, api::AGENT_SAMPLES].contains(&mode.source)
 }
 
-/// The sub-checks' perfdata, each label once (`cpu` reports `iowait`
-/// alongside, `iowait` reports it again with its thresholds): the value
-/// that carries thresholds is kept. Labels are found through a map: on a
+/// The sub-checks' perfdata, a value two sub-checks report once (`cpu`
+/// reports `iowait` alongside, `iowait` reports it again with its
+/// thresholds): the one that carries thresholds is kept. A label repeated
+/// within one sub-check is two items (two mounts named `/`): both stay,
+/// and the report numbers them. Labels are found through a map: on a
 /// server with 10,000 mounts and as many services, a search of the list
 /// for each value took seconds.
 #[derive(Default)]
@@ -172,19 +172,23 @@ struct Merged {
 }
 
 impl Merged {
-    fn add(&mut self, perf: Perfdata) {
+    /// Adds one sub-check's values.
+    fn add(&mut self, values: Vec<Perfdata>) {
         let has_thresholds = |p: &Perfdata| p.warning.is_some() || p.critical.is_some();
-        match self.at.get(&perf.label) {
-            None => {
-                self.at.insert(perf.label.clone(), self.values.len());
-                self.values.push(perf);
-            }
-            Some(&index) => {
-                let existing = &mut self.values[index];
-                if !has_thresholds(existing) && has_thresholds(&perf) {
-                    *existing = perf;
+        let first_new = self.values.len();
+        for perf in values {
+            match self.at.get(&perf.label) {
+                Some(&index) if index < first_new => {
+                    let existing = &mut self.values[index];
+                    if !has_thresholds(existing) && has_thresholds(&perf) {
+                        *existing = perf;
+                    }
                 }
+                _ => self.values.push(perf),
             }
+        }
+        for (index, perf) in self.values.iter().enumerate().skip(first_new) {
+            self.at.entry(perf.label.clone()).or_insert(index);
         }
     }
 }
@@ -205,10 +209,19 @@ mod tests {
             .clone()
             .thresholds(Some("10".parse().unwrap()), Some("20".parse().unwrap()));
         let mut perfdata = Merged::default();
-        perfdata.add(plain.clone());
-        perfdata.add(checked.clone());
-        perfdata.add(plain);
+        perfdata.add(vec![plain.clone()]);
+        perfdata.add(vec![checked.clone()]);
+        perfdata.add(vec![plain]);
         assert_eq!(perfdata.values, vec![checked]);
+    }
+
+    #[test]
+    fn merge_keeps_the_items_one_sub_check_repeats() {
+        let root = |used| Perfdata::new("/", used, Unit::Bytes);
+        let mut perfdata = Merged::default();
+        perfdata.add(vec![root(1.0), root(2.0)]);
+        perfdata.add(vec![root(1.0)]);
+        assert_eq!(perfdata.values, vec![root(1.0), root(2.0)]);
     }
 
     #[test]

@@ -45,6 +45,13 @@ fn no_inodes_anywhere(p: &mut Value) {
     }
 }
 
+/// A second mount named `/` (a bind mount the agent lists twice), 10 GB used.
+fn two_roots(p: &mut Value) {
+    let mut second = p["Disks"][0].clone();
+    second["Used"] = json!(10_000_000_000u64);
+    p["Disks"].as_array_mut().unwrap().push(second);
+}
+
 fn no_ports(p: &mut Value) {
     p.as_object_mut().unwrap().remove("PortConnections");
 }
@@ -122,6 +129,10 @@ fn windows(p: &mut Value) {
 #[case("inodes", &["--free"], healthy, 0, "INODES OK - 4 mounts OK, fullest /boot 99.5% inodes free (65186 of 65536)", "'/boot_inodes_free'=65186;13108:;6554:;0;65536")]
 #[case("inodes", &["--free", "-w", "100K:", "-c", "10K:"], healthy, 2, "INODES CRITICAL - /etc/pve 99.8% inodes free (9976 of 10000) < 10240 inodes, /boot 99.5% inodes free", "'/boot_inodes_free'=65186;102400:;10240:;0;65536")]
 // disk: --free in percent and in bytes, per-mount thresholds, include/exclude
+// Both mounts named `/` keep their values, the second numbered, in disk
+// and in all (which merges only what two sub-checks both report).
+#[case("disk", &[], two_roots, 0, "DISK OK - 5 mounts OK", "'/ #2'=10000000000B;804695497113;905282434252;0;1005869371392")]
+#[case("all", &[], two_roots, 1, "HETRIX WARNING", "'/ #2'=10000000000B;804695497113;905282434252;0;1005869371392")]
 #[case("disk", &["--free"], healthy, 0, "DISK OK - 4 mounts OK, fullest / 24.1% free (225.9 of 936.8 GiB)", "'/_free'=242515105443B;201173874279:;100586937140:;0;1005869371392")]
 #[case("disk", &["--free", "-w", "30:"], healthy, 1, "DISK WARNING - / 24.1% free", "")]
 #[case("disk:/", &["--free", "-w", "300G:", "-c", "200G:"], healthy, 1, "DISK WARNING - / 24.1% free (225.9 of 936.8 GiB)", "'/_free'=242515105443B;322122547200:;214748364800:;0;1005869371392")]
