@@ -331,8 +331,9 @@ fn a_listing_without_tls_verification_says_so() {
         "{run:?}"
     );
     let verified = list(&api, &["--ca-file", &common::test_ca_file()]);
+    assert_eq!(verified.code, 0, "{verified:?}");
     assert!(
-        !verified.stdout.contains("TLS not verified"),
+        verified.stdout.contains("web1") && !verified.stdout.contains("TLS not verified"),
         "{verified:?}"
     );
     let empty = MockApi::start_tls(|_| Reply::json(&json!({"monitors": [], "meta": {}})));

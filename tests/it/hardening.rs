@@ -8,7 +8,7 @@ use std::ffi::CString;
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::Ordering;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -105,31 +105,42 @@ fn stdout_unless_hung(mut child: Child, hung_on: &str) -> String {
 /// and only as far as it could make sense, whether or not -T makes the
 /// token file moot.
 #[rstest]
-#[case::token_file("--token-file", &[])]
-#[case::token_file_and_token("--token-file", &["-T", KEY])]
-#[case::ca_file("--ca-file", &["-T", KEY])]
-fn a_fifo_as_a_given_file_fails_at_once(#[case] option: &str, #[case] args: &[&str]) {
+#[case::token_file("--token-file", &[], true)]
+#[case::token_file_and_token("--token-file", &["-T", KEY], false)]
+#[case::ca_file("--ca-file", &["-T", KEY], true)]
+fn a_fifo_as_a_given_file_fails_at_once(
+    #[case] option: &str,
+    #[case] args: &[&str],
+    #[case] refused: bool,
+) {
     let scratch = TempDir::new();
     let path = scratch.path().join("file");
     mkfifo(&path);
-    let child = Command::new(env!("CARGO_BIN_EXE_check_hetrix"))
-        .args([
-            "--api-url",
-            "https://127.0.0.1:9",
-            "-i",
-            MONITOR,
-            "-m",
-            "cpu",
-        ])
-        .args(["-t", "2", "--cache-ttl", "0", option])
-        .arg(&path)
-        .args(args)
-        .env_remove("HETRIX_API_TOKEN")
+    let path_text = path.to_str().unwrap();
+    let mut all_args = vec![
+        "--api-url",
+        "https://127.0.0.1:9",
+        "-i",
+        MONITOR,
+        "-m",
+        "cpu",
+        "-t",
+        "2",
+        "--cache-ttl",
+        "0",
+        option,
+        path_text,
+    ];
+    all_args.extend_from_slice(args);
+    let child = common::command(&all_args, &[], scratch.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = stdout_unless_hung(child, &format!("a FIFO as {option}"));
     assert!(stdout.starts_with("CPU UNKNOWN - "), "{stdout}");
+    // Refused for what it is, where it matters, not merely failing at the
+    // dead port 9 afterwards.
+    assert_eq!(stdout.contains("not a regular file"), refused, "{stdout}");
 }
 
 /// Symlinks at the entry, lock and failure-record names (and at every name
@@ -312,6 +323,28 @@ fn argument_mistakes_never_print_the_token(#[case] args: &[&str], #[case] env: &
         let fragment = std::str::from_utf8(fragment).unwrap();
         assert!(!run.stdout.contains(fragment), "{fragment} in {run:?}");
     }
+}
+
+/// A password in the API URL (flag or environment, the way an adversarial
+/// run slipped one in) is refused without being printed, however verbose.
+#[rstest]
+#[case::flag(&["--api-url", "http://admin:hunter2pass@127.0.0.1:9"], &[])]
+#[case::env(&[], &[("HETRIX_API_URL", "http://admin:hunter2pass@127.0.0.1:9")])]
+fn a_password_in_the_api_url_is_never_printed(
+    #[case] url_args: &[&str],
+    #[case] env: &[(&str, &str)],
+) {
+    let mut args = vec!["-vvv", "-m", "cpu", "-i", MONITOR];
+    args.extend_from_slice(url_args);
+    let env: Vec<_> = env
+        .iter()
+        .copied()
+        .chain([("HETRIX_API_TOKEN", TOKEN)])
+        .collect();
+    let run = run(&args, &env);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stdout.contains("user name or password"), "{run:?}");
+    assert!(!run.stdout.contains("hunter2pass"), "{run:?}");
 }
 
 /// The same mistakes with tokens of other shapes the plugin accepts
