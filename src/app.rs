@@ -8,13 +8,14 @@ use crate::api::request::Access;
 use crate::api::{self, Version};
 use crate::cache::{self, Notes};
 use crate::cli::{Command, CommandLine, Config, Source};
+use crate::discovery::{self, Listing};
 use crate::failure::Failure;
 use crate::fetch::{Client, Trust};
 use crate::model::Snapshot;
 use crate::modes::{self, OptionGroup, Thresholds, evaluate};
 use crate::output::{self, Report, State};
 use crate::range::Range;
-use crate::{discovery, top};
+use crate::top;
 
 /// First word of output lines written before a mode is known.
 const PLUGIN_LABEL: &str = "HETRIX";
@@ -58,33 +59,7 @@ pub fn run(
     let config = match command_line.parse(&env) {
         Ok(Command::Check(config)) => config,
         Ok(Command::Print(text)) => return Answer { text, exit_code: 0 },
-        Ok(Command::ListMonitors(listing)) => {
-            output::add_secret(&listing.token);
-            let client = Client::new(listing.trust.clone(), &env, started + listing.timeout);
-            let mut log = Vec::new();
-            let unverified = listing.trust == Trust::Insecure;
-            if unverified {
-                log.push(format!("{UNVERIFIED}: anyone on the network path can read the token and alter this listing"));
-            }
-            let now = crate::unix_seconds(clock());
-            return match discovery::list(&listing, &client, started, now, &mut log) {
-                // After the listing, as comments: the icinga2 and nagios
-                // formats stay ready to paste.
-                Ok(text) => Answer {
-                    text: log
-                        .iter()
-                        .fold(text, |text, line| text + "# " + line + "\n"),
-                    exit_code: 0,
-                },
-                Err(failure) => {
-                    let mut report = Report::unknown(PLUGIN_LABEL, failure.to_string());
-                    if unverified {
-                        report.summary.push_str(&format!(" ({UNVERIFIED})"));
-                    }
-                    finish(report, &log)
-                }
-            };
-        }
+        Ok(Command::ListMonitors(listing)) => return list_monitors(&listing, &env, clock, started),
         Err(failure) => {
             let label = failure.mode_label().unwrap_or(PLUGIN_LABEL);
             let report = Report::unknown(label, failure.to_string());
@@ -108,9 +83,50 @@ pub fn run(
         report
     });
     if unverified {
-        report.summary.push_str(&format!(" ({UNVERIFIED})"));
+        mark_unverified(&mut report);
     }
     finish(host_verdict(report, host_check), &log)
+}
+
+/// `--list-monitors`: the listing, with what `-v` and `-k` have to say
+/// after it as comments (the icinga2 and nagios formats stay ready to
+/// paste), or an UNKNOWN line.
+fn list_monitors(
+    listing: &Listing,
+    env: impl Fn(&str) -> Option<String>,
+    clock: fn() -> SystemTime,
+    started: Instant,
+) -> Answer {
+    output::add_secret(&listing.token);
+    let client = Client::new(listing.trust.clone(), &env, started + listing.timeout);
+    let mut log = Vec::new();
+    let unverified = listing.trust == Trust::Insecure;
+    if unverified {
+        log.push(format!(
+            "{UNVERIFIED}: anyone on the network path can read the token and alter this listing"
+        ));
+    }
+    let now = crate::unix_seconds(clock());
+    match discovery::list(listing, &client, started, now, &mut log) {
+        Ok(text) => Answer {
+            text: log
+                .iter()
+                .fold(text, |text, line| text + "# " + line + "\n"),
+            exit_code: 0,
+        },
+        Err(failure) => {
+            let mut report = Report::unknown(PLUGIN_LABEL, failure.to_string());
+            if unverified {
+                mark_unverified(&mut report);
+            }
+            finish(report, &log)
+        }
+    }
+}
+
+/// Says on the first line that the API's answer may be forged (`-k`).
+fn mark_unverified(report: &mut Report) {
+    report.summary.push_str(&format!(" ({UNVERIFIED})"));
 }
 
 /// The answer to a panic: UNKNOWN and exit 3, not Rust's exit 101 that
