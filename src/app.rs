@@ -254,7 +254,6 @@ fn load(
                     api: call.api,
                     url: &call.url,
                     base_url,
-                    token,
                     headers: &call.header_pairs(),
                 };
                 let response = api::send(client, &get, verbose, log)?;

@@ -129,7 +129,6 @@ impl Pages<'_> {
                 api: Version::V3,
                 url: &url(page),
                 base_url: &listing.base_url,
-                token: &listing.token,
                 headers: &headers,
             };
             let response = api::send(self.client, &get, self.verbose, self.log)?;

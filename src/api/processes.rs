@@ -63,7 +63,6 @@ pub fn fetch(
         api: Version::V3,
         url: &url(access.base_url, access.monitor, order, count),
         base_url: access.base_url,
-        token: access.token,
         headers: &[(name, &value)],
     };
     let response = send(client, &get, verbose, log)?;
