@@ -151,7 +151,8 @@ pub struct Get<'a> {
     pub headers: &'a [(&'a str, &'a str)],
 }
 
-/// What the `-v` lines of an API call need.
+/// What the `-v` lines of an API call need, and the run's clock, which
+/// also judges the answer (a rate limit's reset is told from now).
 #[derive(Debug, Clone, Copy)]
 pub struct Verbose {
     /// How many `-v` were given.
