@@ -19,11 +19,12 @@ pub const MODE: Mode = Mode {
     ..Mode::DEFAULT
 };
 
-/// Below absolute zero is no temperature: a broken sensor reading, not a
-/// state.
+/// Below absolute zero, or above what any chip survives by far, is no
+/// temperature: a broken sensor's reading, not a state (and `1e300` would
+/// print 301 digits on the first line).
 const TEMPERATURE: Column = Column {
     name: "cpu_temp",
-    read: |s| s.cpu_temp.filter(|celsius| *celsius >= -273.15),
+    read: |s| s.cpu_temp.filter(|celsius| (-273.15..=1000.0).contains(celsius)),
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {
@@ -50,14 +51,14 @@ mod tests {
     use crate::model::Sample;
 
     #[test]
-    fn below_absolute_zero_is_no_temperature() {
+    fn impossible_readings_are_no_temperature() {
         let sample = |celsius| Sample {
             cpu_temp: Some(celsius),
             ..Sample::default()
         };
-        let samples = [sample(-300.0), sample(-5.0)];
+        let samples = [sample(-300.0), sample(1e300), sample(-5.0), sample(125.0)];
         let samples: Vec<&Sample> = samples.iter().collect();
-        assert_eq!(TEMPERATURE.mean(&samples).map(|m| m.value), Some(-5.0));
-        assert!(TEMPERATURE.mean(&samples[..1]).is_none());
+        assert_eq!(TEMPERATURE.mean(&samples).map(|m| m.value), Some(60.0));
+        assert!(TEMPERATURE.mean(&samples[..2]).is_none());
     }
 }
