@@ -24,7 +24,10 @@ pub const MODE: Mode = Mode {
 /// print 301 digits on the first line).
 const TEMPERATURE: Column = Column {
     name: "cpu_temp",
-    read: |s| s.cpu_temp.filter(|celsius| (-273.15..=1000.0).contains(celsius)),
+    read: |s| {
+        s.cpu_temp
+            .filter(|celsius| (-273.15..=1000.0).contains(celsius))
+    },
 };
 
 fn check(ctx: &Context) -> Result<Outcome, Failure> {

@@ -1058,11 +1058,7 @@ apply Service "generated-disk" {{
             .stdout(log.try_clone().unwrap())
             .stderr(log);
         // The developer's own HetrixTools settings must not reach the plugin.
-        for (name, _) in std::env::vars() {
-            if name.starts_with("HETRIX_") || name.starts_with("CHECK_HETRIX_") {
-                command.env_remove(name);
-            }
-        }
+        common::without_plugin_env(&mut command);
         // The generated hosts set no API URL: the plugin takes it from the
         // environment, which Icinga passes on. Services without
         // hetrix_cache_dir cache in this run's directory, not the user's.

@@ -473,6 +473,8 @@ impl Nagios {
     fn start(mut self) -> Nagios {
         let log = std::fs::File::create(self.dir.join("daemon.log")).unwrap();
         let mut command = Command::new(&self.binary);
+        // The developer's own HetrixTools settings must not reach the plugin.
+        common::without_plugin_env(&mut command);
         command
             .arg(&self.config)
             .current_dir(&self.dir)
@@ -483,11 +485,6 @@ impl Nagios {
             // URL and a cache of the test's own.
             .env("HETRIX_API_URL", &self.api_url)
             .env("CHECK_HETRIX_CACHE_DIR", self.dir.join("cache"));
-        for (name, _) in std::env::vars() {
-            if name.starts_with("HETRIX_") && name != "HETRIX_API_URL" {
-                command.env_remove(name);
-            }
-        }
         self.child = Some(command.spawn().expect("start nagios4"));
         let deadline = Instant::now() + DEADLINE;
         while !self.dir.join("rw/nagios.cmd").exists() || !self.dir.join("status.dat").exists() {

@@ -122,7 +122,9 @@ pub fn generated(plugin: &Path, api_url: &str, format: &str) -> String {
     [&[][..], &["--blacklists"]]
         .iter()
         .map(|extra| {
-            let generated = Command::new(plugin)
+            let mut command = Command::new(plugin);
+            super::without_plugin_env(&mut command);
+            let generated = command
                 .args(["--list-monitors", "--format", format, "--api-url", api_url])
                 .args(*extra)
                 .env("HETRIX_API_TOKEN", TOKEN)

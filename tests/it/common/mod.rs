@@ -507,14 +507,21 @@ pub fn finish(child: Child) -> Run {
 pub fn command(args: &[&str], env: &[(&str, &str)], cache: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_check_hetrix"));
     command.args(args);
+    without_plugin_env(&mut command);
+    command.env("CHECK_HETRIX_CACHE_DIR", cache);
+    command.envs(env.iter().copied());
+    command
+}
+
+/// Removes the plugin's variables (`HETRIX_*`, `CHECK_HETRIX_*`) the test
+/// run inherited: a developer's token or cache directory must not reach
+/// the binary under test.
+pub fn without_plugin_env(command: &mut Command) {
     for (name, _) in std::env::vars() {
         if name.starts_with("HETRIX_") || name.starts_with("CHECK_HETRIX_") {
             command.env_remove(name);
         }
     }
-    command.env("CHECK_HETRIX_CACHE_DIR", cache);
-    command.envs(env.iter().copied());
-    command
 }
 
 /// Waits until `condition` holds, checking every 10 ms; fails the test
